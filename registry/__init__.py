@@ -1,0 +1,74 @@
+"""Hưng Yên Biotech Registry: the application factory."""
+from flask import Flask
+
+from registry.config import Config, DevelopmentConfig
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    if config is None:
+        # `flask run` (make run) is development; gunicorn in production sets SECRET_KEY and
+        # REGISTRY_ENV=production.
+        import os
+        config = Config if os.environ.get("REGISTRY_ENV") == "production" else DevelopmentConfig
+    app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in the environment.")
+    app.instance_path  # noqa: B018 - resolved once; the SQLite file and uploads live there
+    import os
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from registry import security
+    from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from registry.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                    default_translation_directories="../translations")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from registry.admin import bp as admin_bp
+    from registry.applicant import bp as applicant_bp
+    from registry.auth import bp as auth_bp
+    from registry.public import bp as public_bp
+    from registry.review import bp as review_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(applicant_bp, url_prefix="/applications")
+    app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from registry.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from registry.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from registry import formatting
+
+    formatting.init_app(app)

@@ -1,0 +1,2 @@
+"""Views of the admin area."""
+from registry.admin import bp  # noqa: F401

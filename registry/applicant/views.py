@@ -1,0 +1,2 @@
+"""Views of the applicant area."""
+from registry.applicant import bp  # noqa: F401

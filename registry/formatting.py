@@ -1,0 +1,65 @@
+"""Template filters and globals: money, dates and code labels in the reader's language."""
+from datetime import date, datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+from registry.models import applications as app_codes
+from registry.models.base import current_language
+
+
+def money(value) -> str:
+    """Whole đồng: 1.500.000.000 ₫ in Vietnamese, 1,500,000,000 ₫ in English."""
+    if value is None or value == "":
+        return ""
+    return f"{format_decimal(int(value), format='#,##0')} ₫"
+
+
+def short_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if current_language() == "vi":
+        return format_date(value, "dd/MM/yyyy")
+    return format_date(value, "d MMM yyyy")
+
+
+def short_datetime(value: datetime | None) -> str:
+    if not value:
+        return ""
+    if current_language() == "vi":
+        return format_datetime(value, "HH:mm dd/MM/yyyy")
+    return format_datetime(value, "d MMM yyyy, HH:mm")
+
+
+def label(field_name: str, code) -> str:
+    """The translated label of a code value (or of each code in a list)."""
+    if code in (None, ""):
+        return ""
+    table = app_codes.CHOICES.get(field_name, {})
+    if isinstance(code, (list, tuple)):
+        return ", ".join(str(table.get(c, c)) for c in code)
+    return str(table.get(code, code))
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments replaced (filters, pagination)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(money=money, date=short_date, datetime=short_datetime)
+    app.jinja_env.globals.update(
+        label=label,
+        url_with=url_with,
+        field_label=lambda name: str(app_codes.FIELD_LABELS.get(name, name)),
+        current_language=current_language,
+        get_locale=get_locale,
+    )

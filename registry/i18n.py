@@ -1,0 +1,15 @@
+"""Language choice: Vietnamese by default, English on request (a cookie set by the switch)."""
+from flask import current_app, request
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    # API clients may ask by header; pages default to Vietnamese whatever the browser says.
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or "vi"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,17 @@
+"""All models, importable from one place (Alembic autogenerate sees every table)."""
+from registry.models.accounts import ORGANIZATION_TYPES, ROLES, Organization, User
+from registry.models.applications import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    Attachment,
+    ReviewNote,
+)
+from registry.models.mail import OutboxMessage
+from registry.models.reference import Agency, District, GeneticResource, PlanTask, Target
+
+__all__ = [
+    "ORGANIZATION_TYPES", "ROLES", "Agency", "Application", "ApplicationEvent",
+    "ApplicationVersion", "Attachment", "District", "GeneticResource", "Organization",
+    "OutboxMessage", "PlanTask", "ReviewNote", "Target", "User",
+]

@@ -1,0 +1,130 @@
+"""Organisations and the people who sign in."""
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry.extensions import db
+from registry.models.base import now_utc
+from registry.models.reference import District
+
+ROLES = {
+    "applicant": _l("Applicant"),
+    "reviewer": _l("Reviewer"),
+    "admin": _l("Administrator"),
+    "agency": _l("Agency reporter"),
+}
+
+ORGANIZATION_TYPES = {
+    "enterprise": _l("Enterprise"),
+    "cooperative": _l("Cooperative"),
+    "research_institute": _l("Research institute"),
+    "university": _l("University or college"),
+    "public_unit": _l("Public service unit"),
+    "individual": _l("Individual or household"),
+    "other": _l("Other"),
+}
+
+
+class Organization(db.Model):
+    """An applicant organisation (or an individual applying in their own name)."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (
+        sa.CheckConstraint(f"org_type IN {tuple(ORGANIZATION_TYPES)}", name="org_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    org_type: Mapped[str] = mapped_column(sa.String(30))
+    tax_code: Mapped[str | None] = mapped_column(sa.String(14))
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Contact details are private: never in public output.
+    representative: Mapped[str] = mapped_column(sa.String(200), default="")
+    phone: Mapped[str] = mapped_column(sa.String(30), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    district: Mapped[District | None] = relationship()
+    members: Mapped[list["User"]] = relationship(back_populates="organization")
+
+    @property
+    def type_label(self) -> str:
+        return str(ORGANIZATION_TYPES.get(self.org_type, self.org_type))
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint(f"role IN {tuple(ROLES)}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    full_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    phone: Mapped[str] = mapped_column(sa.String(30), default="")
+    role: Mapped[str] = mapped_column(sa.String(20), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    is_active_account: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Part of the session identity: changing it (password change, logout everywhere) ends
+    # every session that was issued before.
+    session_nonce: Mapped[str] = mapped_column(
+        sa.String(32), default=lambda: secrets.token_hex(16)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_login_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization | None] = relationship(back_populates="members")
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        self.session_nonce = secrets.token_hex(16)
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.role == "applicant"
+
+    @property
+    def is_staff(self) -> bool:
+        """Department staff: reviewers and admins screen applications."""
+        return self.role in ("reviewer", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLES.get(self.role, self.role))
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,471 @@
+"""Applications (hồ sơ) of the four kinds, their frozen versions, history, notes and files.
+
+The workflow's states and allowed transitions are defined here once; `registry.services`
+enforces them and both the HTML views and the API call the services.
+"""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models.accounts import Organization, User
+from registry.models.base import now_utc
+from registry.models.reference import District, GeneticResource
+
+KINDS = {
+    "project": _l("Biotech technology project"),
+    "startup": _l("Biotech innovation startup"),
+    "conservation": _l("Genetic-resource conservation effort"),
+    "pvp_filing": _l("Plant-variety protection filing"),
+}
+
+STATUSES = {
+    "draft": lazy_pgettext("application", "Draft"),
+    "submitted": lazy_pgettext("application", "Submitted"),
+    "in_review": lazy_pgettext("application", "In review"),
+    "revision_requested": lazy_pgettext("application", "Revision requested"),
+    "approved": lazy_pgettext("application", "Approved"),
+    "rejected": lazy_pgettext("application", "Rejected"),
+    "withdrawn": lazy_pgettext("application", "Withdrawn"),
+}
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS = {
+    "submit": (frozenset({"draft", "revision_requested"}), "submitted"),
+    "start_review": (frozenset({"submitted"}), "in_review"),
+    "approve": (frozenset({"submitted", "in_review"}), "approved"),
+    "reject": (frozenset({"submitted", "in_review"}), "rejected"),
+    "request_revision": (frozenset({"submitted", "in_review"}), "revision_requested"),
+    "withdraw": (frozenset({"draft", "submitted", "in_review", "revision_requested"}), "withdrawn"),
+}
+DECISIONS = ("approve", "reject", "request_revision")
+EDITABLE_STATUSES = frozenset({"draft", "revision_requested"})
+DECIDED_STATUSES = frozenset({"approved", "rejected"})
+
+ACTIONS = {
+    "create": _l("Created"),
+    "edit": _l("Edited"),
+    "submit": _l("Submitted"),
+    "start_review": _l("Review started"),
+    "approve": _l("Approved"),
+    "reject": _l("Rejected"),
+    "request_revision": _l("Revision requested"),
+    "withdraw": _l("Withdrawn"),
+    "implementation": _l("Implementation status changed"),
+}
+
+FIELDS = {
+    "agriculture": _l("Agriculture"),
+    "health": _l("Health"),
+    "environment": _l("Environment"),
+    "industry_trade": _l("Industry and trade"),
+    "security_defense": _l("Security and defence"),
+}
+
+PRODUCT_TYPES = {
+    "plant_variety": _l("Plant variety"),
+    "livestock_breed": _l("Livestock breed"),
+    "microbial_strain": _l("Microbial strain"),
+    "bio_preparation": _l("Biological preparation"),
+    "diagnostic_kit": _l("Diagnostic kit"),
+    "vaccine": _l("Vaccine"),
+    "medicinal_product": _l("Medicinal herb or functional food"),
+    "processed_food": _l("Processed or fermented product"),
+    "other": _l("Other"),
+}
+
+TECHNOLOGIES = {
+    "gene": _l("Gene technology"),
+    "cell_tissue": _l("Cell and tissue culture"),
+    "microbial": _l("Microbial technology"),
+    "enzyme_protein": _l("Enzyme and protein technology"),
+    "reproduction": _l("Reproduction and artificial insemination"),
+    "bioinformatics": _l("Bioinformatics"),
+    "other": _l("Other"),
+}
+
+STARTUP_STAGES = {
+    "idea": _l("Idea"),
+    "prototype": _l("Prototype"),
+    "early_revenue": _l("Early revenue"),
+    "growth": _l("Growth"),
+}
+
+CONSERVATION_METHODS = {
+    "in_situ": _l("In-situ conservation"),
+    "ex_situ_field": _l("Ex-situ conservation (orchard, breeding flock)"),
+    "in_vitro": _l("In-vitro culture and micropropagation"),
+    "cryo": _l("Cryopreservation, frozen semen"),
+    "dna_characterization": _l("DNA barcoding and molecular markers"),
+    "restoration": _l("Restoration"),
+}
+
+OFFICE_STATUSES = {
+    "filed": _l("Filed"),
+    "accepted": _l("Accepted as valid"),
+    "published": _l("Published"),
+    "granted": _l("Granted"),
+    "refused": _l("Refused"),
+    "withdrawn": lazy_pgettext("pvp filing", "Withdrawn"),
+}
+
+IMPLEMENTATION_STATUSES = {
+    "ongoing": _l("Ongoing"),
+    "completed": _l("Completed (accepted)"),
+    "terminated": _l("Terminated"),
+}
+
+# The fields of each kind, in the order forms and detail pages show them.
+COMMON_FIELDS = ("title", "summary", "field", "district", "start_date", "end_date")
+KIND_FIELDS = {
+    "project": (
+        "product_type", "technologies", "total_budget_vnd", "requested_support_vnd",
+        "expected_outputs",
+    ),
+    "startup": ("company_name", "tax_code", "founded_on", "stage", "team_size", "funding_sought_vnd"),
+    "conservation": ("resource", "methods", "population_count", "locality"),
+    "pvp_filing": (
+        "species", "denomination", "application_number", "filed_on", "breeder", "office_status",
+        "certificate_number", "granted_on",
+    ),
+}
+# What submission needs beyond a valid draft.
+REQUIRED_TO_SUBMIT = {
+    "project": ("title", "field", "district", "start_date", "end_date", "product_type",
+                "technologies", "total_budget_vnd", "requested_support_vnd"),
+    "startup": ("title", "field", "district", "company_name", "stage", "team_size"),
+    "conservation": ("title", "field", "district", "start_date", "end_date", "resource",
+                     "methods"),
+    "pvp_filing": ("title", "field", "district", "species", "denomination",
+                   "application_number", "filed_on", "office_status"),
+}
+
+FIELD_LABELS = {
+    "kind": _l("Kind"),
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "field": _l("Field"),
+    "district": _l("District"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "organization": _l("Organisation"),
+    "product_type": _l("Product type"),
+    "technologies": _l("Technologies"),
+    "total_budget_vnd": _l("Total budget (VND)"),
+    "requested_support_vnd": _l("Support requested (VND)"),
+    "expected_outputs": _l("Expected outputs"),
+    "company_name": _l("Company name"),
+    "tax_code": _l("Enterprise tax code"),
+    "founded_on": _l("Founded on"),
+    "stage": _l("Stage"),
+    "team_size": _l("Team size"),
+    "funding_sought_vnd": _l("Funding sought (VND)"),
+    "resource": _l("Genetic resource"),
+    "methods": _l("Conservation methods"),
+    "population_count": _l("Population kept (trees, birds or samples)"),
+    "locality": _l("Locality (commune, village)"),
+    "species": _l("Species (crop)"),
+    "denomination": _l("Variety denomination"),
+    "application_number": _l("Application number"),
+    "filed_on": _l("Filed on"),
+    "breeder": _l("Breeder"),
+    "office_status": _l("Status at the national office"),
+    "certificate_number": _l("Certificate number"),
+    "granted_on": _l("Granted on"),
+}
+
+# Code -> label tables of the fields whose values are codes.
+CHOICES = {
+    "kind": KINDS,
+    "field": FIELDS,
+    "product_type": PRODUCT_TYPES,
+    "technologies": TECHNOLOGIES,
+    "stage": STARTUP_STAGES,
+    "methods": CONSERVATION_METHODS,
+    "office_status": OFFICE_STATUSES,
+}
+
+# The department's eligibility checklist, the same for every kind.
+CHECKLIST = {
+    "eligible_applicant": _l("The applicant is eligible (legal status, based or active in the province)"),
+    "within_plan": _l("The content fits the plan's tasks and fields"),
+    "documents_complete": _l("The required documents are attached and valid"),
+    "budget_reasonable": _l("Budget and support requested are reasonable"),
+    "no_duplicate_funding": _l("No duplicate funding from other sources"),
+}
+
+
+def fields_of(kind: str) -> tuple[str, ...]:
+    return COMMON_FIELDS + KIND_FIELDS[kind]
+
+
+class Application(db.Model):
+    """One application of any kind; kind-specific columns are empty for the other kinds."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {tuple(KINDS)}", name="kind"),
+        sa.CheckConstraint(f"status IN {tuple(STATUSES)}", name="status"),
+        sa.CheckConstraint(f"field IS NULL OR field IN {tuple(FIELDS)}", name="field"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"
+        ),
+        sa.CheckConstraint(
+            "requested_support_vnd IS NULL OR total_budget_vnd IS NULL"
+            " OR requested_support_vnd <= total_budget_vnd",
+            name="support_within_budget",
+        ),
+        sa.CheckConstraint(
+            "status <> 'approved' OR (approved_on IS NOT NULL AND public_code IS NOT NULL"
+            " AND implementation_status IS NOT NULL)",
+            name="approved_has_code",
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('approved', 'rejected')"
+            " OR (decided_at IS NOT NULL AND decided_by_id IS NOT NULL)",
+            name="decision_has_decider",
+        ),
+        sa.CheckConstraint(
+            "implementation_status IS NULL OR implementation_status IN"
+            f" {tuple(IMPLEMENTATION_STATUSES)}",
+            name="implementation_status",
+        ),
+        sa.Index("ix_applications_status_kind", "status", "kind"),
+        sa.Index("ix_applications_kind_approved_on", "kind", "approved_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    version: Mapped[int] = mapped_column(default=1)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    # Common fields
+    title: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    field: Mapped[str | None] = mapped_column(sa.String(30), index=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+
+    # project
+    product_type: Mapped[str | None] = mapped_column(sa.String(30), index=True)
+    technologies: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    total_budget_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+    requested_support_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+    expected_outputs: Mapped[str] = mapped_column(sa.Text, default="")
+
+    # startup
+    company_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    tax_code: Mapped[str] = mapped_column(sa.String(14), default="")
+    founded_on: Mapped[date | None]
+    stage: Mapped[str | None] = mapped_column(sa.String(20))
+    team_size: Mapped[int | None]
+    funding_sought_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    # conservation
+    resource_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("genetic_resources.id"), index=True
+    )
+    methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    population_count: Mapped[int | None]
+    locality: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    # pvp_filing
+    species: Mapped[str] = mapped_column(sa.String(120), default="")
+    denomination: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Unique when given; NULL (not '') when missing so drafts do not collide.
+    application_number: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
+    filed_on: Mapped[date | None]
+    breeder: Mapped[str] = mapped_column(sa.String(300), default="")
+    office_status: Mapped[str | None] = mapped_column(sa.String(20))
+    certificate_number: Mapped[str] = mapped_column(sa.String(60), default="")
+    granted_on: Mapped[date | None]
+
+    # Workflow
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_on: Mapped[date | None] = mapped_column(index=True)
+    public_code: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    implementation_status: Mapped[str | None] = mapped_column(sa.String(20))
+    review_checklist: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Title, summary and names folded to plain lower-case ASCII (đ -> d) for accent-free search.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    organization: Mapped[Organization] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    district: Mapped[District | None] = relationship()
+    resource: Mapped[GeneticResource | None] = relationship()
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="application", order_by="Attachment.id"
+    )
+    events: Mapped[list["ApplicationEvent"]] = relationship(
+        back_populates="application", order_by="ApplicationEvent.id"
+    )
+    versions: Mapped[list["ApplicationVersion"]] = relationship(
+        back_populates="application", order_by="ApplicationVersion.number"
+    )
+    notes: Mapped[list["ReviewNote"]] = relationship(
+        back_populates="application", order_by="ReviewNote.id"
+    )
+
+    # Concurrent writers: the UPDATE carries "WHERE version = <old>", so a lost race raises
+    # StaleDataError instead of overwriting. Services set the new number themselves.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    # Labels
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind])
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status])
+
+    @property
+    def field_label(self) -> str:
+        return str(FIELDS.get(self.field, "")) if self.field else ""
+
+    @property
+    def implementation_label(self) -> str:
+        if not self.implementation_status:
+            return ""
+        return str(IMPLEMENTATION_STATUSES[self.implementation_status])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "approved"
+
+    # Permissions: the one place that says who may do what.
+    def is_owned_by(self, user: User | None) -> bool:
+        return (
+            user is not None
+            and getattr(user, "is_authenticated", False)
+            and user.role == "applicant"
+            and user.organization_id == self.organization_id
+        )
+
+    def can_view(self, user: User | None) -> bool:
+        if self.is_owned_by(user):
+            return True
+        if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
+            return self.status != "draft"  # reviewers never see drafts
+        return False
+
+    def can_edit(self, user: User | None) -> bool:
+        return self.is_owned_by(user) and self.status in EDITABLE_STATUSES
+
+    def can_submit(self, user: User | None) -> bool:
+        return self.can_edit(user)
+
+    def can_withdraw(self, user: User | None) -> bool:
+        return self.is_owned_by(user) and self.status in TRANSITIONS["withdraw"][0]
+
+    def can_review(self, user: User | None) -> bool:
+        """Screening: start the review, notes, checklist. Not on your own organisation's."""
+        return (
+            user is not None
+            and getattr(user, "is_authenticated", False)
+            and user.is_staff
+            and self.status != "draft"
+            and (user.organization_id is None or user.organization_id != self.organization_id)
+        )
+
+    def can_decide(self, user: User | None) -> bool:
+        return self.can_review(user) and self.status in TRANSITIONS["approve"][0]
+
+    def can_set_implementation(self, user: User | None) -> bool:
+        return self.can_review(user) and self.status == "approved"
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.kind} {self.status}>"
+
+
+class ApplicationVersion(db.Model):
+    """The fields as they were at one submission, frozen."""
+
+    __tablename__ = "application_versions"
+    __table_args__ = (sa.UniqueConstraint("application_id", "number", name="number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    number: Mapped[int]
+    snapshot: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship(back_populates="versions")
+    created_by: Mapped[User] = relationship()
+
+
+class ApplicationEvent(db.Model):
+    """Append-only history: every transition and decision. Nothing updates or deletes it."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=now_utc)
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(30))
+    from_status: Mapped[str | None] = mapped_column(sa.String(20))
+    to_status: Mapped[str] = mapped_column(sa.String(20))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    implementation_status: Mapped[str | None] = mapped_column(sa.String(20))
+
+    application: Mapped[Application] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS.get(self.action, self.action))
+
+
+@sa.event.listens_for(ApplicationEvent, "before_update")
+@sa.event.listens_for(ApplicationEvent, "before_delete")
+def _history_is_append_only(mapper, connection, target):  # noqa: ARG001
+    raise RuntimeError("application history is append-only")
+
+
+class ReviewNote(db.Model):
+    """An internal note of the department; the applicant never sees it."""
+
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    application: Mapped[Application] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()
+
+
+class Attachment(db.Model):
+    """A document stored outside the web root under a random name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    is_public: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    application: Mapped[Application] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship()

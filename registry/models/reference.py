@@ -1,0 +1,161 @@
+"""Reference data: districts, genetic resources, targets, agencies and plan tasks."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models.base import BilingualName, current_language
+
+RESOURCE_KINDS = {"plant": _l("Plant"), "animal": _l("Animal"), "microbe": _l("Microorganism")}
+
+RISK_STATUSES = {
+    "not_at_risk": _l("Not at risk"),
+    "vulnerable": _l("Vulnerable"),
+    "endangered": _l("Endangered"),
+    "critical": _l("Critical"),
+    "extinct": _l("Extinct"),
+    "unknown": _l("Unknown"),
+}
+
+
+class District(BilingualName, db.Model):
+    """An administrative unit. A table, not an enum: units are merged and renamed."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    def __repr__(self) -> str:
+        return f"<District {self.code}>"
+
+
+class GeneticResource(BilingualName, db.Model):
+    __tablename__ = "genetic_resources"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {tuple(RESOURCE_KINDS)}", name="kind"),
+        sa.CheckConstraint(f"risk_status IN {tuple(RISK_STATUSES)}", name="risk_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    scientific_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    indigenous: Mapped[bool] = mapped_column(default=True)
+    risk_status: Mapped[str] = mapped_column(sa.String(20), default="unknown")
+    description_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @property
+    def description(self) -> str:
+        if current_language() == "en" and self.description_en:
+            return self.description_en
+        return self.description_vi
+
+    @property
+    def kind_label(self) -> str:
+        return str(RESOURCE_KINDS.get(self.kind, self.kind))
+
+    @property
+    def risk_label(self) -> str:
+        return str(RISK_STATUSES.get(self.risk_status, self.risk_status))
+
+
+class Target(db.Model):
+    """A measurable target of the plan (SPEC section 5)."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title_vi: Mapped[str] = mapped_column(sa.String(300))
+    title_en: Mapped[str] = mapped_column(sa.String(300))
+    target_min: Mapped[float | None] = mapped_column(sa.Float)
+    target_max: Mapped[float | None] = mapped_column(sa.Float)
+    unit: Mapped[str] = mapped_column(sa.String(20))
+    window_start: Mapped[date | None] = mapped_column(sa.Date)
+    deadline: Mapped[date] = mapped_column(sa.Date)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def title(self) -> str:
+        return self.title_en if current_language() == "en" and self.title_en else self.title_vi
+
+
+class Agency(BilingualName, db.Model):
+    """A department, agency or district committee that leads or coordinates plan tasks."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+
+
+plan_task_agencies = sa.Table(
+    "plan_task_agencies",
+    db.metadata,
+    sa.Column("task_id", sa.ForeignKey("plan_tasks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("agency_id", sa.ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(20), primary_key=True),  # lead | coordinating
+)
+
+
+class PlanTask(db.Model):
+    """A task of the plan's appendix."""
+
+    __tablename__ = "plan_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    title_vi: Mapped[str] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
+    # Who else takes part, as the plan words it ("các sở, ngành liên quan" ...).
+    coordination_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    coordination_en: Mapped[str] = mapped_column(sa.Text, default="")
+    timeframe_vi: Mapped[str] = mapped_column(sa.String(200))
+    timeframe_en: Mapped[str] = mapped_column(sa.String(200))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    lead_agencies: Mapped[list[Agency]] = relationship(
+        secondary=plan_task_agencies,
+        primaryjoin=lambda: sa.and_(
+            PlanTask.id == plan_task_agencies.c.task_id, plan_task_agencies.c.role == "lead"
+        ),
+        viewonly=True,
+        order_by=Agency.code,
+    )
+    coordinating_agencies: Mapped[list[Agency]] = relationship(
+        secondary=plan_task_agencies,
+        primaryjoin=lambda: sa.and_(
+            PlanTask.id == plan_task_agencies.c.task_id,
+            plan_task_agencies.c.role == "coordinating",
+        ),
+        viewonly=True,
+        order_by=Agency.code,
+    )
+
+    def _pick(self, stem: str) -> str:
+        en = getattr(self, f"{stem}_en")
+        return en if current_language() == "en" and en else getattr(self, f"{stem}_vi")
+
+    @property
+    def title(self) -> str:
+        return self._pick("title")
+
+    @property
+    def timeframe(self) -> str:
+        return self._pick("timeframe")
+
+    @property
+    def coordination(self) -> str:
+        return self._pick("coordination")

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from registry.public import views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,2 @@
+"""Views of the public area."""
+from registry.public import bp  # noqa: F401

@@ -1,0 +1,73 @@
+"""Districts, indigenous genetic resources and the plan's targets, as seeded by init-data."""
+from datetime import date
+
+DISTRICTS = [
+    {"code": "hung_yen_city", "name_vi": "Thành phố Hưng Yên", "name_en": "Hung Yen City"},
+    {"code": "my_hao", "name_vi": "Thị xã Mỹ Hào", "name_en": "My Hao Town"},
+    {"code": "van_lam", "name_vi": "Văn Lâm", "name_en": "Van Lam"},
+    {"code": "van_giang", "name_vi": "Văn Giang", "name_en": "Van Giang"},
+    {"code": "yen_my", "name_vi": "Yên Mỹ", "name_en": "Yen My"},
+    {"code": "khoai_chau", "name_vi": "Khoái Châu", "name_en": "Khoai Chau"},
+    {"code": "an_thi", "name_vi": "Ân Thi", "name_en": "An Thi"},
+    {"code": "kim_dong", "name_vi": "Kim Động", "name_en": "Kim Dong"},
+    {"code": "tien_lu", "name_vi": "Tiên Lữ", "name_en": "Tien Lu"},
+    {"code": "phu_cu", "name_vi": "Phù Cừ", "name_en": "Phu Cu"},
+]
+
+GENETIC_RESOURCES = [
+    {
+        "code": "nhan_long", "name_vi": "Nhãn lồng Hưng Yên", "name_en": "Hung Yen caged longan",
+        "scientific_name": "Dimocarpus longan", "kind": "plant", "indigenous": True,
+        "risk_status": "unknown",
+        "description_vi": "Giống nhãn đặc sản của Hưng Yên, cùi dày, giòn, ngọt; "
+        "được bảo hộ chỉ dẫn địa lý \u201cHưng Yên\u201d cho sản phẩm nhãn lồng.",
+        "description_en": "Hung Yen's speciality longan, with thick, crisp and sweet flesh; "
+        "protected by the \u201cHưng Yên\u201d geographical indication.",
+    },
+    {
+        "code": "vai_trung", "name_vi": "Vải trứng Hưng Yên", "name_en": "Hung Yen egg litchi",
+        "scientific_name": "Litchi chinensis", "kind": "plant", "indigenous": True,
+        "risk_status": "unknown",
+        "description_vi": "Giống vải bản địa quả to hình trứng, chín sớm, nay chỉ còn ít cây.",
+        "description_en": "An indigenous litchi with large egg-shaped fruit that ripens early; "
+        "few trees remain.",
+    },
+    {
+        "code": "ga_dong_tao", "name_vi": "Gà Đông Tảo", "name_en": "Dong Tao chicken",
+        "scientific_name": "Gallus gallus domesticus", "kind": "animal", "indigenous": True,
+        "risk_status": "unknown",
+        "description_vi": "Giống gà quý của xã Đông Tảo (Khoái Châu), chân to, thịt thơm ngon.",
+        "description_en": "A prized breed from Đông Tảo commune (Khoái Châu), known for its "
+        "thick legs and fine meat.",
+    },
+]
+
+TARGETS = [
+    {"code": "supported_projects", "title_vi": "Dự án hoàn thiện, làm chủ công nghệ sinh học được hỗ trợ",
+     "title_en": "Supported projects mastering biotech", "target_min": 10, "target_max": 15,
+     "unit": "projects", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+    {"code": "startups", "title_vi": "Dự án khởi nghiệp đổi mới sáng tạo về công nghệ sinh học được hỗ trợ",
+     "title_en": "Supported biotech innovation startups", "target_min": 5, "target_max": None,
+     "unit": "startups", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+    {"code": "pvp_growth", "title_vi": "Tăng trưởng bình quân số đơn đăng ký bảo hộ giống cây trồng",
+     "title_en": "Average yearly growth of plant-variety protection filings", "target_min": 12,
+     "target_max": 14, "unit": "percent", "window_start": date(2023, 1, 1), "deadline": date(2025, 12, 31)},
+    {"code": "conserved_resources", "title_vi": "Nguồn gen bản địa được bảo tồn",
+     "title_en": "Indigenous genetic resources under conservation", "target_min": 3, "target_max": None,
+     "unit": "resources", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+    {"code": "dna_barcoded_resources", "title_vi": "Nguồn gen bản địa có dữ liệu mã vạch ADN",
+     "title_en": "Indigenous genetic resources with DNA barcode records", "target_min": 3,
+     "target_max": None, "unit": "resources", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+    {"code": "biotech_enterprise_growth", "title_vi": "Tăng quy mô đầu tư của doanh nghiệp công nghệ sinh học",
+     "title_en": "Growth of biotech enterprises' investment scale", "target_min": 50, "target_max": None,
+     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+    {"code": "import_substitution", "title_vi": "Tỷ lệ thay thế sản phẩm công nghệ sinh học nhập khẩu",
+     "title_en": "Share of imported biotech products replaced", "target_min": 50, "target_max": None,
+     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+    {"code": "grdp_share_2030", "title_vi": "Tỷ trọng công nghiệp sinh học trong GRDP năm 2030",
+     "title_en": "Bio-industry share of GRDP by 2030", "target_min": 7, "target_max": None,
+     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+    {"code": "grdp_share_2045", "title_vi": "Tỷ trọng công nghiệp sinh học trong GRDP năm 2045",
+     "title_en": "Bio-industry share of GRDP by 2045", "target_min": 10, "target_max": 15,
+     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2045, 12, 31)},
+]

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("review", __name__)
+
+from registry.review import views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,138 @@
+"""Sign-up, passwords and password resets."""
+from functools import lru_cache
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from registry.extensions import db
+from registry.models import Organization, User
+from registry.models.accounts import ROLES
+from registry.models.base import now_utc
+from registry.services.errors import Conflict, ValidationFailed
+from registry.services.unit_of_work import flush
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+RESET_MAX_AGE = 3600  # seconds
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn ships the 30,000 most common passwords of public breach corpora.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problems(password: str, email: str = "") -> list[str]:
+    problems = []
+    if len(password) < PASSWORD_MIN:
+        problems.append(_("The password needs at least %(n)s characters.", n=PASSWORD_MIN))
+    if len(password) > PASSWORD_MAX:
+        problems.append(_("The password can have at most %(n)s characters.", n=PASSWORD_MAX))
+    lowered = password.lower()
+    if lowered in _common_passwords():
+        problems.append(_("This password is too common; choose another."))
+    elif email and lowered in {email.lower(), email.split("@")[0].lower()}:
+        problems.append(_("The password cannot be your e-mail address."))
+    return problems
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).filter_by(email=normalize_email(email)))
+
+
+def create_user(email: str, password: str, role: str, full_name: str = "",
+                organization: Organization | None = None, phone: str = "") -> User:
+    email = normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    if role not in ROLES:
+        errors["role"] = [_("Unknown role.")]
+    if "@" not in email:
+        errors["email"] = [_("Enter a valid e-mail address.")]
+    elif find_user_by_email(email) is not None:
+        errors["email"] = [_("An account with this e-mail address already exists.")]
+    problems = password_problems(password, email)
+    if problems:
+        errors["password"] = problems
+    if role == "applicant" and organization is None:
+        errors["organization"] = [_("An applicant belongs to an organisation.")]
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    user = User(email=email, role=role, full_name=full_name.strip(), phone=phone.strip(),
+                organization=organization)
+    user.set_password(password)
+    db.session.add(user)
+    flush()
+    return user
+
+
+def register_applicant(*, email: str, password: str, full_name: str, phone: str,
+                       organization_fields: dict) -> User:
+    """Sign-up: a new organisation and its first applicant account, in one go."""
+    organization = Organization(**organization_fields)
+    db.session.add(organization)
+    return create_user(email, password, "applicant", full_name=full_name,
+                       organization=organization, phone=phone)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None:
+        # Spend the same time as a real check, so response times do not reveal accounts.
+        from werkzeug.security import generate_password_hash
+        generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    user.last_login_at = now_utc()
+    return user
+
+
+def change_password(user: User, current_password: str | None, new_password: str) -> None:
+    """Changes the password and ends every session issued before (the nonce changes)."""
+    if current_password is not None and not user.check_password(current_password):
+        raise ValidationFailed(_("Some fields are not valid."),
+                               {"current_password": [_("The current password is not correct.")]})
+    problems = password_problems(new_password, user.email)
+    if problems:
+        raise ValidationFailed(_("Some fields are not valid."), {"password": problems})
+    user.set_password(new_password)
+    user.end_sessions()
+    flush()
+
+
+def set_role(user: User, role: str, actor: User) -> None:
+    if role not in ROLES:
+        raise ValidationFailed(_("Some fields are not valid."), {"role": [_("Unknown role.")]})
+    if user.id == actor.id and role != "admin":
+        raise Conflict(_("You cannot remove your own administrator role."))
+    user.role = role
+    user.end_sessions()
+    flush()
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def password_reset_token(user: User) -> str:
+    # The current hash is part of the token, so a token stops working once it has been used.
+    return _reset_serializer().dumps({"id": user.id, "h": user.password_hash[-16:]})
+
+
+def user_from_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.password_hash[-16:] != data.get("h") or not user.is_active:
+        return None
+    return user

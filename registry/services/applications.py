@@ -1,0 +1,332 @@
+"""The workflow of an application (SPEC section 4). HTML views and the API both call these.
+
+Every function takes the acting user, checks the record's `version` first (a stale one is a
+Conflict before any other rule), then the permission, then the rules; it flushes and leaves
+the commit to the request.
+"""
+from datetime import date
+
+from flask_babel import gettext as _
+
+from registry.extensions import db
+from registry.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    ReviewNote,
+    User,
+)
+from registry.models.applications import (
+    CHECKLIST,
+    DECISIONS,
+    IMPLEMENTATION_STATUSES,
+    TRANSITIONS,
+    fields_of,
+)
+from registry.models.base import now_utc, province_today
+from registry.services import notifications
+from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
+from registry.services.text import fold
+from registry.services.unit_of_work import flush
+from registry.services.validation import check_rules, clean_values, field_label, missing_fields
+
+PUBLIC_CODE_PREFIX = "HY-CNSH"
+
+
+# Reading --------------------------------------------------------------------------------
+
+def current_values(application: Application) -> dict:
+    """The record's fields by their SPEC names (district and resource as rows)."""
+    values = {}
+    for name in fields_of(application.kind):
+        if name == "district":
+            values[name] = application.district
+        elif name == "resource":
+            values[name] = application.resource
+        else:
+            values[name] = getattr(application, name)
+    return values
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "code"):
+        return value.code
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def snapshot(application: Application) -> dict:
+    """JSON-ready copy of the fields, as frozen at a submission."""
+    return {name: _plain(value) for name, value in current_values(application).items()}
+
+
+def diff_snapshots(older: dict, newer: dict) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field that changed between two frozen versions."""
+    names = list(dict.fromkeys([*older, *newer]))
+    return [
+        (name, older.get(name), newer.get(name))
+        for name in names
+        if (older.get(name) or None) != (newer.get(name) or None)
+    ]
+
+
+def missing_for_submission(application: Application) -> list[str]:
+    """Labels of the fields that submission still needs."""
+    return [field_label(n) for n in missing_fields(application.kind, current_values(application))]
+
+
+# Writing --------------------------------------------------------------------------------
+
+def check_version(application: Application, version) -> None:
+    if version is None or str(version).strip() == "":
+        raise ValidationFailed(
+            _("The request must carry the record's version."),
+            {"version": [_("This field is required.")]},
+        )
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            _("The version must be a whole number."),
+            {"version": [_("Must be a whole number.")]},
+        ) from None
+    if version != application.version:
+        raise Conflict(
+            _(
+                "This application was changed by someone else (version %(current)s, you had "
+                "version %(given)s). Reload it and try again.",
+                current=application.version,
+                given=version,
+            )
+        )
+
+
+def bump_version(application: Application) -> None:
+    application.version += 1
+
+
+def _apply(application: Application, values: dict) -> None:
+    for name, value in values.items():
+        if name == "district":
+            application.district = value
+        elif name == "resource":
+            application.resource = value
+        else:
+            setattr(application, name, value)
+    _refresh_search_text(application)
+
+
+def _refresh_search_text(application: Application) -> None:
+    parts = [
+        application.title, application.summary, application.public_code,
+        application.company_name, application.species, application.denomination,
+        application.organization.name if application.organization else "",
+        application.resource.name_vi if application.resource else "",
+        application.resource.name_en if application.resource else "",
+    ]
+    application.search_text = fold(" ".join(p for p in parts if p))
+
+
+def _validated(kind: str, application: Application | None, raw: dict) -> dict:
+    values, errors = clean_values(kind, raw)
+    merged = current_values(application) if application is not None else {}
+    merged.update(values)
+    for name, messages in check_rules(kind, merged, application.id if application else None).items():
+        errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    return values
+
+
+def _record_event(application, actor, action, from_status, to_status, comment="", implementation=None):
+    db.session.add(
+        ApplicationEvent(
+            application=application, actor=actor, action=action, from_status=from_status,
+            to_status=to_status, comment=comment or "", implementation_status=implementation,
+        )
+    )
+
+
+def _transition(application: Application, actor: User, action: str, comment: str = "") -> str:
+    allowed_from, to_status = TRANSITIONS[action]
+    if application.status not in allowed_from:
+        raise Conflict(
+            _(
+                "This action is not possible while the application is %(status)s.",
+                status=application.status_label.lower(),
+            )
+        )
+    from_status = application.status
+    application.status = to_status
+    _record_event(application, actor, action, from_status, to_status, comment)
+    return from_status
+
+
+def create_application(actor: User, kind: str, raw: dict) -> Application:
+    """A new draft of the actor's organisation."""
+    from registry.models.applications import KINDS
+
+    if not actor.is_applicant or actor.organization is None:
+        raise PermissionDenied(_("Only applicants of an organisation can create applications."))
+    if kind not in KINDS:
+        raise ValidationFailed(_("Some fields are not valid."), {"kind": [_("Unknown kind of application.")]})
+    values = _validated(kind, None, raw)
+    application = Application(
+        kind=kind, status="draft", version=1, organization=actor.organization, created_by=actor,
+        title="", technologies=[], methods=[], review_checklist={},
+    )
+    db.session.add(application)
+    _apply(application, values)
+    _record_event(application, actor, "create", None, "draft")
+    flush()
+    return application
+
+
+def update_application(application: Application, actor: User, raw: dict, version) -> Application:
+    check_version(application, version)
+    if not application.can_edit(actor):
+        if application.is_owned_by(actor):
+            raise Conflict(_("The application can be edited only as a draft or when revision is requested."))
+        raise PermissionDenied(_("You may not edit this application."))
+    values = _validated(application.kind, application, raw)
+    _apply(application, values)
+    bump_version(application)
+    flush()
+    return application
+
+
+def submit_application(application: Application, actor: User, version) -> Application:
+    check_version(application, version)
+    if not application.is_owned_by(actor):
+        raise PermissionDenied(_("Only the applicant organisation can submit this application."))
+    missing = missing_fields(application.kind, current_values(application))
+    if application.status in TRANSITIONS["submit"][0] and missing:
+        raise ValidationFailed(
+            _("The application is not complete: %(fields)s.", fields=", ".join(field_label(m) for m in missing)),
+            {name: [_("Required before submission.")] for name in missing},
+        )
+    problems = check_rules(application.kind, current_values(application), application.id)
+    if problems:
+        raise ValidationFailed(_("Some fields are not valid."), problems)
+    from_status = _transition(application, actor, "submit")
+    application.submitted_at = now_utc()
+    number = len(application.versions) + 1
+    db.session.add(
+        ApplicationVersion(
+            application=application, number=number, snapshot=snapshot(application), created_by=actor
+        )
+    )
+    bump_version(application)
+    notifications.application_submitted(application, resubmitted=from_status == "revision_requested")
+    flush()
+    return application
+
+
+def withdraw_application(application: Application, actor: User, version, comment: str = "") -> Application:
+    check_version(application, version)
+    if not application.is_owned_by(actor):
+        raise PermissionDenied(_("Only the applicant organisation can withdraw this application."))
+    from_status = _transition(application, actor, "withdraw", comment.strip())
+    bump_version(application)
+    if from_status != "draft":
+        notifications.status_changed(application, comment)
+    flush()
+    return application
+
+
+def start_review(application: Application, actor: User, version) -> Application:
+    check_version(application, version)
+    if not application.can_review(actor):
+        raise PermissionDenied(_("You may not review this application."))
+    _transition(application, actor, "start_review")
+    bump_version(application)
+    notifications.status_changed(application, "")
+    flush()
+    return application
+
+
+def _next_public_code(year: int) -> str:
+    prefix = f"{PUBLIC_CODE_PREFIX}-{year}-"
+    last = db.session.scalar(
+        db.select(db.func.max(Application.public_code)).where(Application.public_code.like(prefix + "%"))
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def record_decision(application: Application, actor: User, decision: str, comment: str, version) -> Application:
+    """approve | reject | request_revision, by a reviewer or admin of another organisation."""
+    check_version(application, version)
+    if decision not in DECISIONS:
+        raise ValidationFailed(
+            _("Some fields are not valid."), {"decision": [_("Choose approve, reject or request_revision.")]}
+        )
+    if not application.can_review(actor):
+        if actor.is_staff and actor.organization_id == application.organization_id:
+            raise PermissionDenied(_("You may not decide on an application of your own organisation."))
+        raise PermissionDenied(_("You may not decide on this application."))
+    comment = (comment or "").strip()
+    if decision in ("reject", "request_revision") and not comment:
+        raise ValidationFailed(
+            _("A comment is required to reject or to request a revision."),
+            {"comment": [_("A comment is required to reject or to request a revision.")]},
+        )
+    _transition(application, actor, decision, comment)
+    if decision in ("approve", "reject"):
+        application.decided_at = now_utc()
+        application.decided_by = actor
+    if decision == "approve":
+        application.approved_on = province_today()
+        application.public_code = _next_public_code(application.approved_on.year)
+        application.implementation_status = "ongoing"
+        _refresh_search_text(application)
+    bump_version(application)
+    notifications.status_changed(application, comment)
+    flush()
+    return application
+
+
+def set_implementation_status(application: Application, actor: User, status: str, comment: str, version) -> Application:
+    """ongoing -> completed (nghiệm thu) or terminated, for approved records."""
+    check_version(application, version)
+    if status not in IMPLEMENTATION_STATUSES:
+        raise ValidationFailed(_("Some fields are not valid."), {"implementation_status": [_("Unknown value: %(values)s.", values=status)]})
+    if not application.can_set_implementation(actor):
+        raise PermissionDenied(_("You may not change the implementation status of this record."))
+    if status == application.implementation_status:
+        raise Conflict(_("The record already has this implementation status."))
+    application.implementation_status = status
+    _record_event(application, actor, "implementation", application.status, application.status,
+                  (comment or "").strip(), implementation=status)
+    bump_version(application)
+    notifications.status_changed(application, comment)
+    flush()
+    return application
+
+
+def save_checklist(application: Application, actor: User, results: dict, version) -> Application:
+    check_version(application, version)
+    if not application.can_review(actor) or application.status not in ("submitted", "in_review"):
+        raise PermissionDenied(_("You may not change the checklist of this application."))
+    application.review_checklist = {code: bool(results.get(code)) for code in CHECKLIST}
+    bump_version(application)
+    flush()
+    return application
+
+
+def add_review_note(application: Application, actor: User, body: str) -> ReviewNote:
+    """Internal notes do not change the application, so they carry no version."""
+    if not application.can_review(actor):
+        raise PermissionDenied(_("You may not add notes to this application."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(_("The note is empty."), {"body": [_("This field is required.")]})
+    if len(body) > 5000:
+        raise ValidationFailed(_("The note is too long."), {"body": [_("At most %(limit)s characters.", limit=5000)]})
+    note = ReviewNote(application=application, author=actor, body=body)
+    db.session.add(note)
+    flush()
+    return note
