@@ -1,2 +1,288 @@
-"""Views of the applicant area."""
-from registry.applicant import bp  # noqa: F401
+"""Views of the applicant area: the organisation's applications, their forms and actions."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from registry import presenters
+from registry.applicant import bp
+from registry.applicant.forms import (
+    FORMS,
+    KIND_DESCRIPTIONS,
+    UploadForm,
+    VersionForm,
+    WithdrawForm,
+    initial_data,
+)
+from registry.extensions import db
+from registry.models import Application, ApplicationEvent, Attachment
+from registry.models.applications import (
+    IMPLEMENTATION_STATUSES,
+    KINDS,
+    STATUSES,
+)
+from registry.services import applications as workflow
+from registry.services import attachments as documents
+from registry.services.errors import Conflict, DomainError, ValidationFailed
+from registry.services.unit_of_work import commit
+
+
+@bp.before_request
+def require_applicant():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if current_user.role != "applicant":
+        abort(403)
+    return None
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+def _load(application_id: int, *options) -> Application:
+    """The application, if it belongs to the user's organisation; 404 otherwise."""
+    application = db.session.get(Application, application_id, options=list(options))
+    if application is None or not (
+        application.can_view(current_user) and application.is_owned_by(current_user)
+    ):
+        abort(404)
+    return application
+
+
+def _show_errors(form, exc: DomainError) -> None:
+    """Put a service's field errors beside the form's fields; flash what has no field."""
+    db.session.rollback()
+    unplaced = []
+    for name, messages in exc.errors.items():
+        if name in form and form[name].type not in ("HiddenField", "CSRFTokenField"):
+            form[name].errors = list(messages)
+        else:
+            unplaced.extend(messages)
+    if unplaced or not exc.errors:
+        flash(exc.message, "error")
+
+
+def _detail_options():
+    return (
+        selectinload(Application.district),
+        selectinload(Application.resource),
+        selectinload(Application.attachments),
+        selectinload(Application.events).selectinload(ApplicationEvent.actor),
+    )
+
+
+def _render_detail(application: Application, status: int = 200, upload_form=None,
+                   withdraw_form=None):
+    version = application.version
+    editable = application.can_edit(current_user)
+    upload_form = upload_form or UploadForm(formdata=None, data={"version": version})
+    withdraw_form = withdraw_form or WithdrawForm(formdata=None, data={"version": version})
+    return render_template(
+        "applicant/detail.html",
+        application=application,
+        rows=presenters.field_rows(application),
+        missing=workflow.missing_for_submission(application) if editable else [],
+        editable=editable,
+        can_submit=application.can_submit(current_user),
+        can_withdraw=application.can_withdraw(current_user),
+        action_form=VersionForm(formdata=None, data={"version": version}),
+        upload_form=upload_form,
+        withdraw_form=withdraw_form,
+        max_upload_mb=current_app.config["MAX_UPLOAD_BYTES"] / (1024 * 1024),
+        statuses=STATUSES,
+        implementation_statuses=IMPLEMENTATION_STATUSES,
+    ), status
+
+
+# The list ---------------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    organization_id = current_user.organization_id
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
+    page = request.args.get("page", 1, type=int)
+
+    in_kind = [Application.organization_id == organization_id]
+    if kind:
+        in_kind.append(Application.kind == kind)
+    counts = dict(
+        db.session.execute(
+            db.select(Application.status, db.func.count(Application.id))
+            .where(*in_kind)
+            .group_by(Application.status)
+        ).all()
+    )
+    query = db.select(Application).where(*in_kind)
+    if status:
+        query = query.where(Application.status == status)
+    query = query.order_by(Application.created_at.desc(), Application.id.desc())
+    pagination = db.paginate(
+        query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    return render_template(
+        "applicant/index.html",
+        pagination=pagination,
+        counts=counts,
+        total=sum(counts.values()),
+        statuses=STATUSES,
+        kinds=KINDS,
+        status=status,
+        kind=kind,
+    )
+
+
+# Creating ---------------------------------------------------------------------------------
+
+@bp.get("/new")
+def new():
+    return render_template("applicant/new.html", kinds=KINDS, descriptions=KIND_DESCRIPTIONS)
+
+
+@bp.route("/new/<kind>", methods=["GET", "POST"])
+def create(kind: str):
+    if kind not in FORMS:
+        abort(404)
+    form = FORMS[kind]()
+    if form.validate_on_submit():
+        try:
+            application = workflow.create_application(current_user, kind, form.values())
+            commit()
+        except ValidationFailed as exc:
+            _show_errors(form, exc)
+        else:
+            flash(_("The draft was saved. You can complete it and add documents before you "
+                    "submit it."), "success")
+            return redirect(url_for(".detail", application_id=application.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("applicant/form.html", form=form, kind=kind, application=None), status
+
+
+# One application --------------------------------------------------------------------------
+
+@bp.get("/<int:application_id>")
+def detail(application_id: int):
+    application = _load(application_id, *_detail_options())
+    return _render_detail(application)
+
+
+@bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
+def edit(application_id: int):
+    application = _load(application_id, selectinload(Application.district),
+                        selectinload(Application.resource))
+    if not application.can_edit(current_user):
+        flash(_("This application can be changed only as a draft or when a revision is "
+                "requested."), "error")
+        return redirect(url_for(".detail", application_id=application.id))
+    form_class = FORMS[application.kind]
+    form = form_class() if request.method == "POST" else form_class(data=initial_data(application))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            workflow.update_application(application, current_user, form.values(),
+                                        form.version.data)
+            commit()
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            status = 409
+        except ValidationFailed as exc:
+            _show_errors(form, exc)
+            status = 422
+        else:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for(".detail", application_id=application.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("applicant/form.html", form=form, kind=application.kind,
+                           application=application, conflict=status == 409), status
+
+
+@bp.post("/<int:application_id>/submit")
+def submit(application_id: int):
+    application = _load(application_id, *_detail_options())
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        workflow.submit_application(application, current_user, form.version.data)
+        commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        if "version" in exc.errors:
+            return redirect(url_for(".detail", application_id=application.id))
+        return redirect(url_for(".edit", application_id=application.id))
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_detail(_load(application_id, *_detail_options()), 409)
+    flash(_("The application was submitted. The Department will screen it and you will be "
+            "told of every change by e-mail."), "success")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.post("/<int:application_id>/withdraw")
+def withdraw(application_id: int):
+    application = _load(application_id, *_detail_options())
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_detail(application, 422, withdraw_form=form)
+    try:
+        workflow.withdraw_application(application, current_user, form.version.data,
+                                      form.reason.data or "")
+        commit()
+    except (Conflict, ValidationFailed) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_detail(_load(application_id, *_detail_options()), exc.status_code)
+    flash(_("The application was withdrawn."), "success")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+# Documents --------------------------------------------------------------------------------
+
+@bp.post("/<int:application_id>/attachments")
+def upload(application_id: int):
+    application = _load(application_id, *_detail_options())
+    form = UploadForm()
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            attachment = documents.add_attachment(application, current_user, file.stream,
+                                                  file.filename or "", form.public.data,
+                                                  form.version.data)
+            commit()
+        except (Conflict, ValidationFailed) as exc:
+            _show_errors(form, exc)
+            status = exc.status_code
+        else:
+            flash(_("The document “%(name)s” was added.", name=attachment.original_name),
+                  "success")
+            return redirect(url_for(".detail", application_id=application.id,
+                                    _anchor="documents"))
+    else:
+        status = 422
+    application = _load(application_id, *_detail_options())
+    form.version.data = application.version if status == 409 else form.version.data
+    return _render_detail(application, status, upload_form=form)
+
+
+@bp.post("/<int:application_id>/attachments/<int:attachment_id>/delete")
+def remove_attachment(application_id: int, attachment_id: int):
+    application = _load(application_id, *_detail_options())
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.application_id != application.id:
+        abort(404)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    name = attachment.original_name
+    try:
+        documents.remove_attachment(attachment, current_user, form.version.data)
+        commit()
+    except (Conflict, ValidationFailed) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_detail(_load(application_id, *_detail_options()), exc.status_code)
+    flash(_("The document “%(name)s” was removed.", name=name), "success")
+    return redirect(url_for(".detail", application_id=application.id, _anchor="documents"))

@@ -1,2 +1,237 @@
-"""Views of the auth area."""
-from registry.auth import bp  # noqa: F401
+"""Views of the auth area: log in and out, sign up, password reset, the profile."""
+from urllib.parse import urlsplit
+
+from flask import (current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from registry.auth import bp
+from registry.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm,
+                                 ProfileForm, ResetPasswordForm, SignupForm)
+from registry.extensions import db, limiter
+from registry.models import District
+from registry.security import start_session
+from registry.services import accounts
+from registry.services.errors import DomainError, ValidationFailed
+from registry.services.mail import queue_email
+from registry.services.unit_of_work import commit
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    """The rate-limit key of the account being tried, whatever address it comes from."""
+    return "email:" + request.form.get("email", "").strip().lower()
+
+
+def _failed(response) -> bool:
+    # A successful login redirects; everything else counts against the limit.
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: '/…', never '//host' or '/\\host' (browsers read both as a host)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _home_for(user) -> str:
+    if user.role == "applicant":
+        return url_for("applicant.index")
+    if user.role in ("reviewer", "admin"):
+        return url_for("review.queue")
+    return url_for("public.home")
+
+
+def _put_errors_on_fields(form, exc: DomainError, names: dict[str, str] | None = None) -> None:
+    """Service errors onto the form's fields (`names` maps service names to field names);
+    errors about fields the form does not have are flashed."""
+    names = names or {}
+    for name, messages in exc.errors.items():
+        field_name = names.get(name, name)
+        if field_name in form:
+            form[field_name].errors = list(form[field_name].errors) + list(messages)
+        else:
+            for message in messages:
+                flash(message, "error")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_rate_limit, key_func=_submitted_email, methods=["POST"],
+               deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = LoginForm()
+    next_url = _safe_next(request.values.get("next"))
+    failed = False
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            commit()
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(next_url or _home_for(user))
+        failed = True
+    status = 200
+    if request.method == "POST":
+        failed = True  # an empty field fails the same way as a wrong password
+        status = 200
+    return render_template("auth/login.html", form=form, next_url=next_url,
+                           failed=failed), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.home"))
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    districts = db.session.scalars(
+        db.select(District).where(District.active.is_(True))
+        .order_by(District.sort_order, District.name_vi)
+    ).all()
+    return [("", _("Choose a district"))] + [(d.code, d.name) for d in districts]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = SignupForm()
+    form.district.choices = _district_choices()
+    if form.validate_on_submit():
+        district = db.session.scalar(
+            db.select(District).filter_by(code=form.district.data, active=True))
+        organization_fields = {
+            "name": form.name.data.strip(),
+            "org_type": form.org_type.data,
+            "tax_code": (form.tax_code.data or "").strip() or None,
+            "district": district,
+            "address": form.address.data.strip(),
+            "representative": form.representative.data.strip(),
+            "phone": (form.org_phone.data or "").strip(),
+            "email": (form.org_email.data or "").strip(),
+        }
+        try:
+            user = accounts.register_applicant(
+                email=form.email.data, password=form.password.data,
+                full_name=form.full_name.data, phone=form.phone.data or "",
+                organization_fields=organization_fields,
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()  # the organisation was added before the account failed
+            _put_errors_on_fields(form, exc)
+            return render_template("auth/signup.html", form=form), 422
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return render_template("auth/signup.html", form=form), exc.status_code
+        start_session(user)
+        commit()
+        flash(_("Welcome! Your organisation is registered; you can now prepare applications."),
+              "success")
+        return redirect(url_for("applicant.index"))
+    status = 422 if form.errors else 200
+    return render_template("auth/signup.html", form=form), status
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_rate_limit, key_func=_submitted_email, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None and user.is_active:
+            link = url_for("auth.reset_password", token=accounts.password_reset_token(user),
+                           _external=True)
+            with force_locale("vi"):
+                subject = _("Reset your password")
+            queue_email(user.email, subject, "email/password_reset.txt", user=user, link=link,
+                        hours=accounts.RESET_MAX_AGE // 3600)
+            commit()
+        # The same answer whether or not the address has an account.
+        flash(_("If an account uses this address, we have sent it a link to choose a new "
+                "password. The link works for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = accounts.user_from_reset_token(token)
+    if user is None:
+        flash(_("This password reset link is not valid or has expired. Ask for a new one."),
+              "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(user, None, form.password.data)
+        except ValidationFailed as exc:
+            _put_errors_on_fields(form, exc)
+            return render_template("auth/reset_password.html", form=form, token=token), 422
+        commit()
+        if current_user.is_authenticated:
+            logout_user()
+            session.clear()
+        flash(_("Your password has been changed. Log in with the new password."), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form, token=token), status
+
+
+def _render_profile(profile_form, password_form, status: int = 200):
+    return render_template("auth/profile.html", user=current_user, profile_form=profile_form,
+                           password_form=password_form), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    password_form = ChangePasswordForm(formdata=None)
+    if form.validate_on_submit():
+        # Name and phone are the user's own contact details; no workflow rule is involved.
+        user.full_name = form.full_name.data.strip()
+        user.phone = (form.phone.data or "").strip()
+        commit()
+        flash(_("Your details have been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return _render_profile(form, password_form, 422 if form.errors else 200)
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(user, form.current_password.data, form.password.data)
+        except ValidationFailed as exc:
+            _put_errors_on_fields(form, exc)
+            return _render_profile(ProfileForm(formdata=None, obj=user), form, 422)
+        commit()
+        # The change ended every session, this one included; keep this browser logged in.
+        start_session(user)
+        flash(_("Your password has been changed. Other sessions have been logged out."),
+              "success")
+        return redirect(url_for("auth.profile"))
+    return _render_profile(ProfileForm(formdata=None, obj=user), form, 422)

@@ -1,2 +1,297 @@
-"""Views of the public area."""
-from registry.public import bp  # noqa: F401
+"""Views of the public area: the home page, the catalogue of approved records, record and
+organisation pages, downloads and the language switch.
+
+Only approved records are public, and only through allow-lists: `presenters.field_rows(...,
+public=True)` for an application's fields and `_public_organization` for its organisation.
+Every page runs a fixed number of queries, whatever the number of records.
+"""
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from registry.extensions import db
+from registry.i18n import LANGUAGE_COOKIE
+from registry.models import Application, Attachment, District, Organization
+from registry.models.applications import FIELDS, KINDS
+from registry.presenters import field_rows
+from registry.public import bp
+from registry.services import attachments as attachment_service
+from registry.services.text import like_pattern, search_terms
+
+LATEST_ON_HOME = 6
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+APPROVED = Application.status == "approved"
+APPROVAL_YEAR = sa.extract("year", Application.approved_on)
+
+
+def _listing_options():
+    """What a record in a list shows besides its own columns, loaded with it."""
+    return (
+        joinedload(Application.organization),
+        joinedload(Application.district),
+    )
+
+
+def _newest_first(statement):
+    return statement.order_by(Application.approved_on.desc(), Application.id.desc())
+
+
+def _page_arg() -> int:
+    page = request.args.get("page", type=int)
+    return page if page is not None and page >= 1 else 1
+
+
+def _public_organization(organization: Organization) -> dict:
+    """The allow-list of an organisation's public facts: never its contacts or address."""
+    return {
+        "id": organization.id,
+        "name": organization.name,
+        "type": organization.type_label,
+        "district": organization.district.name if organization.district else "",
+    }
+
+
+# Home -------------------------------------------------------------------------------------
+
+@bp.get("/")
+def home():
+    def approved_of(kind: str):
+        return sa.func.count(sa.case((Application.kind == kind, 1)))
+
+    counts = db.session.execute(
+        sa.select(
+            approved_of("project").label("projects"),
+            approved_of("startup").label("startups"),
+            approved_of("conservation").label("conservation"),
+            approved_of("pvp_filing").label("pvp_filings"),
+            sa.func.count(sa.distinct(Application.organization_id)).label("organizations"),
+        ).where(APPROVED)
+    ).one()
+    latest = db.session.scalars(
+        _newest_first(sa.select(Application).where(APPROVED).options(*_listing_options()))
+        .limit(LATEST_ON_HOME)
+    ).all()
+    return render_template("public/home.html", counts=counts, latest=latest)
+
+
+# Catalogue --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """The catalogue's query arguments, with anything unknown or malformed dropped."""
+
+    kind: str | None = None
+    field: str | None = None
+    district: District | None = None
+    year: int | None = None
+    q: str = ""
+    terms: tuple[str, ...] = ()
+
+    @classmethod
+    def from_args(cls, args, districts_by_code: dict[str, District]) -> "CatalogueFilters":
+        kind = args.get("kind")
+        field = args.get("field")
+        year = args.get("year", type=int)
+        q = args.get("q", "").strip()[:200]
+        return cls(
+            kind=kind if kind in KINDS else None,
+            field=field if field in FIELDS else None,
+            district=districts_by_code.get(args.get("district", "")),
+            year=year if year is not None and 1900 <= year <= 2200 else None,
+            q=q,
+            terms=tuple(search_terms(q)),
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.kind, self.field, self.district, self.year, self.terms))
+
+    def conditions(self, skip: str | None = None) -> list:
+        """WHERE clauses of the active filters; `skip` leaves out one facet's own filter."""
+        clauses = [APPROVED]
+        if self.kind and skip != "kind":
+            clauses.append(Application.kind == self.kind)
+        if self.field and skip != "field":
+            clauses.append(Application.field == self.field)
+        if self.district and skip != "district":
+            clauses.append(Application.district_id == self.district.id)
+        if self.year and skip != "year":
+            clauses.append(APPROVAL_YEAR == self.year)
+        for term in self.terms:
+            clauses.append(Application.search_text.like(like_pattern(term), escape="\\"))
+        return clauses
+
+
+def _facet_counts(column, filters: CatalogueFilters, facet: str) -> dict:
+    """value -> number of records, under every active filter but the facet's own."""
+    rows = db.session.execute(
+        sa.select(column, sa.func.count()).where(*filters.conditions(skip=facet)).group_by(column)
+    ).all()
+    return {value: count for value, count in rows if value is not None}
+
+
+def _facets(filters: CatalogueFilters, districts: list[District]) -> list[dict]:
+    """The four facets as lists of {value, label, count, current}, in a stable order."""
+    kinds = _facet_counts(Application.kind, filters, "kind")
+    fields = _facet_counts(Application.field, filters, "field")
+    by_district = _facet_counts(Application.district_id, filters, "district")
+    # PostgreSQL's EXTRACT returns a numeric; SQLite's an integer.
+    years = {int(year): count for year, count in _facet_counts(APPROVAL_YEAR, filters, "year").items()}
+
+    def facet(name, title, options, current):
+        return {
+            "name": name,
+            "title": title,
+            "current": current,
+            "options": [
+                {"value": value, "label": label, "count": count, "current": value == current}
+                for value, label, count in options
+                if count or value == current
+            ],
+        }
+
+    return [
+        facet("kind", _("Kind"),
+              [(code, str(label), kinds.get(code, 0)) for code, label in KINDS.items()],
+              filters.kind),
+        facet("field", _("Field"),
+              [(code, str(label), fields.get(code, 0)) for code, label in FIELDS.items()],
+              filters.field),
+        facet("district", _("District"),
+              [(d.code, d.name, by_district.get(d.id, 0)) for d in districts],
+              filters.district.code if filters.district else None),
+        facet("year", _("Year of approval"),
+              [(year, str(year), years.get(year, 0))
+               for year in sorted(set(years) | ({filters.year} if filters.year else set()),
+                                  reverse=True)],
+              filters.year),
+    ]
+
+
+@bp.get("/records")
+def catalogue():
+    districts = db.session.scalars(
+        sa.select(District).order_by(District.sort_order, District.name_vi)
+    ).all()
+    filters = CatalogueFilters.from_args(request.args, {d.code: d for d in districts})
+    pagination = db.paginate(
+        _newest_first(
+            sa.select(Application).where(*filters.conditions()).options(*_listing_options())
+        ),
+        page=_page_arg(),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "public/catalogue.html",
+        filters=filters,
+        facets=_facets(filters, districts),
+        pagination=pagination,
+    )
+
+
+# Record and organisation pages ------------------------------------------------------------
+
+@bp.get("/records/<code>")
+def record(code: str):
+    application = db.session.scalar(
+        sa.select(Application)
+        .where(Application.public_code == code, APPROVED)
+        .options(
+            joinedload(Application.organization).joinedload(Organization.district),
+            joinedload(Application.district),
+            joinedload(Application.resource),
+            selectinload(Application.attachments),
+        )
+    )
+    if application is None:
+        abort(404)
+    return render_template(
+        "public/record.html",
+        application=application,
+        rows=field_rows(application, public=True),
+        organization=_public_organization(application.organization),
+        attachments=[a for a in application.attachments if a.is_public],
+    )
+
+
+@bp.get("/organizations/<int:organization_id>")
+def organization(organization_id: int):
+    organization = db.get_or_404(
+        Organization, organization_id, options=[joinedload(Organization.district)]
+    )
+    pagination = db.paginate(
+        _newest_first(
+            sa.select(Application)
+            .where(APPROVED, Application.organization_id == organization.id)
+            .options(*_listing_options())
+        ),
+        page=_page_arg(),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    # An organisation becomes public with its first approved record, not before.
+    if not pagination.total:
+        abort(404)
+    return render_template(
+        "public/organization.html",
+        organization=_public_organization(organization),
+        pagination=pagination,
+    )
+
+
+# Files and language -----------------------------------------------------------------------
+
+@bp.get("/files/<int:attachment_id>")
+def download(attachment_id: int):
+    attachment = db.get_or_404(
+        Attachment, attachment_id, options=[joinedload(Attachment.application)]
+    )
+    # 404, not 403: whether a private document exists is itself private.
+    if not attachment_service.can_download(attachment, current_user):
+        abort(404)
+    path = attachment_service.file_path(attachment)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        mimetype=attachment.content_type,
+    )
+    if not (attachment.is_public and attachment.application.is_public):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A path on this site, or None: never another host (open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None  # browsers read "/\evil.example" as "//evil.example"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.get("/language/<code>")
+def set_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
+    )
+    return response

@@ -1,0 +1,261 @@
+"""Forms of the applicant area: one per kind of application, plus the action forms.
+
+The forms only parse what the browser sends. The rules (dates, support within the total, tax
+code, PVP certificate, uniqueness, completeness) live in `registry.services.validation`; their
+errors come back keyed by the same field names and are shown beside the fields.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import DateField, IntegerField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from registry.extensions import db
+from registry.models import District, GeneticResource
+from registry.models.applications import (
+    COMMON_FIELDS,
+    CONSERVATION_METHODS,
+    FIELD_LABELS,
+    FIELDS,
+    KIND_FIELDS,
+    OFFICE_STATUSES,
+    PRODUCT_TYPES,
+    REQUIRED_TO_SUBMIT,
+    STARTUP_STAGES,
+    TECHNOLOGIES,
+)
+
+KIND_DESCRIPTIONS = {
+    "project": _l("Apply, master or transfer a biotechnology: new varieties, strains, "
+                  "preparations, diagnostic kits, vaccines or processed products."),
+    "startup": _l("An innovative start-up company building a business on biotechnology."),
+    "conservation": _l("Conserve and use a local genetic resource such as Nhãn lồng, Vải trứng "
+                       "or Gà Đông Tảo."),
+    "pvp_filing": _l("Record the province's applications for plant-variety protection at the "
+                     "national office."),
+}
+
+CHOOSE = ("", _l("— Choose —"))
+NOT_A_NUMBER = _l("Must be a whole number.")
+NOT_A_DATE = _l("Must be a date (YYYY-MM-DD).")
+AT_LEAST = _l("Must be at least %(min)s.")
+REQUIRED_HELP = _l("Required to submit.")
+MONEY_HELP = _l("Whole đồng, digits only.")
+REQUIRED_MONEY_HELP = _l("Required to submit. Whole đồng, digits only.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of codes as checkboxes; `_macros.render_field` shows it as a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _label(name: str):
+    return FIELD_LABELS[name]
+
+
+def _code_select(name: str, table: dict) -> SelectField:
+    # The service checks the codes and reports unknown ones in the user's language.
+    return SelectField(_label(name), choices=[CHOOSE, *table.items()], validate_choice=False)
+
+
+def _code_checkboxes(name: str, table: dict) -> MultiCheckboxField:
+    return MultiCheckboxField(_label(name), choices=list(table.items()), validate_choice=False)
+
+
+def _date(name: str) -> DateField:
+    return DateField(_label(name), validators=[Optional()], invalid_value_message=NOT_A_DATE)
+
+
+def _whole_number(name: str, minimum: int = 0) -> IntegerField:
+    return IntegerField(
+        _label(name),
+        validators=[Optional(), NumberRange(min=minimum, message=AT_LEAST)],
+        invalid_value_message=NOT_A_NUMBER,
+        render_kw={"step": 1, "inputmode": "numeric"},
+    )
+
+
+def _text(name: str) -> StringField:
+    return StringField(_label(name), validators=[Optional()])
+
+
+def _long_text(name: str) -> TextAreaField:
+    return TextAreaField(_label(name), validators=[Optional()])
+
+
+class ApplicationForm(FlaskForm):
+    """The common fields (SPEC section 2). Field names are the SPEC's JSON names."""
+
+    kind: str = ""
+    section_title = _l("General")
+    kind_section_title = ""
+
+    version = HiddenField()
+    title = StringField(
+        _label("title"),
+        validators=[
+            DataRequired(message=_l("Enter a title.")),
+            Length(min=5, max=300, message=_l("The title needs 5 to 300 characters.")),
+        ],
+    )
+    summary = _long_text("summary")
+    field = _code_select("field", FIELDS)
+    district = SelectField(_label("district"), choices=[CHOOSE], validate_choice=False)
+    start_date = _date("start_date")
+    end_date = _date("end_date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = db.session.scalars(
+            db.select(District).filter_by(active=True).order_by(District.sort_order, District.id)
+        ).all()
+        self.district.choices = [CHOOSE, *((d.code, d.name) for d in districts)]
+        required = set(REQUIRED_TO_SUBMIT[self.kind])
+        for name in self.field_names:
+            money = name.endswith("_vnd")
+            if name in required and name != "title":
+                self[name].description = REQUIRED_MONEY_HELP if money else REQUIRED_HELP
+            elif money:
+                self[name].description = MONEY_HELP
+
+    @property
+    def common_fields(self) -> list:
+        return [self[name] for name in COMMON_FIELDS]
+
+    @property
+    def kind_fields(self) -> list:
+        return [self[name] for name in KIND_FIELDS[self.kind]]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return COMMON_FIELDS + KIND_FIELDS[self.kind]
+
+    @property
+    def required_to_submit(self) -> frozenset[str]:
+        return frozenset(REQUIRED_TO_SUBMIT[self.kind]) - {"title"}
+
+    def values(self) -> dict:
+        """The kind's fields as the services take them."""
+        return {name: self[name].data for name in self.field_names}
+
+
+class ProjectForm(ApplicationForm):
+    kind = "project"
+    kind_section_title = _l("The project")
+
+    product_type = _code_select("product_type", PRODUCT_TYPES)
+    technologies = _code_checkboxes("technologies", TECHNOLOGIES)
+    total_budget_vnd = _whole_number("total_budget_vnd")
+    requested_support_vnd = _whole_number("requested_support_vnd")
+    expected_outputs = _long_text("expected_outputs")
+
+
+class StartupForm(ApplicationForm):
+    kind = "startup"
+    kind_section_title = _l("The start-up")
+
+    company_name = _text("company_name")
+    tax_code = StringField(
+        _label("tax_code"), validators=[Optional()],
+        description=_l("10 digits, or 10 digits, a hyphen and 3 digits."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    founded_on = _date("founded_on")
+    stage = _code_select("stage", STARTUP_STAGES)
+    team_size = _whole_number("team_size", minimum=1)
+    funding_sought_vnd = _whole_number("funding_sought_vnd")
+
+
+class ConservationForm(ApplicationForm):
+    kind = "conservation"
+    kind_section_title = _l("The conservation effort")
+
+    resource = SelectField(_label("resource"), choices=[CHOOSE], validate_choice=False)
+    methods = _code_checkboxes("methods", CONSERVATION_METHODS)
+    population_count = _whole_number("population_count")
+    locality = _text("locality")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        resources = db.session.scalars(
+            db.select(GeneticResource).order_by(GeneticResource.name_vi)
+        ).all()
+        self.resource.choices = [CHOOSE, *((r.code, r.name) for r in resources)]
+
+
+class PvpFilingForm(ApplicationForm):
+    kind = "pvp_filing"
+    kind_section_title = _l("The filing")
+
+    species = _text("species")
+    denomination = _text("denomination")
+    application_number = _text("application_number")
+    filed_on = _date("filed_on")
+    breeder = _text("breeder")
+    office_status = _code_select("office_status", OFFICE_STATUSES)
+    certificate_number = _text("certificate_number")
+    granted_on = _date("granted_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hint = _l("Only when the variety is granted.")
+        self.certificate_number.description = hint
+        self.granted_on.description = hint
+
+
+FORMS: dict[str, type[ApplicationForm]] = {
+    "project": ProjectForm,
+    "startup": StartupForm,
+    "conservation": ConservationForm,
+    "pvp_filing": PvpFilingForm,
+}
+
+
+def initial_data(application) -> dict:
+    """An application's values as the form fields hold them (codes for district and resource)."""
+    data = {"version": application.version}
+    for name in COMMON_FIELDS + KIND_FIELDS[application.kind]:
+        if name == "district":
+            data[name] = application.district.code if application.district else ""
+        elif name == "resource":
+            data[name] = application.resource.code if application.resource else ""
+        else:
+            value = getattr(application, name)
+            data[name] = "" if value is None and name in ("field", "product_type", "stage",
+                                                           "office_status") else value
+    return data
+
+
+class VersionForm(FlaskForm):
+    """Submit: a button that carries the version the user saw."""
+
+    version = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("Reason (optional)"),
+        validators=[Optional(), Length(max=2000, message=_l("At most %(max)s characters."))],
+    )
+
+
+class UploadForm(FlaskForm):
+    version = HiddenField()
+    file = FileField(
+        _l("Document"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+        render_kw={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"},
+    )
+    public = BooleanField(_l("Public: show this document on the public record once approved"))

@@ -1,0 +1,92 @@
+"""Forms of the auth area: log in, sign up, password reset and the profile."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+
+from registry.models.accounts import ORGANIZATION_TYPES
+from registry.services.accounts import PASSWORD_MAX
+from registry.services.validation import TAX_CODE
+
+_PASSWORD_HELP = _l("At least 8 characters; avoid common passwords.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    # No length rules here: a failed login says the same thing whatever was typed.
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class SignupForm(FlaskForm):
+    # The organisation
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=300)],
+                       render_kw={"autocomplete": "organization"})
+    org_type = SelectField(_l("Type of organisation"), choices=list(ORGANIZATION_TYPES.items()),
+                           validators=[DataRequired()])
+    tax_code = StringField(
+        _l("Tax code"),
+        validators=[Optional(), Regexp(TAX_CODE.pattern, message=_l(
+            "An enterprise code has 10 digits, or 10 digits, a hyphen and 3 digits."))],
+        description=_l("10 digits, or 10 digits, a hyphen and 3 digits (branches). "
+                       "Leave empty if you have none."),
+    )
+    district = SelectField(_l("District"), validators=[DataRequired()])  # choices: the view
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)],
+                          render_kw={"autocomplete": "street-address"})
+    representative = StringField(_l("Legal representative"),
+                                 validators=[DataRequired(), Length(max=200)])
+    org_phone = TelField(_l("Organisation phone"), validators=[Optional(), Length(max=30)])
+    org_email = EmailField(_l("Organisation e-mail"),
+                           validators=[Optional(), Email(), Length(max=254)])
+    # The first account
+    full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)],
+                            render_kw={"autocomplete": "name"})
+    email = EmailField(_l("Your e-mail address"),
+                       validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("You log in with this address."),
+                       render_kw={"autocomplete": "email"})
+    phone = TelField(_l("Your phone"), validators=[Optional(), Length(max=30)],
+                     render_kw={"autocomplete": "tel"})
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+                             description=_PASSWORD_HELP,
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+                             description=_PASSWORD_HELP,
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)],
+                            render_kw={"autocomplete": "name"})
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=30)],
+                     render_kw={"autocomplete": "tel"})
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+                             description=_PASSWORD_HELP,
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,320 @@
+"""Synthetic but realistic demo data: organisations, accounts and applications in every
+kind, state, district and year. Used by `make run` on an empty database and by benchmarks.
+
+Rows are inserted in bulk (Core inserts in batches), not through the workflow services, so
+that 100,000 applications load in a minute; the rows are shaped exactly as the services
+would leave them (history, frozen versions, public codes, search text).
+"""
+import random
+from datetime import date, datetime, time, timedelta
+
+from registry.extensions import db
+from registry.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    District,
+    GeneticResource,
+    Organization,
+    User,
+)
+from registry.models.applications import fields_of
+from registry.services.text import fold
+
+DEMO_PASSWORD = "Demo-HungYen-2026"
+DEMO_ACCOUNTS = (
+    ("admin@demo.hungyen.gov.vn", "admin", "Nguyễn Thị Quản Trị"),
+    ("reviewer@demo.hungyen.gov.vn", "reviewer", "Phạm Văn Thẩm"),
+    ("applicant@demo.hungyen.gov.vn", "applicant", "Lê Thị Hồng"),
+)
+
+ORG_NAMES = [
+    ("Công ty Cổ phần Giống cây trồng Phố Hiến", "enterprise"),
+    ("Hợp tác xã Nhãn lồng Tiên Lữ", "cooperative"),
+    ("Viện Nghiên cứu Rau quả Hưng Yên", "research_institute"),
+    ("Công ty TNHH Gà Đông Tảo Khoái Châu", "enterprise"),
+    ("Trường Đại học Sư phạm Kỹ thuật Hưng Yên", "university"),
+    ("Trung tâm Ứng dụng tiến bộ KH&CN Hưng Yên", "public_unit"),
+    ("Hợp tác xã Vải trứng Phù Cừ", "cooperative"),
+    ("Công ty Cổ phần Chế phẩm Sinh học Văn Lâm", "enterprise"),
+    ("Công ty TNHH Dược liệu Xanh Kim Động", "enterprise"),
+    ("Hộ kinh doanh Trần Văn Minh", "individual"),
+    ("Công ty Cổ phần Thực phẩm Lên men Mỹ Hào", "enterprise"),
+    ("Hợp tác xã Rau an toàn Văn Giang", "cooperative"),
+    ("Công ty TNHH Vi sinh Môi trường Yên Mỹ", "enterprise"),
+    ("Trung tâm Giống thủy sản Ân Thi", "public_unit"),
+]
+PEOPLE = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Quang Huy", "Phạm Thu Hà", "Hoàng Minh Đức",
+          "Vũ Thị Lan", "Đặng Văn Khoa", "Bùi Thị Ngọc", "Đỗ Mạnh Cường", "Ngô Thị Thảo"]
+
+PROJECT_TITLES = [
+    "Ứng dụng nuôi cấy mô nhân giống {crop} sạch bệnh",
+    "Làm chủ quy trình sản xuất chế phẩm vi sinh xử lý phụ phẩm {crop}",
+    "Sản xuất KIT chẩn đoán nhanh bệnh trên {animal}",
+    "Chọn tạo giống {crop} năng suất cao bằng chỉ thị phân tử",
+    "Ứng dụng công nghệ enzyme trong chế biến {crop}",
+    "Sản xuất vắc xin phòng bệnh cho {animal} quy mô công nghiệp",
+    "Phát triển thực phẩm chức năng từ {herb}",
+]
+STARTUP_TITLES = [
+    "Khởi nghiệp sản xuất phân bón hữu cơ vi sinh từ {crop}",
+    "Nền tảng truy xuất nguồn gốc {crop} bằng mã ADN",
+    "Khởi nghiệp sản phẩm lên men từ {crop}",
+    "Khởi nghiệp nhân giống {animal} bằng thụ tinh nhân tạo",
+]
+CONSERVATION_TITLES = {
+    "nhan_long": "Bảo tồn và phục tráng giống Nhãn lồng Hưng Yên tại {locality}",
+    "vai_trung": "Bảo tồn nguồn gen Vải trứng Hưng Yên tại {locality}",
+    "ga_dong_tao": "Bảo tồn và phát triển nguồn gen gà Đông Tảo tại {locality}",
+}
+CROPS = ["nhãn lồng", "vải trứng", "lúa nếp cái hoa vàng", "chuối tiêu hồng", "cam Đường Canh",
+         "hoa cúc", "nghệ vàng", "táo", "sen", "rau cải"]
+ANIMALS = ["gà Đông Tảo", "lợn", "bò sữa", "vịt", "cá rô đầu vuông"]
+HERBS = ["nghệ vàng", "hoài sơn", "sen", "đinh lăng", "cúc hoa"]
+LOCALITIES = ["xã Đông Tảo", "xã Hồng Nam", "phường Hiến Nam", "xã Tân Hưng", "xã Hàm Tử",
+              "xã Phụng Công", "xã Thiện Phiến", "xã Tống Trân"]
+SPECIES = [("Lúa", "HY"), ("Nhãn", "NL"), ("Vải", "VT"), ("Chuối", "CT"), ("Hoa cúc", "HC"), ("Ngô", "NHY")]
+FIELDS_BY_KIND = {
+    "project": ["agriculture", "agriculture", "health", "environment", "industry_trade", "security_defense"],
+    "startup": ["agriculture", "health", "environment", "industry_trade"],
+    "conservation": ["agriculture"],
+    "pvp_filing": ["agriculture"],
+}
+STATUS_WEIGHTS = {"draft": 10, "submitted": 12, "in_review": 10, "revision_requested": 8,
+                  "approved": 40, "rejected": 12, "withdrawn": 8}
+BATCH = 2000
+
+
+def _ensure_accounts(organizations: list[Organization]) -> tuple[User, User]:
+    users = {}
+    for email, role, name in DEMO_ACCOUNTS:
+        user = db.session.scalar(db.select(User).filter_by(email=email))
+        if user is None:
+            user = User(email=email, role=role, full_name=name,
+                        organization=organizations[0] if role == "applicant" else None)
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+        users[role] = user
+    db.session.flush()
+    return users["reviewer"], users["admin"]
+
+
+def _organizations(rng: random.Random, count: int, districts: list[District]) -> list[Organization]:
+    organizations = []
+    for i in range(count):
+        name, org_type = ORG_NAMES[i % len(ORG_NAMES)]
+        if i >= len(ORG_NAMES):
+            name = f"{name} (chi nhánh {i // len(ORG_NAMES) + 1})"
+        organizations.append(Organization(
+            name=name, org_type=org_type, tax_code=f"09{rng.randrange(10**8):08d}",
+            district=rng.choice(districts), address=f"Số {rng.randint(1, 300)}, {rng.choice(LOCALITIES)}",
+            representative=rng.choice(PEOPLE), phone=f"0221 3{rng.randrange(10**6):06d}",
+            email=f"lienhe{i + 1}@doanhnghiep-demo.vn",
+        ))
+    db.session.add_all(organizations)
+    db.session.flush()
+    return organizations
+
+
+def _kind_fields(rng: random.Random, kind: str, resources: dict[str, GeneticResource], start: date,
+                 serial: int) -> dict:
+    crop, animal, herb = rng.choice(CROPS), rng.choice(ANIMALS), rng.choice(HERBS)
+    locality = rng.choice(LOCALITIES)
+    if kind == "project":
+        total = rng.randrange(5, 400) * 50_000_000
+        return {
+            "title": rng.choice(PROJECT_TITLES).format(crop=crop, animal=animal, herb=herb),
+            "product_type": rng.choice(["plant_variety", "livestock_breed", "microbial_strain",
+                                        "bio_preparation", "diagnostic_kit", "vaccine",
+                                        "medicinal_product", "processed_food", "other"]),
+            "technologies": rng.sample(["gene", "cell_tissue", "microbial", "enzyme_protein",
+                                        "reproduction", "bioinformatics"], rng.randint(1, 2)),
+            "total_budget_vnd": total, "requested_support_vnd": total * rng.randint(2, 7) // 10,
+            "expected_outputs": f"Quy trình công nghệ; {rng.randint(2, 50) * 1000} sản phẩm; 1 bài báo khoa học",
+            "end_date": start + timedelta(days=rng.choice([365, 730, 1095])),
+        }
+    if kind == "startup":
+        return {
+            "title": rng.choice(STARTUP_TITLES).format(crop=crop, animal=animal),
+            "company_name": f"Công ty TNHH Khởi nghiệp Sinh học {rng.choice(['Xanh', 'Việt', 'Phố Hiến', 'Sông Hồng'])} {serial}",
+            "tax_code": f"09{rng.randrange(10**8):08d}",
+            "founded_on": start - timedelta(days=rng.randint(30, 1500)),
+            "stage": rng.choice(["idea", "prototype", "early_revenue", "growth"]),
+            "team_size": rng.randint(2, 25), "funding_sought_vnd": rng.randrange(2, 60) * 50_000_000,
+        }
+    if kind == "conservation":
+        code = rng.choice(list(resources))
+        return {
+            "title": CONSERVATION_TITLES[code].format(locality=locality),
+            "resource_id": resources[code].id, "resource_code": code,
+            "methods": rng.sample(["in_situ", "ex_situ_field", "in_vitro", "cryo",
+                                   "dna_characterization", "restoration"], rng.randint(1, 3)),
+            "population_count": rng.randint(20, 3000), "locality": locality,
+            "end_date": start + timedelta(days=rng.choice([730, 1095, 1460])),
+        }
+    species, prefix = rng.choice(SPECIES)
+    denomination = f"{prefix}{rng.randint(1, 99):02d}"
+    granted = rng.random() < 0.3
+    filed_on = start - timedelta(days=rng.randint(0, 200))
+    return {
+        "title": f"Đơn đăng ký bảo hộ giống {species.lower()} {denomination}",
+        "species": species, "denomination": denomination,
+        "application_number": f"{filed_on.year}-{serial:06d}", "filed_on": filed_on,
+        "breeder": rng.choice(PEOPLE),
+        "office_status": "granted" if granted else rng.choice(["filed", "accepted", "published"]),
+        "certificate_number": f"{rng.randint(100, 999)}.VN.{filed_on.year + 1}" if granted else "",
+        "granted_on": filed_on + timedelta(days=rng.randint(200, 400)) if granted else None,
+    }
+
+
+def seed(count: int, rng_seed: int = 2023) -> str:
+    """Create `count` applications (and the organisations and demo accounts they need)."""
+    rng = random.Random(rng_seed)
+    districts = list(db.session.scalars(db.select(District).order_by(District.sort_order)))
+    resources = {r.code: r for r in db.session.scalars(db.select(GeneticResource))}
+    if not districts or not resources:
+        raise RuntimeError("Load the reference data first: flask --app app init-data")
+    organizations = _organizations(rng, max(len(ORG_NAMES), min(count // 25, 4000)), districts)
+    reviewer, admin = _ensure_accounts(organizations)
+    applicants = {}
+    for organization in organizations[:200]:
+        applicants[organization.id] = User(
+            email=f"nguoidung{organization.id}@doanhnghiep-demo.vn", role="applicant",
+            full_name=rng.choice(PEOPLE), organization=organization,
+            password_hash="!demo-account-without-password",
+        )
+    db.session.add_all(applicants.values())
+    db.session.flush()
+    demo_applicant = db.session.scalar(db.select(User).filter_by(email=DEMO_ACCOUNTS[2][0]))
+
+    start_id = (db.session.scalar(db.select(db.func.max(Application.id))) or 0) + 1
+    codes_by_year: dict[int, int] = {}
+    approval_year = db.extract("year", Application.approved_on)
+    for year, last in db.session.execute(
+        db.select(approval_year, db.func.max(Application.public_code))
+        .where(Application.public_code.is_not(None)).group_by(approval_year)
+    ):
+        codes_by_year[int(year)] = int(last.rsplit("-", 1)[1])
+
+    kinds = ["project"] * 4 + ["startup"] * 2 + ["conservation"] + ["pvp_filing"] * 3
+    statuses, weights = zip(*STATUS_WEIGHTS.items())
+    apps, events, versions = [], [], []
+    today = date.today()
+    for i in range(count):
+        app_id = start_id + i
+        kind = rng.choice(kinds)
+        status = rng.choices(statuses, weights)[0]
+        organization = organizations[i % len(organizations)]
+        owner = applicants.get(organization.id) or demo_applicant
+        if organization.id == organizations[0].id:
+            owner = demo_applicant
+        district = rng.choice(districts)
+        created = datetime.combine(date(rng.choice([2024, 2024, 2025, 2025, 2026]), rng.randint(1, 12),
+                                        rng.randint(1, 28)), time(rng.randint(7, 17), rng.randint(0, 59)))
+        if created.date() > today:
+            created = datetime.combine(today - timedelta(days=rng.randint(1, 60)), time(9))
+        start = created.date() + timedelta(days=rng.randint(30, 120))
+        fields = _kind_fields(rng, kind, resources, start, app_id)
+        resource_code = fields.pop("resource_code", None)
+        row = {
+            "id": app_id, "kind": kind, "status": status, "version": 1,
+            "organization_id": organization.id, "created_by_id": owner.id,
+            "summary": "Nội dung tóm tắt: mục tiêu, phương pháp, kết quả dự kiến và khả năng ứng dụng tại Hưng Yên.",
+            "field": rng.choice(FIELDS_BY_KIND[kind]), "district_id": district.id,
+            "start_date": start if kind in ("project", "conservation") or rng.random() < .5 else None,
+            "end_date": None, "product_type": None, "technologies": [], "total_budget_vnd": None,
+            "requested_support_vnd": None, "expected_outputs": "", "company_name": "", "tax_code": "",
+            "founded_on": None, "stage": None, "team_size": None, "funding_sought_vnd": None,
+            "resource_id": None, "methods": [], "population_count": None, "locality": "",
+            "species": "", "denomination": "", "application_number": None, "filed_on": None,
+            "breeder": "", "office_status": None, "certificate_number": "", "granted_on": None,
+            "created_at": created, "updated_at": created, "submitted_at": None, "decided_at": None,
+            "decided_by_id": None, "approved_on": None, "public_code": None,
+            "implementation_status": None, "review_checklist": {},
+        }
+        row.update(fields)
+        if row["end_date"] is None and row["start_date"] and kind in ("project", "conservation"):
+            row["end_date"] = row["start_date"] + timedelta(days=730)
+
+        history = [("create", None, "draft", created, owner.id, "")]
+        moment = created
+        def step(action, to_status, actor_id, comment="", days=(1, 20)):
+            nonlocal moment
+            moment = moment + timedelta(days=rng.randint(*days), hours=rng.randint(0, 6))
+            history.append((action, history[-1][2], to_status, moment, actor_id, comment))
+        if status != "draft":
+            step("submit", "submitted", owner.id)
+            row["submitted_at"] = moment
+            if status == "withdrawn":
+                step("withdraw", "withdrawn", owner.id, "Đơn vị xin rút hồ sơ để hoàn thiện thêm.")
+            elif status != "submitted":
+                step("start_review", "in_review", reviewer.id)
+                if status == "revision_requested":
+                    step("request_revision", "revision_requested", reviewer.id,
+                         "Đề nghị bổ sung dự toán chi tiết và hồ sơ pháp lý của đơn vị.")
+                elif status in ("approved", "rejected"):
+                    if rng.random() < 0.3:  # some went through a revision first
+                        step("request_revision", "revision_requested", reviewer.id,
+                             "Đề nghị làm rõ sản phẩm đầu ra và phương án thương mại hóa.")
+                        step("submit", "submitted", owner.id)
+                        row["submitted_at"] = moment
+                        step("start_review", "in_review", reviewer.id)
+                    decider = rng.choice([reviewer.id, admin.id])
+                    comment = "" if status == "approved" else "Nội dung chưa phù hợp với định hướng của Kế hoạch."
+                    step("approve" if status == "approved" else "reject", status, decider, comment)
+                    row["decided_at"], row["decided_by_id"] = moment, decider
+                    if status == "approved":
+                        approved_on = min(moment.date(), today)
+                        row["approved_on"] = approved_on
+                        codes_by_year[approved_on.year] = codes_by_year.get(approved_on.year, 0) + 1
+                        row["public_code"] = f"HY-CNSH-{approved_on.year}-{codes_by_year[approved_on.year]:04d}"
+                        row["implementation_status"] = "ongoing"
+                        if kind != "pvp_filing" and approved_on < today - timedelta(days=365):
+                            row["implementation_status"] = rng.choice(["ongoing", "completed", "completed", "terminated"])
+                        row["review_checklist"] = {"eligible_applicant": True, "within_plan": True,
+                                                   "documents_complete": True, "budget_reasonable": True,
+                                                   "no_duplicate_funding": True}
+        row["version"] = len(history)
+        row["updated_at"] = moment
+        row["search_text"] = fold(" ".join(filter(None, [
+            row["title"], row["summary"], row["public_code"], row["company_name"], row["species"],
+            row["denomination"], organization.name,
+            resources[resource_code].name_vi if resource_code else "",
+            resources[resource_code].name_en if resource_code else "",
+        ])))
+        apps.append(row)
+        for action, from_status, to_status, at, actor_id, comment in history:
+            events.append({"application_id": app_id, "at": at, "actor_id": actor_id, "action": action,
+                           "from_status": from_status, "to_status": to_status, "comment": comment,
+                           "implementation_status": None})
+        snapshot = {name: _plain(row.get(name)) for name in fields_of(kind)}
+        snapshot.update(district=district.code, resource=resource_code)
+        number = sum(1 for h in history if h[0] == "submit")
+        for n in range(1, number + 1):
+            versions.append({"application_id": app_id, "number": n, "snapshot": snapshot,
+                             "created_at": row["submitted_at"], "created_by_id": owner.id})
+        if len(apps) >= BATCH:
+            _flush_batch(apps, events, versions)
+    _flush_batch(apps, events, versions)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(db.text(
+            "SELECT setval(pg_get_serial_sequence('applications', 'id'), (SELECT MAX(id) FROM applications))"))
+    db.session.commit()
+    return (f"Created {count} applications for {len(organizations)} organisations. "
+            f"Demo accounts ({DEMO_PASSWORD}): " + ", ".join(e for e, _r, _n in DEMO_ACCOUNTS))
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _flush_batch(apps: list, events: list, versions: list) -> None:
+    if apps:
+        db.session.execute(db.insert(Application.__table__), apps)
+    if events:
+        db.session.execute(db.insert(ApplicationEvent.__table__), events)
+    if versions:
+        db.session.execute(db.insert(ApplicationVersion.__table__), versions)
+    apps.clear()
+    events.clear()
+    versions.clear()

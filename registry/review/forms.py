@@ -1,0 +1,123 @@
+"""Forms of the review area: the queue's filters and the screening actions.
+
+The rules themselves (a comment to reject, no deciding on your own organisation, the version
+check) live in `registry.services.applications`; these forms only read the request.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SearchField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from registry.models.applications import (
+    CHECKLIST,
+    FIELDS,
+    IMPLEMENTATION_STATUSES,
+    KINDS,
+    STATUSES,
+)
+
+SORTS = {
+    "-submitted_at": _l("Newest submissions first"),
+    "submitted_at": _l("Oldest submissions first"),
+    "title": _l("Title"),
+    "status": _l("Status"),
+}
+DEFAULT_SORT = "-submitted_at"
+QUEUE_STATUSES = {code: label for code, label in STATUSES.items() if code != "draft"}
+
+DECISION_CHOICES = [
+    ("approve", _l("Approve")),
+    ("request_revision", _l("Request a revision")),
+    ("reject", _l("Reject")),
+]
+
+
+def _with_all(table: dict, all_label) -> list[tuple[str, object]]:
+    return [("", all_label), *table.items()]
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's GET filters. Built with `formdata=request.args` and no CSRF token."""
+
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=_with_all(KINDS, _l("All kinds")), default="")
+    status = SelectField(
+        _l("Status"), choices=_with_all(QUEUE_STATUSES, _l("All statuses")), default=""
+    )
+    field = SelectField(_l("Field"), choices=_with_all(FIELDS, _l("All fields")), default="")
+    district = SelectField(_l("District"), choices=[("", _l("All districts"))], default="")
+    submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
+    submitted_to = DateField(_l("Submitted until"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=list(SORTS.items()), default=DEFAULT_SORT)
+
+    def set_districts(self, districts) -> None:
+        self.district.choices = [("", _l("All districts"))] + [(d.code, d.name) for d in districts]
+
+    def validate_or_reset(self) -> bool:
+        """Validate, then forget every value that did not validate, so that a mangled link
+        shows the unfiltered queue instead of an error. Returns whether anything was dropped."""
+        dropped = False
+        if not self.validate():
+            for field in self:
+                if field.errors:
+                    dropped = True
+                    field.data = field.default
+                    field.raw_data = []
+                    field.errors = []
+        return dropped
+
+
+class CompareVersionsForm(FlaskForm):
+    """Which two submitted versions to compare (GET `from` and `to`)."""
+
+    older = SelectField(_l("Compare version"), name="from", coerce=int, validate_choice=True)
+    newer = SelectField(_l("with version"), name="to", coerce=int, validate_choice=True)
+
+
+class VersionForm(FlaskForm):
+    """A form that only carries the record's version: starting the review."""
+
+    version = HiddenField(id="start-version")
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=DECISION_CHOICES,
+        validators=[InputRequired(message=_l("Choose a decision."))],
+    )
+    comment = TextAreaField(
+        _l("Comment to the applicant"), id="decision-comment", validators=[Length(max=5000)]
+    )
+    version = HiddenField(id="decision-version")
+
+
+class ChecklistForm(FlaskForm):
+    version = HiddenField(id="checklist-version")
+
+
+# One checkbox per item of the department's checklist, named by its code.
+for _code, _text in CHECKLIST.items():
+    setattr(ChecklistForm, _code, BooleanField(_text, id=f"checklist-{_code}"))
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("New internal note"), id="note-body")
+
+
+class ImplementationForm(FlaskForm):
+    implementation_status = SelectField(
+        _l("Implementation status"), choices=list(IMPLEMENTATION_STATUSES.items())
+    )
+    comment = TextAreaField(
+        _l("Comment"), id="implementation-comment", validators=[Length(max=5000)]
+    )
+    version = HiddenField(id="implementation-version")

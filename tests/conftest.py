@@ -1,0 +1,109 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL through TEST_DATABASE_URL) migrated
+once per run with the project's migrations, emptied and re-seeded before each test."""
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from registry import create_app
+from registry.cli import load_reference_data
+from registry.config import TestConfig
+from registry.extensions import db
+
+_tmp = Path(tempfile.mkdtemp(prefix="registry-tests-"))
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp / 'test.sqlite3'}"
+if DATABASE_URL.startswith("postgresql://"):
+    DATABASE_URL = "postgresql+psycopg://" + DATABASE_URL[len("postgresql://"):]
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+class SuiteConfig(TestConfig):
+    SQLALCHEMY_DATABASE_URI = DATABASE_URL
+    UPLOAD_DIR = str(_tmp / "uploads")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL' if IS_POSTGRES else 'SQLite'} ({DATABASE_URL.split('@')[-1]})"
+
+
+@pytest.fixture(scope="session")
+def _migrated():
+    app = create_app(SuiteConfig)
+    with app.app_context():
+        if IS_POSTGRES:
+            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+        db.engine.dispose()
+    return True
+
+
+def _empty_all_tables() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_migrated):
+    app = create_app(SuiteConfig)
+    with app.app_context():
+        _empty_all_tables()
+        load_reference_data()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in through the real login form."""
+    from tests.factories import PASSWORD
+
+    def _login(user, password: str = PASSWORD):
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return _login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the number of SQL statements."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return _count

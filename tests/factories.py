@@ -1,0 +1,98 @@
+"""Test data built through the real services, so records are in states the app can reach."""
+import itertools
+from datetime import date
+
+from registry.extensions import db
+from registry.models import District, Organization, User
+from registry.services import applications as workflow
+from registry.services.unit_of_work import commit
+
+PASSWORD = "Hoa-sen-trong-dam-2026"
+_sequence = itertools.count(1)
+
+VALID_FIELDS = {
+    "project": {
+        "title": "Nhân giống nhãn lồng bằng nuôi cấy mô", "summary": "Làm chủ quy trình nuôi cấy mô.",
+        "field": "agriculture", "district": "khoai_chau", "start_date": date(2026, 1, 1),
+        "end_date": date(2027, 12, 31), "product_type": "plant_variety",
+        "technologies": ["cell_tissue"], "total_budget_vnd": 1_500_000_000,
+        "requested_support_vnd": 500_000_000, "expected_outputs": "10.000 cây giống sạch bệnh",
+    },
+    "startup": {
+        "title": "Khởi nghiệp chế phẩm vi sinh xử lý phụ phẩm", "field": "environment",
+        "district": "van_lam", "company_name": "Công ty TNHH Vi Sinh Xanh", "tax_code": "0901234567",
+        "founded_on": date(2024, 3, 1), "stage": "prototype", "team_size": 6,
+        "funding_sought_vnd": 800_000_000,
+    },
+    "conservation": {
+        "title": "Bảo tồn nguồn gen gà Đông Tảo", "field": "agriculture", "district": "khoai_chau",
+        "start_date": date(2026, 1, 1), "end_date": date(2028, 12, 31), "resource": "ga_dong_tao",
+        "methods": ["in_situ", "cryo"], "population_count": 500, "locality": "Xã Đông Tảo",
+    },
+    "pvp_filing": {
+        "title": "Đơn bảo hộ giống lúa thơm HY-01", "field": "agriculture", "district": "an_thi",
+        "species": "Lúa", "denomination": "HY-01", "filed_on": date(2025, 5, 10),
+        "breeder": "Nguyễn Văn An", "office_status": "filed",
+    },
+}
+
+
+def make_organization(name: str | None = None, district: str = "khoai_chau") -> Organization:
+    n = next(_sequence)
+    organization = Organization(
+        name=name or f"Hợp tác xã Nông nghiệp số {n}", org_type="cooperative",
+        tax_code=f"{n:010d}", address="Hưng Yên", representative="Trần Thị Bình",
+        phone="0221 3860 000", email=f"contact{n}@example.vn",
+        district=db.session.scalar(db.select(District).filter_by(code=district)),
+    )
+    db.session.add(organization)
+    db.session.flush()
+    return organization
+
+
+def make_user(role: str = "applicant", organization: Organization | None = None,
+              email: str | None = None, password: str = PASSWORD, **fields) -> User:
+    if role == "applicant" and organization is None:
+        organization = make_organization()
+    user = User(email=email or f"{role}{next(_sequence)}@example.vn", role=role,
+                full_name=fields.pop("full_name", f"Người dùng {role}"), organization=organization,
+                **fields)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_application(owner: User, kind: str = "project", status: str = "draft",
+                     reviewer: User | None = None, **fields):
+    """An application of `owner`'s organisation, moved through the workflow to `status`."""
+    values = dict(VALID_FIELDS[kind])
+    if kind == "pvp_filing":
+        values["application_number"] = f"PVP-{next(_sequence):05d}"
+    values.update(fields)
+    application = workflow.create_application(owner, kind, values)
+    commit()
+    if status == "draft":
+        return application
+    if status == "withdrawn":
+        workflow.withdraw_application(application, owner, application.version)
+        commit()
+        return application
+    workflow.submit_application(application, owner, application.version)
+    commit()
+    if status == "submitted":
+        return application
+    reviewer = reviewer or make_user("reviewer")
+    if status == "in_review":
+        workflow.start_review(application, reviewer, application.version)
+    elif status == "approved":
+        workflow.record_decision(application, reviewer, "approve", "", application.version)
+    elif status == "rejected":
+        workflow.record_decision(application, reviewer, "reject", "Không phù hợp.", application.version)
+    elif status == "revision_requested":
+        workflow.record_decision(application, reviewer, "request_revision", "Bổ sung dự toán.",
+                                 application.version)
+    else:
+        raise ValueError(status)
+    commit()
+    return application

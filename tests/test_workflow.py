@@ -1,0 +1,79 @@
+"""The workflow services, called directly."""
+import pytest
+
+from registry.models import ApplicationEvent
+from registry.services import applications as workflow
+from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
+from registry.services.unit_of_work import commit
+from tests.factories import make_application, make_user
+
+
+def test_submit_freezes_a_version_and_writes_history(app):
+    owner = make_user("applicant")
+    application = make_application(owner, "project", "submitted")
+    assert application.status == "submitted"
+    assert [v.number for v in application.versions] == [1]
+    assert application.versions[0].snapshot["district"] == "khoai_chau"
+    assert [(e.from_status, e.to_status) for e in application.events] == [
+        (None, "draft"), ("draft", "submitted")
+    ]
+
+
+def test_stale_version_is_a_conflict_before_any_other_rule(app):
+    owner = make_user("applicant")
+    stranger = make_user("applicant")
+    application = make_application(owner, "project", "draft")
+    with pytest.raises(Conflict):
+        workflow.update_application(application, stranger, {"title": "Khác hẳn tiêu đề"}, 99)
+
+
+def test_reject_needs_a_comment(app):
+    owner = make_user("applicant")
+    reviewer = make_user("reviewer")
+    application = make_application(owner, "startup", "submitted")
+    with pytest.raises(ValidationFailed) as raised:
+        workflow.record_decision(application, reviewer, "reject", "  ", application.version)
+    assert "comment" in raised.value.errors
+
+
+def test_reviewer_cannot_decide_on_own_organisation(app):
+    owner = make_user("applicant")
+    colleague = make_user("reviewer", organization=owner.organization)
+    application = make_application(owner, "project", "submitted")
+    with pytest.raises(PermissionDenied):
+        workflow.record_decision(application, colleague, "approve", "", application.version)
+
+
+def test_approval_assigns_a_public_code(app):
+    owner = make_user("applicant")
+    first = make_application(owner, "project", "approved")
+    second = make_application(owner, "startup", "approved")
+    year = first.approved_on.year
+    assert first.public_code == f"HY-CNSH-{year}-0001"
+    assert second.public_code == f"HY-CNSH-{year}-0002"
+    assert first.implementation_status == "ongoing"
+
+
+def test_incomplete_application_lists_missing_fields(app):
+    owner = make_user("applicant")
+    application = workflow.create_application(owner, "project", {"title": "Dự án còn thiếu"})
+    commit()
+    with pytest.raises(ValidationFailed) as raised:
+        workflow.submit_application(application, owner, application.version)
+    assert {"field", "district", "product_type", "technologies"} <= set(raised.value.errors)
+
+
+def test_history_rows_cannot_be_changed(app):
+    owner = make_user("applicant")
+    application = make_application(owner, "project", "submitted")
+    event = application.events[0]
+    event.comment = "rewritten"
+    with pytest.raises(RuntimeError):
+        commit()
+
+
+def test_granted_filing_needs_certificate(app):
+    owner = make_user("applicant")
+    with pytest.raises(ValidationFailed) as raised:
+        make_application(owner, "pvp_filing", "draft", office_status="granted")
+    assert {"certificate_number", "granted_on"} <= set(raised.value.errors)
