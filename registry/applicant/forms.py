@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DateField, IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -60,17 +61,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _choices(pairs, blank: bool = False) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in ([CHOOSE, *pairs] if blank else pairs)]
+
+
 def _label(name: str):
     return FIELD_LABELS[name]
 
 
 def _code_select(name: str, table: dict) -> SelectField:
     # The service checks the codes and reports unknown ones in the user's language.
-    return SelectField(_label(name), choices=[CHOOSE, *table.items()], validate_choice=False)
+    return SelectField(_label(name), choices=_choices(table.items(), blank=True),
+                       validate_choice=False)
 
 
 def _code_checkboxes(name: str, table: dict) -> MultiCheckboxField:
-    return MultiCheckboxField(_label(name), choices=list(table.items()), validate_choice=False)
+    return MultiCheckboxField(_label(name), choices=_choices(table.items()),
+                              validate_choice=False)
 
 
 def _date(name: str) -> DateField:
@@ -111,7 +118,8 @@ class ApplicationForm(FlaskForm):
     )
     summary = _long_text("summary")
     field = _code_select("field", FIELDS)
-    district = SelectField(_label("district"), choices=[CHOOSE], validate_choice=False)
+    district = SelectField(_label("district"), choices=_choices([], blank=True),
+                           validate_choice=False)
     start_date = _date("start_date")
     end_date = _date("end_date")
 
@@ -120,7 +128,7 @@ class ApplicationForm(FlaskForm):
         districts = db.session.scalars(
             db.select(District).filter_by(active=True).order_by(District.sort_order, District.id)
         ).all()
-        self.district.choices = [CHOOSE, *((d.code, d.name) for d in districts)]
+        self.district.choices = _choices(((d.code, d.name) for d in districts), blank=True)
         required = set(REQUIRED_TO_SUBMIT[self.kind])
         for name in self.field_names:
             money = name.endswith("_vnd")
@@ -181,7 +189,8 @@ class ConservationForm(ApplicationForm):
     kind = "conservation"
     kind_section_title = _l("The conservation effort")
 
-    resource = SelectField(_label("resource"), choices=[CHOOSE], validate_choice=False)
+    resource = SelectField(_label("resource"), choices=_choices([], blank=True),
+                           validate_choice=False)
     methods = _code_checkboxes("methods", CONSERVATION_METHODS)
     population_count = _whole_number("population_count")
     locality = _text("locality")
@@ -191,7 +200,7 @@ class ConservationForm(ApplicationForm):
         resources = db.session.scalars(
             db.select(GeneticResource).order_by(GeneticResource.name_vi)
         ).all()
-        self.resource.choices = [CHOOSE, *((r.code, r.name) for r in resources)]
+        self.resource.choices = _choices(((r.code, r.name) for r in resources), blank=True)
 
 
 class PvpFilingForm(ApplicationForm):

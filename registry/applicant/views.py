@@ -1,5 +1,6 @@
 """Views of the applicant area: the organisation's applications, their forms and actions."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -25,6 +26,7 @@ from registry.services import applications as workflow
 from registry.services import attachments as documents
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 from registry.services.unit_of_work import commit
+from registry.services.validation import field_label
 
 
 @bp.before_request
@@ -61,6 +63,12 @@ def _show_errors(form, exc: DomainError) -> None:
         flash(exc.message, "error")
 
 
+def human_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return _("%(size)s KB", size=format_decimal(max(size / 1024, 0.1), format="#,##0.#"))
+    return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), format="#,##0.#"))
+
+
 def _detail_options():
     return (
         selectinload(Application.district),
@@ -87,7 +95,8 @@ def _render_detail(application: Application, status: int = 200, upload_form=None
         action_form=VersionForm(formdata=None, data={"version": version}),
         upload_form=upload_form,
         withdraw_form=withdraw_form,
-        max_upload_mb=current_app.config["MAX_UPLOAD_BYTES"] / (1024 * 1024),
+        max_upload=human_size(current_app.config["MAX_UPLOAD_BYTES"]),
+        human_size=human_size,
         statuses=STATUSES,
         implementation_statuses=IMPLEMENTATION_STATUSES,
     ), status
@@ -154,7 +163,8 @@ def create(kind: str):
                     "submit it."), "success")
             return redirect(url_for(".detail", application_id=application.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("applicant/form.html", form=form, kind=kind, application=None), status
+    return render_template("applicant/form.html", form=form, kind=kind, kind_label=KINDS[kind],
+                           application=None), status
 
 
 # One application --------------------------------------------------------------------------
@@ -194,7 +204,8 @@ def edit(application_id: int):
     elif form.is_submitted():
         status = 422
     return render_template("applicant/form.html", form=form, kind=application.kind,
-                           application=application, conflict=status == 409), status
+                           kind_label=KINDS[application.kind], application=application,
+                           conflict=status == 409), status
 
 
 @bp.post("/<int:application_id>/submit")
@@ -208,9 +219,15 @@ def submit(application_id: int):
         commit()
     except ValidationFailed as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(exc.message, "error")  # names the missing fields, when some are missing
         if "version" in exc.errors:
             return redirect(url_for(".detail", application_id=application.id))
+        required = _("Required before submission.")
+        for name, messages in exc.errors.items():
+            for message in messages:
+                if message != required:
+                    flash(_("%(field)s: %(message)s", field=field_label(name), message=message),
+                          "error")
         return redirect(url_for(".edit", application_id=application.id))
     except Conflict as exc:
         db.session.rollback()
@@ -245,6 +262,7 @@ def withdraw(application_id: int):
 def upload(application_id: int):
     application = _load(application_id, *_detail_options())
     form = UploadForm()
+    status = 422
     if form.validate_on_submit():
         file = form.file.data
         try:
@@ -252,19 +270,19 @@ def upload(application_id: int):
                                                   file.filename or "", form.public.data,
                                                   form.version.data)
             commit()
-        except (Conflict, ValidationFailed) as exc:
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            # The page shows the record as it is now; the user chooses the file again.
+            return _render_detail(_load(application_id, *_detail_options()), 409)
+        except ValidationFailed as exc:
             _show_errors(form, exc)
-            status = exc.status_code
         else:
             flash(_("The document “%(name)s” was added.", name=attachment.original_name),
                   "success")
             return redirect(url_for(".detail", application_id=application.id,
                                     _anchor="documents"))
-    else:
-        status = 422
-    application = _load(application_id, *_detail_options())
-    form.version.data = application.version if status == 409 else form.version.data
-    return _render_detail(application, status, upload_form=form)
+    return _render_detail(_load(application_id, *_detail_options()), status, upload_form=form)
 
 
 @bp.post("/<int:application_id>/attachments/<int:attachment_id>/delete")

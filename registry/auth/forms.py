@@ -1,7 +1,7 @@
 """Forms of the auth area: log in, sign up, password reset and the profile."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from registry.models.accounts import ORGANIZATION_TYPES
@@ -23,8 +23,8 @@ class SignupForm(FlaskForm):
     # The organisation
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=300)],
                        render_kw={"autocomplete": "organization"})
-    org_type = SelectField(_l("Type of organisation"), choices=list(ORGANIZATION_TYPES.items()),
-                           validators=[DataRequired()])
+    org_type = SelectField(_l("Type of organisation"), validators=[DataRequired()], choices=[
+        SelectChoice(code, label) for code, label in ORGANIZATION_TYPES.items()])
     tax_code = StringField(
         _l("Tax code"),
         validators=[Optional(), Regexp(TAX_CODE.pattern, message=_l(

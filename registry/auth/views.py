@@ -6,6 +6,7 @@ from flask import (current_app, flash, redirect, render_template, request, sessi
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from wtforms import SelectChoice
 
 from registry.auth import bp
 from registry.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm,
@@ -53,14 +54,11 @@ def _home_for(user) -> str:
     return url_for("public.home")
 
 
-def _put_errors_on_fields(form, exc: DomainError, names: dict[str, str] | None = None) -> None:
-    """Service errors onto the form's fields (`names` maps service names to field names);
-    errors about fields the form does not have are flashed."""
-    names = names or {}
+def _put_errors_on_fields(form, exc: DomainError) -> None:
+    """Service errors onto the form's fields of the same name; the others are flashed."""
     for name, messages in exc.errors.items():
-        field_name = names.get(name, name)
-        if field_name in form:
-            form[field_name].errors = list(form[field_name].errors) + list(messages)
+        if name in form:
+            form[name].errors = list(form[name].errors) + list(messages)
         else:
             for message in messages:
                 flash(message, "error")
@@ -75,7 +73,6 @@ def login():
         return redirect(url_for("public.home"))
     form = LoginForm()
     next_url = _safe_next(request.values.get("next"))
-    failed = False
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -83,13 +80,9 @@ def login():
             commit()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(next_url or _home_for(user))
-        failed = True
-    status = 200
-    if request.method == "POST":
-        failed = True  # an empty field fails the same way as a wrong password
-        status = 200
-    return render_template("auth/login.html", form=form, next_url=next_url,
-                           failed=failed), status
+    # One message for every failure: it must not tell whether the address has an account.
+    failed = request.method == "POST"
+    return render_template("auth/login.html", form=form, next_url=next_url, failed=failed)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -100,12 +93,13 @@ def logout():
     return redirect(url_for("public.home"))
 
 
-def _district_choices() -> list[tuple[str, str]]:
+def _district_choices() -> list[SelectChoice]:
     districts = db.session.scalars(
         db.select(District).where(District.active.is_(True))
         .order_by(District.sort_order, District.name_vi)
     ).all()
-    return [("", _("Choose a district"))] + [(d.code, d.name) for d in districts]
+    return [SelectChoice("", _("Choose a district"))] + [SelectChoice(d.code, d.name)
+                                                          for d in districts]
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ Only approved records are public, and only through allow-lists: `presenters.fiel
 public=True)` for an application's fields and `_public_organization` for its organisation.
 Every page runs a fixed number of queries, whatever the number of records.
 """
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -27,6 +28,8 @@ LATEST_ON_HOME = 6
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 APPROVED = Application.status == "approved"
 APPROVAL_YEAR = sa.extract("year", Application.approved_on)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 
 
 def _listing_options():
@@ -97,7 +100,8 @@ class CatalogueFilters:
         kind = args.get("kind")
         field = args.get("field")
         year = args.get("year", type=int)
-        q = args.get("q", "").strip()[:200]
+        # PostgreSQL refuses NUL in a string, so control characters never reach a query.
+        q = CONTROL_CHARACTERS.sub(" ", args.get("q", "")).strip()[:200]
         return cls(
             kind=kind if kind in KINDS else None,
             field=field if field in FIELDS else None,
@@ -199,6 +203,8 @@ def catalogue():
 
 @bp.get("/records/<code>")
 def record(code: str):
+    if not PUBLIC_CODE.fullmatch(code):
+        abort(404)
     application = db.session.scalar(
         sa.select(Application)
         .where(Application.public_code == code, APPROVED)
@@ -215,6 +221,10 @@ def record(code: str):
         "public/record.html",
         application=application,
         rows=field_rows(application, public=True),
+        # A filing's progress is its status at the national office, one of its fields.
+        implementation=(
+            application.implementation_label if application.kind != "pvp_filing" else ""
+        ),
         organization=_public_organization(application.organization),
         attachments=[a for a in application.attachments if a.is_public],
     )

@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SearchField,
+    SelectChoice,
     SelectField,
     TextAreaField,
 )
@@ -33,15 +34,21 @@ SORTS = {
 DEFAULT_SORT = "-submitted_at"
 QUEUE_STATUSES = {code: label for code, label in STATUSES.items() if code != "draft"}
 
-DECISION_CHOICES = [
-    ("approve", _l("Approve")),
-    ("request_revision", _l("Request a revision")),
-    ("reject", _l("Reject")),
-]
+DECISION_CHOICES = {
+    "approve": _l("Approve"),
+    "request_revision": _l("Request a revision"),
+    "reject": _l("Reject"),
+}
 
 
-def _with_all(table: dict, all_label) -> list[tuple[str, object]]:
-    return [("", all_label), *table.items()]
+def choices(items) -> list[SelectChoice]:
+    """(value, label) pairs, or a code -> label table, as WTForms choices."""
+    pairs = items.items() if isinstance(items, dict) else items
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _with_all(table: dict, all_label) -> list[SelectChoice]:
+    return choices([("", all_label), *table.items()])
 
 
 class QueueFilterForm(FlaskForm):
@@ -53,13 +60,13 @@ class QueueFilterForm(FlaskForm):
         _l("Status"), choices=_with_all(QUEUE_STATUSES, _l("All statuses")), default=""
     )
     field = SelectField(_l("Field"), choices=_with_all(FIELDS, _l("All fields")), default="")
-    district = SelectField(_l("District"), choices=[("", _l("All districts"))], default="")
+    district = SelectField(_l("District"), choices=_with_all({}, _l("All districts")), default="")
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
     submitted_to = DateField(_l("Submitted until"), validators=[Optional()])
-    sort = SelectField(_l("Sort by"), choices=list(SORTS.items()), default=DEFAULT_SORT)
+    sort = SelectField(_l("Sort by"), choices=choices(SORTS), default=DEFAULT_SORT)
 
     def set_districts(self, districts) -> None:
-        self.district.choices = [("", _l("All districts"))] + [(d.code, d.name) for d in districts]
+        self.district.choices = _with_all({d.code: d.name for d in districts}, _l("All districts"))
 
     def validate_or_reset(self) -> bool:
         """Validate, then forget every value that did not validate, so that a mangled link
@@ -91,7 +98,8 @@ class VersionForm(FlaskForm):
 class DecisionForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=DECISION_CHOICES,
+        choices=choices(DECISION_CHOICES),
+        validate_choice=False,  # the service names the allowed decisions
         validators=[InputRequired(message=_l("Choose a decision."))],
     )
     comment = TextAreaField(
@@ -115,7 +123,7 @@ class NoteForm(FlaskForm):
 
 class ImplementationForm(FlaskForm):
     implementation_status = SelectField(
-        _l("Implementation status"), choices=list(IMPLEMENTATION_STATUSES.items())
+        _l("Implementation status"), choices=choices(IMPLEMENTATION_STATUSES)
     )
     comment = TextAreaField(
         _l("Comment"), id="implementation-comment", validators=[Length(max=5000)]

@@ -1,2 +1,353 @@
-"""Views of the review area."""
-from registry.review import bp  # noqa: F401
+"""The department's screening area: the queue, an application's file and the decisions
+(SPEC section 4). Views load, check, call one service, commit and redirect; the rules are in
+`registry.services.applications`."""
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from registry.extensions import db, login_manager
+from registry.formatting import short_datetime
+from registry.models import (
+    Application,
+    ApplicationEvent,
+    District,
+    Organization,
+    ReviewNote,
+)
+from registry.models.applications import (
+    CHECKLIST,
+    FIELD_LABELS,
+    IMPLEMENTATION_STATUSES,
+    STATUSES,
+)
+from registry.models.base import PROVINCE_TZ, now_utc
+from registry.presenters import display_value, field_rows
+from registry.review import bp
+from registry.review.forms import (
+    DEFAULT_SORT,
+    QUEUE_STATUSES,
+    ChecklistForm,
+    CompareVersionsForm,
+    DecisionForm,
+    ImplementationForm,
+    NoteForm,
+    QueueFilterForm,
+    VersionForm,
+    choices,
+)
+from registry.services import applications as workflow
+from registry.services.errors import Conflict, DomainError, ValidationFailed
+from registry.services.text import like_pattern, search_terms
+from registry.services.unit_of_work import commit
+
+WAITING_STATUSES = frozenset({"submitted", "in_review"})
+
+
+@bp.before_request
+def require_staff():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()  # to auth.login with ?next=
+    if not current_user.is_staff:
+        abort(403)
+    return None
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+# The queue -------------------------------------------------------------------------------
+
+def _province_midnight_utc(day: date) -> datetime:
+    """Reviewers pick dates in Hưng Yên time; `submitted_at` is stored as naive UTC."""
+    return datetime.combine(day, time.min, tzinfo=PROVINCE_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+def _queue_order(sort: str):
+    if sort == "submitted_at":
+        return (Application.submitted_at.asc(), Application.id.asc())
+    if sort == "title":
+        return (Application.title.asc(), Application.id.asc())
+    if sort == "status":
+        workflow_order = sa.case({code: n for n, code in enumerate(STATUSES)}, value=Application.status)
+        return (workflow_order, Application.submitted_at.desc(), Application.id.desc())
+    return (Application.submitted_at.desc(), Application.id.desc())
+
+
+def _days_waiting(application: Application, now: datetime) -> int | None:
+    if application.status not in WAITING_STATUSES or application.submitted_at is None:
+        return None
+    return max((now - application.submitted_at).days, 0)
+
+
+@bp.get("/")
+def queue():
+    districts = db.session.scalars(db.select(District).order_by(District.sort_order, District.id)).all()
+    form = QueueFilterForm(formdata=request.args, meta={"csrf": False})
+    form.set_districts(districts)
+    ignored_filters = form.validate_or_reset()
+    page = max(request.args.get("page", 1, type=int), 1)
+
+    conditions = [Application.status != "draft"]
+    if form.kind.data:
+        conditions.append(Application.kind == form.kind.data)
+    if form.field.data:
+        conditions.append(Application.field == form.field.data)
+    if form.district.data:
+        district_ids = {d.code: d.id for d in districts}
+        conditions.append(Application.district_id == district_ids[form.district.data])
+    if form.submitted_from.data:
+        conditions.append(Application.submitted_at >= _province_midnight_utc(form.submitted_from.data))
+    if form.submitted_to.data:
+        next_day = form.submitted_to.data + timedelta(days=1)
+        conditions.append(Application.submitted_at < _province_midnight_utc(next_day))
+    for term in search_terms(form.q.data):
+        conditions.append(Application.search_text.like(like_pattern(term), escape="\\"))
+
+    # The tabs count every status under the other filters.
+    counts = dict(
+        db.session.execute(
+            db.select(Application.status, db.func.count(Application.id))
+            .where(*conditions)
+            .group_by(Application.status)
+        ).all()
+    )
+    if form.status.data:
+        conditions.append(Application.status == form.status.data)
+
+    statement = (
+        db.select(Application)
+        .where(*conditions)
+        .options(joinedload(Application.organization), joinedload(Application.district))
+        .order_by(*_queue_order(form.sort.data or DEFAULT_SORT))
+    )
+    pagination = db.paginate(
+        statement, page=page, per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    return render_template(
+        "review/queue.html",
+        form=form,
+        pagination=pagination,
+        counts=counts,
+        total_all=sum(counts.values()),
+        statuses=QUEUE_STATUSES,
+        ignored_filters=ignored_filters,
+        days_waiting=_days_waiting,
+        now=now_utc(),
+    )
+
+
+# One application --------------------------------------------------------------------------
+
+def _load_for_page(application_id: int) -> Application:
+    """The application with everything its page shows, in a fixed number of queries."""
+    application = db.session.scalar(
+        db.select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.organization).joinedload(Organization.district),
+            joinedload(Application.district),
+            joinedload(Application.resource),
+            selectinload(Application.events).joinedload(ApplicationEvent.actor),
+            selectinload(Application.attachments),
+            selectinload(Application.versions),
+            selectinload(Application.notes).joinedload(ReviewNote.author),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if application is None or not application.can_view(current_user):
+        abort(404)  # reviewers never see drafts
+    return application
+
+
+def _load(application_id: int) -> Application:
+    application = db.get_or_404(Application, application_id)
+    if not application.can_view(current_user):
+        abort(404)
+    return application
+
+
+def _version_comparison(application: Application):
+    """The compare form and the changed fields between two submitted versions (default: the
+    last two), as (label, before, after) rows."""
+    versions = {v.number: v for v in application.versions}
+    numbers = sorted(versions)
+    form = CompareVersionsForm(formdata=request.args, meta={"csrf": False})
+    options = choices(
+        (n, _("Version %(number)s (%(date)s)", number=n, date=short_datetime(versions[n].created_at)))
+        for n in numbers
+    )
+    form.older.choices = options
+    form.newer.choices = options
+    if len(numbers) < 2:
+        return form, None, None, []
+    older = request.args.get("from", type=int)
+    newer = request.args.get("to", type=int)
+    if older not in versions or newer not in versions or older == newer:
+        older, newer = numbers[-2], numbers[-1]
+    older, newer = sorted((older, newer))
+    form.older.data, form.newer.data = older, newer
+    rows = [
+        (str(FIELD_LABELS.get(name, name)), display_value(name, before), display_value(name, after))
+        for name, before, after in workflow.diff_snapshots(versions[older].snapshot, versions[newer].snapshot)
+    ]
+    return form, older, newer, rows
+
+
+def _render_detail(application: Application, status: int = 200, **forms):
+    """The application's page; `forms` replaces the blank forms by posted ones (with errors)."""
+    actor = _actor()
+    version = application.version
+    start_form = forms.get("start_form") or VersionForm(formdata=None, data={"version": version})
+    decision_form = forms.get("decision_form") or DecisionForm(formdata=None, data={"version": version})
+    checklist_form = forms.get("checklist_form") or ChecklistForm(
+        formdata=None, data={"version": version, **(application.review_checklist or {})}
+    )
+    note_form = forms.get("note_form") or NoteForm(formdata=None)
+    implementation_form = forms.get("implementation_form") or ImplementationForm(
+        formdata=None,
+        data={"version": version, "implementation_status": application.implementation_status},
+    )
+    compare_form, older, newer, changes = _version_comparison(application)
+    own_organisation = (
+        actor.organization_id is not None and actor.organization_id == application.organization_id
+    )
+    return render_template(
+        "review/detail.html",
+        application=application,
+        rows=field_rows(application),
+        checklist=[(code, text, bool((application.review_checklist or {}).get(code)))
+                   for code, text in CHECKLIST.items()],
+        start_form=start_form,
+        decision_form=decision_form,
+        checklist_form=checklist_form,
+        note_form=note_form,
+        implementation_form=implementation_form,
+        compare_form=compare_form,
+        older=older,
+        newer=newer,
+        changes=changes,
+        can_review=application.can_review(actor),
+        can_decide=application.can_decide(actor),
+        can_start=application.can_review(actor) and application.status == "submitted",
+        can_set_implementation=application.can_set_implementation(actor),
+        own_organisation=own_organisation,
+        implementation_statuses=IMPLEMENTATION_STATUSES,
+    ), status
+
+
+@bp.get("/<int:application_id>")
+def detail(application_id: int):
+    return _render_detail(_load_for_page(application_id))
+
+
+def _failed(exc: DomainError, application_id: int, form_name: str, form):
+    """Show a refused action on the application's page: 422 with the errors beside the
+    fields, 409 with the record as it is now. Nothing of the attempt is kept."""
+    db.session.rollback()
+    if isinstance(exc, ValidationFailed):
+        unplaced = False
+        for name, messages in exc.errors.items():
+            if name in form and name != "version":
+                form[name].errors = list(messages)
+            else:
+                unplaced = True
+        if unplaced or not exc.errors:
+            flash(exc.message, "error")
+        application = _load_for_page(application_id)
+        return _render_detail(application, 422, **{form_name: form})
+    if isinstance(exc, Conflict):
+        flash(exc.message, "error")
+        application = _load_for_page(application_id)
+        # The page shows the record as it is now; what was typed stays in the form.
+        if "version" in form:
+            form.version.data = application.version
+        return _render_detail(application, 409, **{form_name: form})
+    raise exc  # PermissionDenied and NotFound: the error pages (403, 404)
+
+
+def _invalid(application: Application, form_name: str, form):
+    return _render_detail(_load_for_page(application.id), 422, **{form_name: form})
+
+
+def _done(application: Application, message: str, anchor: str | None = None):
+    flash(message, "success")
+    return redirect(url_for("review.detail", application_id=application.id, _anchor=anchor))
+
+
+@bp.post("/<int:application_id>/start")
+def start(application_id: int):
+    application = _load(application_id)
+    form = VersionForm()
+    try:
+        workflow.start_review(application, _actor(), form.version.data)
+        commit()
+    except DomainError as exc:
+        return _failed(exc, application_id, "start_form", form)
+    return _done(application, _("The review has started."))
+
+
+@bp.post("/<int:application_id>/decision")
+def decide(application_id: int):
+    application = _load(application_id)
+    form = DecisionForm()
+    if not form.validate():
+        return _invalid(application, "decision_form", form)
+    try:
+        workflow.record_decision(
+            application, _actor(), form.decision.data, form.comment.data, form.version.data
+        )
+        commit()
+    except DomainError as exc:
+        return _failed(exc, application_id, "decision_form", form)
+    return _done(application, _("The decision is recorded and the applicant has been notified."))
+
+
+@bp.post("/<int:application_id>/checklist")
+def checklist(application_id: int):
+    application = _load(application_id)
+    form = ChecklistForm()
+    if not form.validate():
+        return _invalid(application, "checklist_form", form)
+    results = {code: form[code].data for code in CHECKLIST}
+    try:
+        workflow.save_checklist(application, _actor(), results, form.version.data)
+        commit()
+    except DomainError as exc:
+        return _failed(exc, application_id, "checklist_form", form)
+    return _done(application, _("The checklist is saved."), "checklist")
+
+
+@bp.post("/<int:application_id>/notes")
+def add_note(application_id: int):
+    application = _load(application_id)
+    form = NoteForm()
+    if not form.validate():
+        return _invalid(application, "note_form", form)
+    try:
+        workflow.add_review_note(application, _actor(), form.body.data)
+        commit()
+    except DomainError as exc:
+        return _failed(exc, application_id, "note_form", form)
+    return _done(application, _("The note is saved."), "notes")
+
+
+@bp.post("/<int:application_id>/implementation")
+def implementation(application_id: int):
+    application = _load(application_id)
+    form = ImplementationForm()
+    if not form.validate():
+        return _invalid(application, "implementation_form", form)
+    try:
+        workflow.set_implementation_status(
+            application, _actor(), form.implementation_status.data, form.comment.data,
+            form.version.data,
+        )
+        commit()
+    except DomainError as exc:
+        return _failed(exc, application_id, "implementation_form", form)
+    return _done(application, _("The implementation status is saved."))

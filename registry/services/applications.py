@@ -274,13 +274,17 @@ def record_decision(application: Application, actor: User, decision: str, commen
             _("A comment is required to reject or to request a revision."),
             {"comment": [_("A comment is required to reject or to request a revision.")]},
         )
+    if decision == "approve":
+        # Numbered before the status changes: the lookup must not flush a half-approved row.
+        approved_on = province_today()
+        public_code = _next_public_code(approved_on.year)
     _transition(application, actor, decision, comment)
     if decision in ("approve", "reject"):
         application.decided_at = now_utc()
         application.decided_by = actor
     if decision == "approve":
-        application.approved_on = province_today()
-        application.public_code = _next_public_code(application.approved_on.year)
+        application.approved_on = approved_on
+        application.public_code = public_code
         application.implementation_status = "ongoing"
         _refresh_search_text(application)
     bump_version(application)

@@ -1,0 +1,270 @@
+"""Accounts through the pages: sign-up, log in and out, password reset and change, rate limits."""
+import re
+
+import pytest
+from flask import url_for
+
+from registry import create_app
+from registry.extensions import db
+from registry.models import Organization, OutboxMessage, User
+from tests.conftest import SuiteConfig
+from tests.factories import PASSWORD, make_user
+
+NEW_PASSWORD = "Nhan-long-Hung-Yen-2027"
+
+
+def path(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=False, **values)
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    # Assertions read the English source text, whatever the Vietnamese catalogue says.
+    client.set_cookie("lang", "en")
+
+
+def signup_data(**changes) -> dict:
+    data = {
+        "name": "Công ty TNHH Sinh học Phố Hiến", "org_type": "enterprise",
+        "tax_code": "0901234567", "district": "van_lam", "address": "Số 1 Nguyễn Văn Linh",
+        "representative": "Lê Văn Cường", "org_phone": "0221 3555 666",
+        "org_email": "lienhe@phohien.vn", "full_name": "Phạm Thị Dung",
+        "email": "Dung@PhoHien.vn", "phone": "0912 345 678",
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    }
+    data.update(changes)
+    return data
+
+
+def test_signup_creates_organisation_and_account_and_logs_in(client):
+    page = client.get("/auth/signup")
+    assert page.status_code == 200
+    assert "Khoái Châu" in page.get_data(as_text=True) or "Khoai Chau" in page.get_data(as_text=True)
+
+    response = client.post("/auth/signup", data=signup_data())
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == path("applicant.index")
+    user = db.session.scalar(db.select(User).filter_by(email="dung@phohien.vn"))
+    assert user.role == "applicant"
+    assert user.full_name == "Phạm Thị Dung"
+    organization = user.organization
+    assert organization.name == "Công ty TNHH Sinh học Phố Hiến"
+    assert organization.district.code == "van_lam"
+    assert organization.email == "lienhe@phohien.vn"
+    assert organization.phone == "0221 3555 666"
+    profile = client.get("/auth/profile")
+    assert profile.status_code == 200
+    assert "Công ty TNHH Sinh học Phố Hiến" in profile.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"tax_code": "12345"}, "tax_code", "10 digits"),
+    ({"password": "password1", "confirm": "password1"}, "password", "too common"),
+    ({"confirm": "something-else-2027"}, "confirm", "differ"),
+    ({"district": ""}, "district", "required"),
+])
+def test_signup_shows_field_errors_and_saves_nothing(client, changes, field, message):
+    response = client.post("/auth/signup", data=signup_data(**changes))
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    assert message in html
+    assert db.session.scalar(db.select(db.func.count(Organization.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_signup_with_a_taken_email_leaves_no_orphan_organisation(client):
+    existing = make_user("applicant", email="dung@phohien.vn")
+    organizations_before = db.session.scalar(db.select(db.func.count(Organization.id)))
+
+    response = client.post("/auth/signup", data=signup_data())
+
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Organization.id))) == organizations_before
+    assert existing.organization_id is not None
+
+
+@pytest.mark.parametrize("role, endpoint", [
+    ("applicant", "applicant.index"), ("reviewer", "review.queue"), ("admin", "review.queue"),
+    ("agency", "public.home"),
+])
+def test_login_sends_each_role_to_its_home(client, role, endpoint):
+    user = make_user(role)
+    response = client.post("/auth/login", data={"email": user.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == path(endpoint)
+
+
+@pytest.mark.parametrize("next_url, expected", [
+    ("/auth/profile", "/auth/profile"),
+    ("//evil.example/steal", None),
+    ("https://evil.example/", None),
+    ("/\\evil.example", None),
+])
+def test_login_follows_only_a_local_next(client, next_url, expected):
+    user = make_user("applicant")
+    response = client.post("/auth/login?next=" + next_url,
+                           data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == (expected or path("applicant.index"))
+
+
+def test_wrong_password_and_unknown_email_fail_the_same_way(client):
+    user = make_user("applicant")
+    wrong = client.post("/auth/login", data={"email": user.email, "password": "not-the-password"})
+    unknown = client.post("/auth/login", data={"email": "nobody@example.vn", "password": PASSWORD})
+    for response in (wrong, unknown):
+        assert response.status_code == 200
+        assert "The e-mail address or password is not correct." in response.get_data(as_text=True)
+    assert client.get("/auth/profile").status_code == 302
+
+
+def test_deactivated_account_cannot_log_in(client):
+    user = make_user("applicant", is_active_account=False)
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "not correct" in response.get_data(as_text=True)
+
+
+def test_logged_in_user_opening_login_page_is_sent_home(client, login):
+    login(make_user("applicant"))
+    response = client.get("/auth/login")
+    assert response.status_code == 302
+    assert response.headers["Location"] == path("public.home")
+
+
+def test_logout_needs_a_post_and_ends_the_session(client, login):
+    login(make_user("applicant"))
+    assert client.get("/auth/logout").status_code == 405
+    assert client.get("/auth/profile").status_code == 200
+
+    response = client.post("/auth/logout")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == path("public.home")
+    profile = client.get("/auth/profile")
+    assert profile.status_code == 302
+    assert profile.headers["Location"].startswith(path("auth.login"))
+
+
+def test_password_reset_end_to_end(client):
+    user = make_user("applicant")
+
+    response = client.post("/auth/forgot", data={"email": user.email})
+
+    assert response.status_code == 302
+    message = db.session.scalar(db.select(OutboxMessage).filter_by(recipient=user.email))
+    link = re.search(r"http://localhost(/auth/reset/\S+)", message.body).group(1)
+    assert client.get(link).status_code == 200
+    reset = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert reset.status_code == 302
+    assert reset.headers["Location"] == path("auth.login")
+
+    old = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert old.status_code == 200
+    again = client.get(link)
+    assert again.status_code == 302
+    assert again.headers["Location"] == path("auth.forgot_password")
+    new = client.post("/auth/login", data={"email": user.email, "password": NEW_PASSWORD})
+    assert new.status_code == 302
+
+
+def test_forgot_password_answers_the_same_for_unknown_addresses(client):
+    user = make_user("applicant")
+    known = client.post("/auth/forgot", data={"email": user.email}, follow_redirects=True)
+    unknown = client.post("/auth/forgot", data={"email": "nobody@example.vn"},
+                          follow_redirects=True)
+    neutral = "If an account uses this address"
+    assert neutral in known.get_data(as_text=True)
+    assert neutral in unknown.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 1
+
+
+def test_reset_with_a_forged_token_is_refused(client):
+    response = client.get("/auth/reset/not-a-real-token")
+    assert response.status_code == 302
+    assert response.headers["Location"] == path("auth.forgot_password")
+
+
+def test_reset_rejects_a_weak_password(client):
+    from registry.services.accounts import password_reset_token
+
+    user = make_user("applicant")
+    response = client.post(f"/auth/reset/{password_reset_token(user)}",
+                           data={"password": "12345678", "confirm": "12345678"})
+    assert response.status_code == 422
+    assert "too common" in response.get_data(as_text=True)
+
+
+def test_profile_edits_name_and_phone(client, login):
+    user = make_user("applicant")
+    login(user)
+    response = client.post("/auth/profile", data={"full_name": "Vũ Minh Hải", "phone": "0988"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert (user.full_name, user.phone) == ("Vũ Minh Hải", "0988")
+
+
+def in_own_context(app, client, method: str, url: str, **kwargs):
+    """A request in a fresh application context. The `app` fixture keeps one context open for
+    the whole test, and Flask-Login caches the request's user on `g` there, so two browsers
+    in one test would otherwise share whoever was loaded last."""
+    with app.app_context():
+        return client.open(url, method=method, **kwargs)
+
+
+def test_password_change_ends_older_sessions_but_keeps_this_one(app, client):
+    user = make_user("applicant")
+    this_browser, other_browser = client, app.test_client()
+    for browser in (this_browser, other_browser):
+        in_own_context(app, browser, "POST", "/auth/login",
+                       data={"email": user.email, "password": PASSWORD})
+        assert in_own_context(app, browser, "GET", "/auth/profile").status_code == 200
+
+    response = in_own_context(app, this_browser, "POST", "/auth/password", data={
+        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+
+    assert response.status_code == 302
+    assert in_own_context(app, this_browser, "GET", "/auth/profile").status_code == 200
+    assert in_own_context(app, other_browser, "GET", "/auth/profile").status_code == 302
+
+
+def test_password_change_needs_the_current_password(client, login):
+    user = make_user("applicant")
+    login(user)
+    response = client.post("/auth/password", data={
+        "current_password": "wrong-one", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 422
+    assert "The current password is not correct." in response.get_data(as_text=True)
+
+
+class RateLimitedConfig(SuiteConfig):
+    RATELIMIT_ENABLED = True
+
+
+def test_failed_logins_are_limited_per_account_and_per_address(app):
+    user = make_user("applicant")
+    limited = create_app(RateLimitedConfig).test_client()
+
+    # The same account from ten addresses, then an eleventh: 429.
+    for n in range(10):
+        response = limited.post("/auth/login", data={"email": user.email, "password": "wrong"},
+                                environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        assert response.status_code == 200
+    blocked = limited.post("/auth/login", data={"email": user.email, "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert blocked.status_code == 429
+
+    # One address trying ten different accounts: the eleventh attempt is refused too.
+    for n in range(10):
+        response = limited.post("/auth/login", data={"email": f"guess{n}@example.vn",
+                                                     "password": "wrong"},
+                                environ_base={"REMOTE_ADDR": "10.0.1.1"})
+        assert response.status_code == 200
+    assert limited.post("/auth/login", data={"email": "guess99@example.vn", "password": "x"},
+                        environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 429
+    # Viewing the login page is not limited.
+    assert limited.get("/auth/login", environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 200

@@ -1,0 +1,288 @@
+"""The public area through the test client: home, catalogue, record and organisation pages,
+downloads and the language switch."""
+import io
+import re
+from urllib.parse import quote, urlencode
+
+import pytest
+import sqlalchemy as sa
+from flask import g, request_started
+
+from registry.extensions import db
+from registry.models import Application
+from registry.services import applications as workflow
+from registry.services.attachments import add_attachment
+from registry.services.unit_of_work import commit
+from tests.factories import make_application, make_organization, make_user
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_globals(app):
+    """The `app` fixture keeps one application context open, so `g` would carry Flask-Login's
+    user and Flask-Babel's locale from one request to the next; real requests start clean."""
+    def reset(sender, **extra):
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
+
+    request_started.connect(reset, app)
+    yield
+    request_started.disconnect(reset, app)
+
+
+@pytest.fixture
+def owner(app):
+    return make_user("applicant")
+
+
+@pytest.fixture
+def reviewer(app):
+    return make_user("reviewer")
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def results(html: str) -> str:
+    """The result list of a catalogue or organisation page (not the facets or the search box)."""
+    match = re.search(r'<ul class="record-list">(.*?)</ul>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def approve(application, owner, reviewer):
+    workflow.submit_application(application, owner, application.version)
+    commit()
+    workflow.record_decision(application, reviewer, "approve", "", application.version)
+    commit()
+    return application
+
+
+def test_only_approved_records_are_public(client, owner, reviewer):
+    approved = make_application(owner, "project", "approved", reviewer=reviewer,
+                                title="Dự án đã được phê duyệt")
+    hidden = {
+        status: make_application(owner, "project", status, reviewer=reviewer,
+                                 title=f"Hồ sơ ẩn ở trạng thái {status}")
+        for status in ("draft", "submitted", "in_review", "revision_requested", "rejected", "withdrawn")
+    }
+
+    for url in ("/", "/records", "/records?q=ho+so", f"/organizations/{owner.organization_id}"):
+        html = page(client, url)
+        for status, application in hidden.items():
+            assert application.title not in html, (url, status)
+    assert approved.title in results(page(client, "/records"))
+    assert approved.title in page(client, f"/records/{approved.public_code}")
+
+    for unknown in ("HY-CNSH-2026-9999", "hy-cnsh", "HY%00", "x" * 300):
+        assert client.get(f"/records/{unknown}").status_code == 404
+    # A record that stops being approved (here changed in the database) leaves the public site.
+    db.session.execute(sa.update(Application).where(Application.id == approved.id)
+                       .values(status="withdrawn"))
+    db.session.commit()
+    assert client.get(f"/records/{approved.public_code}").status_code == 404
+    assert approved.title not in page(client, "/records")
+
+
+def test_search_ignores_case_and_accents(client, owner, reviewer):
+    make_application(owner, "conservation", "approved", reviewer=reviewer,
+                     title="Bảo tồn nguồn gen gà Đông Tảo")
+    make_application(owner, "project", "approved", reviewer=reviewer,
+                     title="Nhân giống nhãn lồng bằng nuôi cấy mô")
+
+    for query in ("dong tao", "ĐÔNG TẢO", "Dong Tao", "đông", "  gà   đông tảo "):
+        found = results(page(client, "/records?" + urlencode({"q": query})))
+        assert "Bảo tồn nguồn gen gà Đông Tảo" in found, query
+        assert "Nhân giống nhãn lồng" not in found, query
+
+
+def test_search_needs_every_word_and_treats_wildcards_as_text(client, owner, reviewer):
+    make_application(owner, "conservation", "approved", reviewer=reviewer,
+                     title="Bảo tồn nguồn gen gà Đông Tảo")
+    assert "Đông Tảo" in results(page(client, "/records?q=tao+bao"))
+    for query in ("dong+vai", "%25", "_"):
+        assert results(page(client, f"/records?q={query}")) == ""
+
+
+def test_facets_filter_and_count(client, owner, reviewer):
+    make_application(owner, "project", "approved", reviewer=reviewer,
+                     title="Dự án nhãn lồng Khoái Châu", district="khoai_chau", field="agriculture")
+    make_application(owner, "startup", "approved", reviewer=reviewer,
+                     title="Khởi nghiệp vi sinh Văn Lâm", district="van_lam", field="environment")
+    year = db.session.scalar(sa.select(sa.func.max(Application.approved_on))).year
+
+    html = page(client, "/records")
+    facets = re.search(r'<aside class="facets".*?</aside>', html, re.S).group(0)
+    assert "kind=startup" in facets and "district=van_lam" in facets and f"year={year}" in facets
+
+    html = page(client, "/records?kind=startup")
+    assert "Khởi nghiệp vi sinh Văn Lâm" in results(html)
+    assert "Dự án nhãn lồng" not in results(html)
+    assert re.search(r'href="/records\?kind=startup"\s+aria-current="true"', html)
+    # The kind facet still offers the other kind; the district facet counts only startups.
+    assert "kind=project" in html and "district=khoai_chau" not in html
+
+    html = page(client, "/records?district=khoai_chau&field=agriculture")
+    assert "Dự án nhãn lồng" in results(html) and "Khởi nghiệp" not in results(html)
+    assert len(re.findall(r"<li>", results(page(client, f"/records?year={year}")))) == 2
+    assert results(page(client, f"/records?year={year - 1}")) == ""
+
+
+def test_bad_query_arguments_are_ignored(client, owner, reviewer):
+    make_application(owner, "project", "approved", reviewer=reviewer)
+    for query in (
+        "year=abc", "kind=unknown", "page=-1", "page=abc", "page=9999", "district=atlantis",
+        "field=astrology", "year=99999999999999999999", "q=" + "x" * 2000, "q=%00%25%5C",
+        "kind=project&kind=startup", "district=",
+    ):
+        assert client.get(f"/records?{query}").status_code == 200, query
+        assert client.get(f"/organizations/{owner.organization_id}?{query}").status_code == 200, query
+
+
+def test_record_page_shows_public_fields_only(app, client, owner, reviewer):
+    application = make_application(owner, "project", "draft", title="Nhân giống nhãn lồng sạch bệnh")
+    add_attachment(application, owner, io.BytesIO(PDF), "Thuyết minh công khai.pdf", True,
+                   application.version)
+    add_attachment(application, owner, io.BytesIO(PDF), "Dự toán chi tiết nội bộ.pdf", False,
+                   application.version)
+    commit()
+    approve(application, owner, reviewer)
+    workflow.add_review_note(application, reviewer, "Ghi chú nội bộ: cần kiểm tra kinh phí")
+    workflow.set_implementation_status(application, reviewer, "completed",
+                                       "Biên bản nghiệm thu số 12", application.version)
+    commit()
+    organization = owner.organization
+
+    client.get("/language/en")
+    html = page(client, f"/records/{application.public_code}")
+    assert application.public_code in html
+    assert organization.name in html and "Cooperative · Khoai Chau" in html
+    assert "Completed (accepted)" in html
+    assert "Thuyết minh công khai.pdf" in html
+    for private in (organization.email, organization.phone, organization.representative,
+                    organization.tax_code, "Dự toán chi tiết nội bộ", "Ghi chú nội bộ",
+                    "Biên bản nghiệm thu", owner.email):
+        assert private not in html, private
+
+
+def test_organisation_page_lists_approved_records_only(client, owner, reviewer):
+    make_application(owner, "project", "approved", reviewer=reviewer, title="Dự án công khai")
+    make_application(owner, "startup", "draft", title="Khởi nghiệp còn nháp")
+    organization = owner.organization
+
+    html = page(client, f"/organizations/{organization.id}")
+    assert organization.name in html
+    assert "Dự án công khai" in html and "Khởi nghiệp còn nháp" not in html
+    for private in (organization.email, organization.phone, organization.representative):
+        assert private not in html
+
+    drafts_only = make_user("applicant")
+    make_application(drafts_only, "project", "submitted", reviewer=reviewer)
+    assert client.get(f"/organizations/{drafts_only.organization_id}").status_code == 404
+    assert client.get(f"/organizations/{make_organization().id}").status_code == 404
+    assert client.get("/organizations/999999").status_code == 404
+
+
+def test_home_page_counts_latest_records_and_links_to_login(client, owner, reviewer):
+    for kind in ("project", "project", "startup", "conservation", "pvp_filing"):
+        make_application(owner, kind, "approved", reviewer=reviewer)
+    make_application(owner, "project", "submitted", reviewer=reviewer, title="Chưa được duyệt")
+
+    client.get("/language/en")
+    html = page(client, "/")
+    assert 'href="/auth/login"' in html and 'href="/auth/signup"' in html
+    assert 'href="/records"' in html
+    assert "10 to 15" in html and "Đông Tảo" in html
+    stats = re.findall(r'<span class="stat">(\d+)</span>\s*([^<]+)', html)
+    assert [int(n) for n, _label in stats] == [2, 1, 1, 1, 1]
+    assert len(re.findall(r"<li>", results(html))) == 5
+    assert "Chưa được duyệt" not in html
+
+
+def test_language_switch(client):
+    response = client.get("/language/en?next=/records%3Fkind%3Dproject")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/records?kind=project"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=31536000" in cookie
+    assert '<html lang="en">' in page(client, "/")
+
+    client.get("/language/vi")
+    assert '<html lang="vi">' in page(client, "/")
+
+    for unsafe in ("https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"):
+        response = client.get("/language/en", query_string={"next": unsafe})
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/", unsafe
+    assert client.get("/language/fr").status_code == 404
+
+
+def test_pages_use_a_constant_number_of_queries(client, owner, reviewer, count_queries):
+    def queries_per_page():
+        counts = {}
+        for url in ("/", "/records", "/records?kind=project&q=nhan",
+                    f"/organizations/{owner.organization_id}"):
+            with count_queries() as counter:
+                page(client, url)
+            counts[url] = counter.count
+        return counts
+
+    for _ in range(3):
+        make_application(owner, "project", "approved", reviewer=reviewer)
+    few = queries_per_page()
+    for number in range(27):
+        other = make_user("applicant") if number % 3 else owner
+        make_application(other, "project", "approved", reviewer=reviewer)
+    assert queries_per_page() == few
+
+
+@pytest.fixture
+def documents(owner, reviewer):
+    """An approved record with a public and a private document, and a draft with a public one."""
+    approved = make_application(owner, "project", "draft")
+    public = add_attachment(approved, owner, io.BytesIO(PDF), "Báo cáo tổng kết đề tài.pdf", True,
+                            approved.version)
+    private = add_attachment(approved, owner, io.BytesIO(PDF), "Hợp đồng nội bộ.pdf", False,
+                             approved.version)
+    commit()
+    approve(approved, owner, reviewer)
+    draft = make_application(owner, "startup", "draft")
+    on_draft = add_attachment(draft, owner, io.BytesIO(PDF), "Kế hoạch kinh doanh.pdf", True,
+                              draft.version)
+    commit()
+    return {"public": public.id, "private": private.id, "on_draft": on_draft.id}
+
+
+def test_anyone_downloads_a_public_document_under_its_vietnamese_name(app, documents):
+    response = app.test_client().get(f"/files/{documents['public']}")
+    assert response.status_code == 200
+    assert response.data == PDF
+    assert response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert "filename*=UTF-8''" + quote("Báo cáo tổng kết đề tài.pdf") in disposition
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()
+
+
+def test_private_documents_are_hidden_from_others(app, documents):
+    anonymous = app.test_client()
+    for key in ("private", "on_draft"):
+        assert anonymous.get(f"/files/{documents[key]}").status_code == 404
+    assert anonymous.get("/files/999999").status_code == 404
+
+
+def test_owner_downloads_a_private_document_without_caching(app, client, login, owner, documents):
+    login(owner)
+    response = client.get(f"/files/{documents['private']}")
+    assert response.status_code == 200
+    assert response.data == PDF
+    assert "private" in response.headers["Cache-Control"]
+    assert "no-store" in response.headers["Cache-Control"]
+    assert quote("Hợp đồng nội bộ.pdf") in response.headers["Content-Disposition"]
+    response.close()
+    assert client.get(f"/files/{documents['on_draft']}").status_code == 200
+    assert app.test_client().get(f"/files/{documents['private']}").status_code == 404

@@ -1,0 +1,127 @@
+"""SPEC section 8: headers, CSRF, password hashing, session cookies and lifetimes."""
+import re
+import time
+
+import pytest
+
+from registry import create_app
+from registry.config import Config
+from registry.extensions import db
+from registry.models import Application, User
+from registry.security import LOGIN_AT
+from tests.conftest import SuiteConfig
+from tests.factories import PASSWORD, make_user
+
+
+class CsrfConfig(SuiteConfig):
+    WTF_CSRF_ENABLED = True
+
+
+@pytest.fixture
+def csrf_client(app):
+    return create_app(CsrfConfig).test_client()
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'none'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # plain http
+
+
+def test_hsts_when_served_over_https(client):
+    response = client.get("/", base_url="https://localhost")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_login_form_without_csrf_token_is_refused(app, csrf_client):
+    user = make_user("applicant")
+    response = csrf_client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    with csrf_client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_application_form_without_csrf_token_changes_nothing(app, csrf_client):
+    user = make_user("applicant")
+    # Log in properly, with the token the login page gave.
+    page = csrf_client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = csrf_client.post("/auth/login", data={"email": user.email, "password": PASSWORD,
+                                                     "csrf_token": token})
+    assert response.status_code == 302
+    response = csrf_client.post("/applications/new/project",
+                                data={"title": "Dự án không có mã CSRF", "version": "1"})
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Application.id))) == 0
+
+
+def test_production_hashing_is_pbkdf2_with_600000_iterations(app):
+    assert Config.PASSWORD_HASH_METHOD == "pbkdf2:sha256:600000"
+    production = create_app(type("Production", (SuiteConfig,), {
+        "PASSWORD_HASH_METHOD": Config.PASSWORD_HASH_METHOD}))
+    with production.app_context():
+        user = User(email="strong@example.vn", role="reviewer")
+        user.set_password(PASSWORD)
+        method, _salt, _hash = user.password_hash.split("$")
+        assert method == "pbkdf2:sha256:600000"
+        assert user.check_password(PASSWORD)
+        assert PASSWORD not in user.password_hash
+
+
+def test_session_cookie_is_httponly_and_lax(app, client, login):
+    user = make_user("applicant")
+    response = login(user)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # local http; production sets SESSION_COOKIE_SECURE
+
+
+def test_secure_cookie_setting_marks_the_cookie_secure(app):
+    secure = create_app(type("Secure", (SuiteConfig,), {"SESSION_COOKIE_SECURE": True}))
+    user = make_user("applicant")
+    response = secure.test_client().post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_session_ends_after_twelve_hours_even_when_active(app, client, login):
+    user = make_user("applicant")
+    login(user)
+    assert client.get("/applications/").status_code == 200
+    with client.session_transaction() as session:
+        session[LOGIN_AT] = time.time() - 12 * 3600 - 1
+    response = client.get("/applications/")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_inactivity_expiry_is_thirty_minutes(app):
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 30 * 60
+    assert app.config["SESSION_REFRESH_EACH_REQUEST"] is True
+
+
+def test_logout_ends_the_session(app, client, login):
+    user = make_user("applicant")
+    login(user)
+    assert client.post("/auth/logout").status_code == 302
+    assert client.get("/applications/").status_code == 302
+
+
+def test_logged_in_user_opening_login_is_sent_home(app, client, login):
+    login(make_user("applicant"))
+    response = client.get("/auth/login")
+    assert response.status_code == 302
+
+
+def test_common_password_is_refused(app):
+    from registry.services.accounts import password_problems
+
+    assert password_problems("password123")
+    assert password_problems("short")
+    assert password_problems("x" * 129)
+    assert not password_problems("Hoa-sen-trong-dam-2026")
