@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import event
 
@@ -47,9 +48,17 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+def _fresh_request_globals(sender, **extra):
+    # The test keeps one app context open, and requests inside it share `g`: forget the
+    # previous request's user and locale so that each request starts as a browser's would.
+    g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
+
+
 @pytest.fixture
 def app(_migrated):
     app = create_app(SuiteConfig)
+    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         _empty_all_tables()
         load_reference_data()

@@ -188,13 +188,15 @@ def test_admin_adds_a_genetic_resource_and_a_duplicate_code_is_refused(client, a
             "risk_status": "vulnerable", "description_vi": "Giống gà quý.", "description_en": ""}
     assert client.post("/admin/resources/new", data=data).status_code == 302
     resource = db.session.scalar(db.select(GeneticResource).filter_by(code="ga_ho"))
-    assert (resource.kind, resource.risk_status, resource.indigenous) == ("animal", "vulnerable", True)
+    assert (resource.kind, resource.risk_status, resource.indigenous) == (
+        "animal", "vulnerable", True)
 
     duplicate = client.post("/admin/resources/new", data=data)
     assert duplicate.status_code == 422
     assert "Another row already uses this code." in duplicate.get_data(as_text=True)
 
-    edit = client.post(f"/admin/resources/{resource.id}", data={**data, "risk_status": "endangered"})
+    edit = client.post(f"/admin/resources/{resource.id}",
+                       data={**data, "risk_status": "endangered"})
     assert edit.status_code == 302
     db.session.refresh(resource)
     assert resource.risk_status == "endangered"

@@ -35,7 +35,8 @@ def _failed(response) -> bool:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: '/…', never '//host' or '/\\host' (browsers read both as a host)."""
+    """Only a path on this site: '/…', never '//host' or '/\\host' (browsers read both as
+    a host name)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     if any(ord(char) < 32 for char in target):

@@ -28,7 +28,6 @@ LATEST_ON_HOME = 6
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 APPROVED = Application.status == "approved"
 APPROVAL_YEAR = sa.extract("year", Application.approved_on)
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 
 
@@ -46,7 +45,8 @@ def _newest_first(statement):
 
 def _page_arg() -> int:
     page = request.args.get("page", type=int)
-    return page if page is not None and page >= 1 else 1
+    # A page far past the end is empty; a huge one would overflow the OFFSET.
+    return page if page is not None and 1 <= page <= 100_000 else 1
 
 
 def _public_organization(organization: Organization) -> dict:
@@ -100,8 +100,8 @@ class CatalogueFilters:
         kind = args.get("kind")
         field = args.get("field")
         year = args.get("year", type=int)
-        # PostgreSQL refuses NUL in a string, so control characters never reach a query.
-        q = CONTROL_CHARACTERS.sub(" ", args.get("q", "")).strip()[:200]
+        # search_terms() folds away control characters: PostgreSQL refuses NUL in a string.
+        q = args.get("q", "").strip()[:200]
         return cls(
             kind=kind if kind in KINDS else None,
             field=field if field in FIELDS else None,

@@ -3,6 +3,8 @@
 The rules themselves (a comment to reject, no deciding on your own organisation, the version
 check) live in `registry.services.applications`; these forms only read the request.
 """
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,7 +17,7 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from registry.models.applications import (
     CHECKLIST,
@@ -51,6 +53,12 @@ def _with_all(table: dict, all_label) -> list[SelectChoice]:
     return choices([("", all_label), *table.items()])
 
 
+def _plausible_date(field) -> None:
+    # Year 1 or 9999 would overflow the time-zone arithmetic of the query.
+    if field.data is not None and not date(1900, 1, 1) <= field.data <= date(2999, 12, 31):
+        raise ValidationError(_l("Not a valid date value."))
+
+
 class QueueFilterForm(FlaskForm):
     """The queue's GET filters. Built with `formdata=request.args` and no CSRF token."""
 
@@ -64,6 +72,12 @@ class QueueFilterForm(FlaskForm):
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
     submitted_to = DateField(_l("Submitted until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=choices(SORTS), default=DEFAULT_SORT)
+
+    def validate_submitted_from(self, field) -> None:
+        _plausible_date(field)
+
+    def validate_submitted_to(self, field) -> None:
+        _plausible_date(field)
 
     def set_districts(self, districts) -> None:
         self.district.choices = _with_all({d.code: d.name for d in districts}, _l("All districts"))

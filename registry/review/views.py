@@ -45,6 +45,7 @@ from registry.services.text import like_pattern, search_terms
 from registry.services.unit_of_work import commit
 
 WAITING_STATUSES = frozenset({"submitted", "in_review"})
+MAX_PAGE = 100_000  # beyond it the offset would overflow a database integer
 
 
 @bp.before_request
@@ -90,7 +91,7 @@ def queue():
     form = QueueFilterForm(formdata=request.args, meta={"csrf": False})
     form.set_districts(districts)
     ignored_filters = form.validate_or_reset()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
     conditions = [Application.status != "draft"]
     if form.kind.data:

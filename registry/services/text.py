@@ -12,7 +12,10 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFD", text.translate(_EXTRA))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    # Marks go (accents), and so do control characters (a NUL would upset PostgreSQL).
+    stripped = "".join(
+        ch for ch in decomposed if unicodedata.category(ch) != "Mn" and unicodedata.category(ch)[0] != "C"
+    )
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
