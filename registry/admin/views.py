@@ -116,15 +116,9 @@ def edit_user(user_id: int):
         return render_template("admin/user_edit.html", form=form, user=user), status
 
     if form.validate_on_submit():
-        if user.id == actor.id and not form.active.data:
-            flash(_("You cannot deactivate your own account."), "error")
-            return again(409)
-        if form.role.data == "applicant" and user.organization_id is None:
-            form.role.errors = [_("An applicant belongs to an organisation.")]
-            return again(422)
         try:
-            if form.role.data != user.role:
-                accounts.set_role(user, form.role.data, actor)
+            accounts.update_account(user, actor, full_name=form.full_name.data or "",
+                                    role=form.role.data, active=form.active.data)
         except ValidationFailed as exc:
             db.session.rollback()
             _put_errors_on_fields(form, exc)
@@ -133,10 +127,6 @@ def edit_user(user_id: int):
             db.session.rollback()
             flash(exc.message, "error")
             return again(409)
-        user.full_name = (form.full_name.data or "").strip()
-        if user.is_active_account and not form.active.data:
-            user.end_sessions()
-        user.is_active_account = form.active.data
         commit()
         flash(_("The account %(email)s has been saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))

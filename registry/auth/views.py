@@ -203,9 +203,7 @@ def profile():
     form = ProfileForm(obj=user)
     password_form = ChangePasswordForm(formdata=None)
     if form.validate_on_submit():
-        # Name and phone are the user's own contact details; no workflow rule is involved.
-        user.full_name = form.full_name.data.strip()
-        user.phone = (form.phone.data or "").strip()
+        accounts.update_profile(user, full_name=form.full_name.data, phone=form.phone.data)
         commit()
         flash(_("Your details have been saved."), "success")
         return redirect(url_for("auth.profile"))

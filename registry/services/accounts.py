@@ -106,13 +106,29 @@ def change_password(user: User, current_password: str | None, new_password: str)
     flush()
 
 
-def set_role(user: User, role: str, actor: User) -> None:
+def update_account(user: User, actor: User, *, full_name: str, role: str, active: bool) -> None:
+    """An administrator edits an account. A new role or a deactivation ends its sessions."""
     if role not in ROLES:
         raise ValidationFailed(_("Some fields are not valid."), {"role": [_("Unknown role.")]})
+    if role == "applicant" and user.organization_id is None:
+        raise ValidationFailed(_("Some fields are not valid."),
+                               {"role": [_("An applicant belongs to an organisation.")]})
     if user.id == actor.id and role != "admin":
         raise Conflict(_("You cannot remove your own administrator role."))
+    if user.id == actor.id and not active:
+        raise Conflict(_("You cannot deactivate your own account."))
+    if role != user.role or (user.is_active_account and not active):
+        user.end_sessions()
     user.role = role
-    user.end_sessions()
+    user.is_active_account = active
+    user.full_name = (full_name or "").strip()
+    flush()
+
+
+def update_profile(user: User, *, full_name: str, phone: str) -> None:
+    """A user edits their own name and phone."""
+    user.full_name = (full_name or "").strip()
+    user.phone = (phone or "").strip()
     flush()
 
 
