@@ -1,0 +1,206 @@
+"""Who may open what: every route of the app × every role.
+
+The table below must name every endpoint in `app.url_map`: a new route fails
+`test_every_route_is_in_the_table` until someone decides who may see it.
+"""
+import io
+
+import pytest
+
+from registry.extensions import db
+from registry.models import District, GeneticResource, OutboxMessage
+from registry.services import applications as workflow
+from registry.services.accounts import password_reset_token
+from registry.services.attachments import add_attachment
+from registry.services.unit_of_work import commit
+from tests.factories import make_application, make_user
+
+ROLES = ("anonymous", "agency", "other_applicant", "reviewer", "admin", "owner")
+
+OK, LOGIN, DENIED = "ok", "login", "denied"
+EVERYONE = dict.fromkeys(ROLES, OK)
+LOGGED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+APPLICANTS = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "other_applicant": OK, "owner": OK}
+OWNER = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "owner": OK}
+STAFF = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "reviewer": OK, "admin": OK}
+ADMIN = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "admin": OK}
+# A private document of a submitted application: its owner and the department only.
+PRIVATE_FILE = {**dict.fromkeys(ROLES, DENIED), "owner": OK, "reviewer": OK, "admin": OK}
+
+ACCESS = {
+    "static": EVERYONE,
+    "public.home": EVERYONE,
+    "public.catalogue": EVERYONE,
+    "public.record": EVERYONE,
+    "public.organization": EVERYONE,
+    "public.set_language": EVERYONE,
+    "public.download": PRIVATE_FILE,
+    "auth.login": EVERYONE,
+    "auth.signup": EVERYONE,
+    "auth.forgot_password": EVERYONE,
+    "auth.reset_password": EVERYONE,
+    "auth.logout": EVERYONE,  # anonymous: nothing to end, sent home
+    "auth.profile": LOGGED_IN,
+    "auth.change_password": LOGGED_IN,
+    "applicant.index": APPLICANTS,
+    "applicant.new": APPLICANTS,
+    "applicant.create": APPLICANTS,
+    "applicant.detail": OWNER,
+    "applicant.edit": OWNER,
+    "applicant.submit": OWNER,
+    "applicant.withdraw": OWNER,
+    "applicant.upload": OWNER,
+    "applicant.remove_attachment": OWNER,
+    "review.queue": STAFF,
+    "review.detail": STAFF,
+    "review.start": STAFF,
+    "review.decide": STAFF,
+    "review.checklist": STAFF,
+    "review.add_note": STAFF,
+    "review.implementation": STAFF,
+    "admin.index": ADMIN,
+    "admin.users": ADMIN,
+    "admin.new_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.outbox": ADMIN,
+    "admin.outbox_message": ADMIN,
+    "admin.districts": ADMIN,
+    "admin.new_district": ADMIN,
+    "admin.edit_district": ADMIN,
+    "admin.resources": ADMIN,
+    "admin.new_resource": ADMIN,
+    "admin.edit_resource": ADMIN,
+}
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def build_world():
+    """One record of each sort the routes take, and a user of each role."""
+    owner = make_user("applicant")
+    users = {
+        "owner": owner,
+        "other_applicant": make_user("applicant"),
+        "reviewer": make_user("reviewer"),
+        "admin": make_user("admin"),
+        "agency": make_user("agency"),
+    }
+    draft = make_application(owner, "project", "draft")
+    add_attachment(draft, owner, io.BytesIO(PDF), "Thuyết minh.pdf", False, draft.version)
+    commit()
+    submitted = make_application(owner, "startup", "draft")
+    private_file = add_attachment(submitted, owner, io.BytesIO(PDF), "Dự toán.pdf", False,
+                                  submitted.version)
+    commit()
+    workflow.submit_application(submitted, owner, submitted.version)
+    commit()
+    approved = make_application(owner, "conservation", "approved", reviewer=users["reviewer"])
+    message = OutboxMessage(recipient=owner.email, subject="Thử", body="Nội dung")
+    db.session.add(message)
+    commit()
+    args = {
+        "kind": "project",
+        "code": approved.public_code,
+        "organization_id": owner.organization_id,
+        "attachment_id": private_file.id,
+        "token": password_reset_token(owner),
+        "filename": "css/app.css",
+        "user_id": users["agency"].id,
+        "message_id": message.id,
+        "district_id": db.session.scalar(db.select(District.id).limit(1)),
+        "resource_id": db.session.scalar(db.select(GeneticResource.id).limit(1)),
+    }
+    by_area = {"applicant": draft, "review": submitted}
+    return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}
+
+
+def url_for_endpoint(app, endpoint, args, by_area, records):
+    from flask import url_for
+
+    rule = next(app.url_map.iter_rules(endpoint))
+    values = {}
+    for name in rule.arguments:
+        if name == "application_id":
+            values[name] = by_area[endpoint.split(".")[0]].id
+        elif name == "attachment_id" and endpoint == "applicant.remove_attachment":
+            values[name] = records["draft"].attachments[0].id
+        elif name == "code" and endpoint == "public.set_language":
+            values[name] = "en"
+        else:
+            values[name] = args[name]
+    return url_for(endpoint, **values), rule
+
+
+def form_for(endpoint, records):
+    application = records["submitted"] if endpoint.startswith("review.") else records["draft"]
+    return {"version": str(application.version), "comment": "Ý kiến thẩm định", "decision": "request_revision",
+            "body": "Ghi chú nội bộ", "title": "Tiêu đề đã được sửa lại", "status": "completed"}
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ACCESS) == set(), "new routes: decide who may open them"
+    assert set(ACCESS) - endpoints == set(), "the table names routes that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_route_access_by_role(app, endpoint):
+    from tests.factories import PASSWORD
+
+    users, args, by_area, records = build_world()
+    url, rule = url_for_endpoint(app, endpoint, args, by_area, records)
+    method = "GET" if "GET" in rule.methods else "POST"
+    # Allowed roles last: a permitted POST may change the record the next role would see.
+    for role in sorted(ROLES, key=lambda r: ACCESS[endpoint][r] == OK):
+        expected = ACCESS[endpoint][role]
+        client = app.test_client()
+        if role != "anonymous":
+            response = client.post("/auth/login", data={"email": users[role].email, "password": PASSWORD})
+            assert response.status_code == 302
+        data = form_for(endpoint, records) if method == "POST" else None
+        response = client.open(url, method=method, data=data)
+        status, location = response.status_code, response.headers.get("Location", "")
+        where = f"{method} {url} as {role}: {status} {location}"
+        if expected == OK:
+            assert status < 400 or status in (409, 422), where
+            assert "/auth/login" not in location, where
+        elif expected == LOGIN:
+            assert status == 302 and "/auth/login" in location, where
+        else:
+            assert status in (403, 404), where
+        # Pages that also take POSTs refuse them to the same roles.
+        if method == "GET" and "POST" in rule.methods and expected != OK:
+            response = client.post(url, data=form_for(endpoint, records))
+            assert response.status_code in (302, 403, 404), f"POST {url} as {role}: {response.status_code}"
+            if expected == LOGIN:
+                assert "/auth/login" in response.headers.get("Location", "")
+
+
+JUNK = {
+    "version": "abc", "title": "x" * 5000, "summary": "\x00bad", "field": "space", "district": "atlantis",
+    "start_date": "2026-13-45", "end_date": "not a date", "total_budget_vnd": "-1e99",
+    "requested_support_vnd": "99999999999999999999999999", "team_size": "-3", "technologies": "teleport",
+    "tax_code": "12", "decision": "maybe", "comment": "x" * 20000, "body": "", "status": "paused",
+    "email": "not-an-email", "password": "a", "confirm": "b", "role": "emperor", "code": "Bad Code!",
+    "name_vi": "", "kind": "dragon", "risk_status": "???", "sort_order": "many", "page": "-5",
+    "from": "x", "to": "y", "q": "\x00", "org_type": "pirate", "filed_on": "9999-99-99",
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, a in ACCESS.items() if e != "static"))
+def test_bad_input_never_gives_a_server_error(app, endpoint):
+    """The most permitted role posts (and gets) nonsense: a clear 4xx or a page, never a 500."""
+    from tests.factories import PASSWORD
+
+    users, args, by_area, records = build_world()
+    url, rule = url_for_endpoint(app, endpoint, args, by_area, records)
+    role = next((r for r in ("owner", "admin", "reviewer", "anonymous") if ACCESS[endpoint][r] == OK), "owner")
+    client = app.test_client()
+    if role != "anonymous":
+        client.post("/auth/login", data={"email": users[role].email, "password": PASSWORD})
+    if "GET" in rule.methods:
+        response = client.get(url, query_string=JUNK)
+        assert response.status_code < 500, f"GET {url}: {response.status_code}"
+    if "POST" in rule.methods:
+        response = client.post(url, data=JUNK)
+        assert response.status_code < 500, f"POST {url}: {response.status_code}"
