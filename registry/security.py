@@ -2,6 +2,7 @@
 import time
 
 from flask import Flask, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
@@ -15,7 +16,19 @@ CSP = (
 LOGIN_AT = "login_at"
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Static files never re-send the session cookie. A stylesheet requested while the next
+    page loads would otherwise overwrite that page's fresh cookie (and its CSRF token) with
+    the older one it carried."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        if request.endpoint == "static":
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
@@ -36,7 +49,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_absolute_session_lifetime():
-        session.permanent = True  # inactivity expiry: PERMANENT_SESSION_LIFETIME
+        if request.endpoint == "static":
+            return None
+        if not session.permanent:
+            session.permanent = True  # inactivity expiry: PERMANENT_SESSION_LIFETIME
         if not current_user.is_authenticated:
             return None
         started = session.get(LOGIN_AT, 0)

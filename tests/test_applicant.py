@@ -4,7 +4,6 @@ import re
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-import flask_babel
 import pytest
 
 from registry.extensions import db
@@ -19,9 +18,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def switch_language(client, code: str) -> None:
     client.get(f"/language/{code}")
-    # The suite's app context (and so `g`) outlives each request, and Flask-Babel caches the
-    # locale in `g`: forget it so that the next request reads the language cookie again.
-    flask_babel.refresh()
 
 
 @pytest.fixture

@@ -160,13 +160,13 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
 
     # 3. The reviewer asks for a revision.
     log_in(page, base, reviewer.email)
-    assert "/review" in page.url
+    assert "/review" in page.url, page.locator("main").inner_text()
     check_accessibility(page, "queue")
     with page.expect_navigation():
         page.get_by_role("link", name="Bảo tồn và nhân giống gà Đông Tảo thuần chủng").click()
     check_accessibility(page, "review-detail")
     page.check("input[name=decision][value=request_revision]")
-    page.fill("#comment", "Đề nghị bổ sung dự toán chi tiết cho đàn giống gốc.")
+    page.fill("#decision-comment", "Đề nghị bổ sung dự toán chi tiết cho đàn giống gốc.")
     submit_form(page, "form[action$='/decision']")
     assert page.locator(".status-revision_requested").first.is_visible()
     log_out(page)

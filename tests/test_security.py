@@ -125,3 +125,9 @@ def test_common_password_is_refused(app):
     assert password_problems("short")
     assert password_problems("x" * 129)
     assert not password_problems("Hoa-sen-trong-dam-2026")
+
+
+def test_static_files_do_not_overwrite_the_session_cookie(app, client, login):
+    login(make_user("applicant"))
+    assert "Set-Cookie" not in client.get("/static/css/app.css").headers
+    assert "Set-Cookie" in client.get("/applications/").headers  # pages refresh the 30 minutes
