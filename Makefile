@@ -17,13 +17,14 @@ install: $(VENV)/.installed
 
 ## Compile the vi/en catalogues (the compiled .mo files are committed too).
 translations: install
-	$(PYBABEL) compile --use-fuzzy -d translations -f -q
+	$(PYBABEL) compile -d translations --statistics
 
 ## Re-extract every string and merge it into the catalogues (developers, after changing text).
 extract-messages: install
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k pgettext:1c,2 \
 	  --no-location --sort-output -o translations/messages.pot .
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(PY) tools/complete_catalogues.py
 
 db: install translations
 	$(FLASK) db upgrade

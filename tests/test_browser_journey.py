@@ -154,7 +154,7 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     detail_url = page.url
     assert "/applications/" in detail_url and "/new" not in detail_url
     check_accessibility(page, "application-draft")
-    submit_form(page, f"form[action$='/submit']")
+    submit_form(page, "form[action$='/submit']")
     assert page.locator(".status-submitted").first.is_visible()
     log_out(page)
 

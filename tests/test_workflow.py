@@ -1,7 +1,6 @@
 """The workflow services, called directly."""
 import pytest
 
-from registry.models import ApplicationEvent
 from registry.services import applications as workflow
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.unit_of_work import commit

@@ -1,6 +1,6 @@
 """Views of the admin area: users and roles, the outbox, districts and genetic resources.
 Every route is for administrators only (the blueprint's `before_request`)."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_
@@ -9,11 +9,12 @@ from wtforms import SelectChoice
 
 from registry.admin import bp
 from registry.admin.forms import DistrictForm, EditUserForm, NewUserForm, ResourceForm
+from registry.web import paginate, show_service_errors
 from registry.extensions import db, login_manager
 from registry.models import District, GeneticResource, Organization, OutboxMessage, User
 from registry.models.accounts import ROLES
 from registry.services import accounts
-from registry.services.errors import Conflict, DomainError, ValidationFailed
+from registry.services.errors import Conflict, ValidationFailed
 from registry.services.text import like_pattern
 from registry.services.unit_of_work import commit
 
@@ -25,24 +26,6 @@ def require_admin():
     if not current_user.is_admin:
         abort(403)
     return None
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
-def _paginate(query):
-    return db.paginate(query, page=_page(), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
-
-
-def _put_errors_on_fields(form, exc: DomainError) -> None:
-    for name, messages in exc.errors.items():
-        if name in form:
-            form[name].errors = list(form[name].errors) + list(messages)
-        else:
-            for message in messages:
-                flash(message, "error")
 
 
 @bp.route("/")
@@ -70,7 +53,7 @@ def users():
         pattern = like_pattern(term)
         query = query.where(or_(User.email.ilike(pattern, escape="\\"),
                                 User.full_name.ilike(pattern, escape="\\")))
-    page = _paginate(query)
+    page = paginate(query)
     return render_template("admin/users.html", page=page, role=role, q=q, roles=ROLES)
 
 
@@ -94,7 +77,7 @@ def new_user():
                                         full_name=form.full_name.data or "",
                                         organization=organization, phone=form.phone.data or "")
         except ValidationFailed as exc:
-            _put_errors_on_fields(form, exc)
+            show_service_errors(form, exc)
             return render_template("admin/user_new.html", form=form), 422
         except Conflict as exc:
             flash(exc.message, "error")
@@ -121,7 +104,7 @@ def edit_user(user_id: int):
                                     role=form.role.data, active=form.active.data)
         except ValidationFailed as exc:
             db.session.rollback()
-            _put_errors_on_fields(form, exc)
+            show_service_errors(form, exc)
             return again(422)
         except Conflict as exc:
             db.session.rollback()
@@ -139,7 +122,7 @@ def edit_user(user_id: int):
 def outbox():
     query = (db.select(OutboxMessage).options(defer(OutboxMessage.body))
              .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
-    return render_template("admin/outbox.html", page=_paginate(query))
+    return render_template("admin/outbox.html", page=paginate(query))
 
 
 @bp.route("/outbox/<int:message_id>")
@@ -184,7 +167,7 @@ def _save_reference_row(form, row, template: str, saved_message: str, list_endpo
 @bp.route("/districts")
 def districts():
     query = db.select(District).order_by(District.sort_order, District.name_vi)
-    return render_template("admin/districts.html", page=_paginate(query))
+    return render_template("admin/districts.html", page=paginate(query))
 
 
 @bp.route("/districts/new", methods=["GET", "POST"])
@@ -207,7 +190,7 @@ def edit_district(district_id: int):
 @bp.route("/resources")
 def resources():
     query = db.select(GeneticResource).order_by(GeneticResource.name_vi)
-    return render_template("admin/resources.html", page=_paginate(query))
+    return render_template("admin/resources.html", page=paginate(query))
 
 
 @bp.route("/resources/new", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from registry.applicant.forms import (
     WithdrawForm,
     initial_data,
 )
+from registry.web import show_service_errors
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent, Attachment
 from registry.models.applications import (
@@ -24,7 +25,7 @@ from registry.models.applications import (
 )
 from registry.services import applications as workflow
 from registry.services import attachments as documents
-from registry.services.errors import Conflict, DomainError, ValidationFailed
+from registry.services.errors import Conflict, ValidationFailed
 from registry.services.unit_of_work import commit
 from registry.services.validation import field_label
 
@@ -48,19 +49,6 @@ def _load(application_id: int, *options) -> Application:
     ):
         abort(404)
     return application
-
-
-def _show_errors(form, exc: DomainError) -> None:
-    """Put a service's field errors beside the form's fields; flash what has no field."""
-    db.session.rollback()
-    unplaced = []
-    for name, messages in exc.errors.items():
-        if name in form and form[name].type not in ("HiddenField", "CSRFTokenField"):
-            form[name].errors = list(messages)
-        else:
-            unplaced.extend(messages)
-    if unplaced or not exc.errors:
-        flash(exc.message, "error")
 
 
 def human_size(size: int) -> str:
@@ -157,7 +145,7 @@ def create(kind: str):
             application = workflow.create_application(current_user, kind, form.values())
             commit()
         except ValidationFailed as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             flash(_("The draft was saved. You can complete it and add documents before you "
                     "submit it."), "success")
@@ -196,7 +184,7 @@ def edit(application_id: int):
             flash(exc.message, "error")
             status = 409
         except ValidationFailed as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
             status = 422
         else:
             flash(_("Your changes were saved."), "success")
@@ -276,7 +264,7 @@ def upload(application_id: int):
             # The page shows the record as it is now; the user chooses the file again.
             return _render_detail(_load(application_id, *_detail_options()), 409)
         except ValidationFailed as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             flash(_("The document “%(name)s” was added.", name=attachment.original_name),
                   "success")

@@ -1,5 +1,4 @@
 """Views of the auth area: log in and out, sign up, password reset, the profile."""
-from urllib.parse import urlsplit
 
 from flask import (current_app, flash, redirect, render_template, request, session,
                    url_for)
@@ -11,6 +10,7 @@ from wtforms import SelectChoice
 from registry.auth import bp
 from registry.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm,
                                  ProfileForm, ResetPasswordForm, SignupForm)
+from registry.web import safe_next, show_service_errors
 from registry.extensions import db, limiter
 from registry.models import District
 from registry.security import start_session
@@ -34,35 +34,12 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: '/…', never '//host' or '/\\host' (browsers read both as
-    a host name)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(ord(char) < 32 for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
-
 def _home_for(user) -> str:
     if user.role == "applicant":
         return url_for("applicant.index")
     if user.role in ("reviewer", "admin"):
         return url_for("review.queue")
     return url_for("public.home")
-
-
-def _put_errors_on_fields(form, exc: DomainError) -> None:
-    """Service errors onto the form's fields of the same name; the others are flashed."""
-    for name, messages in exc.errors.items():
-        if name in form:
-            form[name].errors = list(form[name].errors) + list(messages)
-        else:
-            for message in messages:
-                flash(message, "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,7 +50,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = LoginForm()
-    next_url = _safe_next(request.values.get("next"))
+    next_url = safe_next(request.values.get("next"))
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -130,7 +107,7 @@ def signup():
             )
         except ValidationFailed as exc:
             db.session.rollback()  # the organisation was added before the account failed
-            _put_errors_on_fields(form, exc)
+            show_service_errors(form, exc)
             return render_template("auth/signup.html", form=form), 422
         except DomainError as exc:
             db.session.rollback()
@@ -179,7 +156,7 @@ def reset_password(token: str):
         try:
             accounts.change_password(user, None, form.password.data)
         except ValidationFailed as exc:
-            _put_errors_on_fields(form, exc)
+            show_service_errors(form, exc)
             return render_template("auth/reset_password.html", form=form, token=token), 422
         commit()
         if current_user.is_authenticated:
@@ -219,7 +196,7 @@ def change_password():
         try:
             accounts.change_password(user, form.current_password.data, form.password.data)
         except ValidationFailed as exc:
-            _put_errors_on_fields(form, exc)
+            show_service_errors(form, exc)
             return _render_profile(ProfileForm(formdata=None, obj=user), form, 422)
         commit()
         # The change ended every session, this one included; keep this browser logged in.

@@ -7,7 +7,6 @@ Every page runs a fixed number of queries, whatever the number of records.
 """
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
@@ -15,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from registry.web import page_number, safe_next
 from registry.extensions import db
 from registry.i18n import LANGUAGE_COOKIE
 from registry.models import Application, Attachment, District, Organization
@@ -41,12 +41,6 @@ def _listing_options():
 
 def _newest_first(statement):
     return statement.order_by(Application.approved_on.desc(), Application.id.desc())
-
-
-def _page_arg() -> int:
-    page = request.args.get("page", type=int)
-    # A page far past the end is empty; a huge one would overflow the OFFSET.
-    return page if page is not None and 1 <= page <= 100_000 else 1
 
 
 def _public_organization(organization: Organization) -> dict:
@@ -187,7 +181,7 @@ def catalogue():
         _newest_first(
             sa.select(Application).where(*filters.conditions()).options(*_listing_options())
         ),
-        page=_page_arg(),
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
@@ -241,7 +235,7 @@ def organization(organization_id: int):
             .where(APPROVED, Application.organization_id == organization.id)
             .options(*_listing_options())
         ),
-        page=_page_arg(),
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
@@ -279,23 +273,11 @@ def download(attachment_id: int):
     return response
 
 
-def _safe_next(target: str | None) -> str | None:
-    """A path on this site, or None: never another host (open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None  # browsers read "/\evil.example" as "//evil.example"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
-
 @bp.get("/language/<code>")
 def set_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
+    response = redirect(safe_next(request.args.get("next")) or url_for("public.home"))
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from registry.web import page_number
 from registry.extensions import db, login_manager
 from registry.formatting import short_datetime
 from registry.models import (
@@ -45,7 +46,6 @@ from registry.services.text import like_pattern, search_terms
 from registry.services.unit_of_work import commit
 
 WAITING_STATUSES = frozenset({"submitted", "in_review"})
-MAX_PAGE = 100_000  # beyond it the offset would overflow a database integer
 
 
 @bp.before_request
@@ -91,7 +91,7 @@ def queue():
     form = QueueFilterForm(formdata=request.args, meta={"csrf": False})
     form.set_districts(districts)
     ignored_filters = form.validate_or_reset()
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = page_number()
 
     conditions = [Application.status != "draft"]
     if form.kind.data:
