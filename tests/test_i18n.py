@@ -77,3 +77,11 @@ def test_money_and_dates_follow_the_language(app):
             assert short_date(date(2026, 3, 7)) == "07/03/2026"
         with force_locale("en"):
             assert money(1_500_000_000) == "1,500,000,000 ₫"
+
+
+def test_translations_have_no_stray_percent_sign():
+    """Templates format every message with %: a bare '%' in a translation breaks the page."""
+    for language in ("vi", "en"):
+        for message in catalog(language):
+            for text in strings(message) if message.id else []:
+                assert "%" not in re.sub(r"%\(\w+\)[sd]|%%", "", text), (language, text)
