@@ -209,10 +209,12 @@ def seed(count: int, rng_seed: int = 2023) -> str:
         if organization.id == organizations[0].id:
             owner = demo_applicant
         district = rng.choice(districts)
-        created = datetime.combine(date(rng.choice([2024, 2024, 2025, 2025, 2026]), rng.randint(1, 12),
-                                        rng.randint(1, 28)), time(rng.randint(7, 17), rng.randint(0, 59)))
-        if created.date() > today:
-            created = datetime.combine(today - timedelta(days=rng.randint(1, 60)), time(9))
+        # Created between January 2024 and four months ago, so that the workflow's later
+        # steps (a few weeks each) still fall before today.
+        span = max((today - timedelta(days=120) - date(2024, 1, 1)).days, 1)
+        # In id order, as a real registry fills up (public codes then follow approval dates).
+        created = datetime.combine(date(2024, 1, 1) + timedelta(days=span * i // max(count, 1)),
+                                   time(rng.randint(7, 16), rng.randint(0, 59)))
         start = created.date() + timedelta(days=rng.randint(30, 120))
         fields = _kind_fields(rng, kind, resources, start, app_id)
         resource_code = fields.pop("resource_code", None)
@@ -240,7 +242,7 @@ def seed(count: int, rng_seed: int = 2023) -> str:
         moment = created
         def step(action, to_status, actor_id, comment="", days=(1, 20)):
             nonlocal moment
-            moment = moment + timedelta(days=rng.randint(*days), hours=rng.randint(0, 6))
+            moment = moment + timedelta(days=rng.randint(*days), minutes=rng.randint(0, 90))
             history.append((action, history[-1][2], to_status, moment, actor_id, comment))
         if status != "draft":
             step("submit", "submitted", owner.id)
