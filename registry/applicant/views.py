@@ -15,7 +15,7 @@ from registry.applicant.forms import (
     WithdrawForm,
     initial_data,
 )
-from registry.web import show_service_errors
+from registry.web import paginate, show_service_errors
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent, Attachment
 from registry.models.applications import (
@@ -97,7 +97,6 @@ def index():
     organization_id = current_user.organization_id
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
-    page = request.args.get("page", 1, type=int)
 
     in_kind = [Application.organization_id == organization_id]
     if kind:
@@ -113,9 +112,7 @@ def index():
     if status:
         query = query.where(Application.status == status)
     query = query.order_by(Application.created_at.desc(), Application.id.desc())
-    pagination = db.paginate(
-        query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+    pagination = paginate(query)
     return render_template(
         "applicant/index.html",
         pagination=pagination,
