@@ -1,7 +1,7 @@
 """Security headers, session lifetimes and the session-based user loader (SPEC section 8)."""
 import time
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -63,6 +63,13 @@ def init_app(app: Flask) -> None:
             if request.method == "GET" and not request.path.startswith("/api/"):
                 return redirect(url_for("auth.login", next=request.full_path))
         return None
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No text a person types has a NUL; PostgreSQL refuses it in a string anyway.
+        values = [*request.args.values(), *(request.form.values() if request.method == "POST" else ())]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def security_headers(response):
