@@ -4,12 +4,12 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from registry.web import page_number
+from registry.web import paginate
 from registry.extensions import db, login_manager
 from registry.formatting import short_datetime
 from registry.models import (
@@ -91,7 +91,6 @@ def queue():
     form = QueueFilterForm(formdata=request.args, meta={"csrf": False})
     form.set_districts(districts)
     ignored_filters = form.validate_or_reset()
-    page = page_number()
 
     conditions = [Application.status != "draft"]
     if form.kind.data:
@@ -126,9 +125,7 @@ def queue():
         .options(joinedload(Application.organization), joinedload(Application.district))
         .order_by(*_queue_order(form.sort.data or DEFAULT_SORT))
     )
-    pagination = db.paginate(
-        statement, page=page, per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+    pagination = paginate(statement)
     return render_template(
         "review/queue.html",
         form=form,
