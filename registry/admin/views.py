@@ -140,11 +140,12 @@ def _code_taken(model, code: str, exclude_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def _save_reference_row(form, row, template: str, saved_message: str, list_endpoint: str,
-                        **context):
+def _save_reference_row(form, row, saved_message: str, list_endpoint: str, list_title: str,
+                        heading: str):
     """Validate `form`, write it onto `row` and commit; the code must be unique."""
     def again(status: int):
-        return render_template(template, form=form, row=row, **context), status
+        return render_template("admin/reference_form.html", form=form, row=row, heading=heading,
+                               list_endpoint=list_endpoint, list_title=list_title), status
 
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
@@ -174,8 +175,8 @@ def districts():
 def new_district():
     district = District()
     form = DistrictForm()
-    return _save_reference_row(form, district, "admin/district_form.html",
-                               _("The district has been saved."), "admin.districts")
+    return _save_reference_row(form, district, _("The district has been saved."), "admin.districts",
+                               _("Districts"), _("New district"))
 
 
 @bp.route("/districts/<int:district_id>", methods=["GET", "POST"])
@@ -183,8 +184,8 @@ def edit_district(district_id: int):
     district = db.get_or_404(District, district_id)
     form = DistrictForm(obj=district)
     del form.code  # a code is permanent: links, the API and the seed data refer to it
-    return _save_reference_row(form, district, "admin/district_form.html",
-                               _("The district has been saved."), "admin.districts")
+    return _save_reference_row(form, district, _("The district has been saved."), "admin.districts",
+                               _("Districts"), _("District %(code)s", code=district.code))
 
 
 @bp.route("/resources")
@@ -197,8 +198,8 @@ def resources():
 def new_resource():
     resource = GeneticResource()
     form = ResourceForm()
-    return _save_reference_row(form, resource, "admin/resource_form.html",
-                               _("The genetic resource has been saved."), "admin.resources")
+    return _save_reference_row(form, resource, _("The genetic resource has been saved."),
+                               "admin.resources", _("Genetic resources"), _("New genetic resource"))
 
 
 @bp.route("/resources/<int:resource_id>", methods=["GET", "POST"])
@@ -206,5 +207,6 @@ def edit_resource(resource_id: int):
     resource = db.get_or_404(GeneticResource, resource_id)
     form = ResourceForm(obj=resource)
     del form.code
-    return _save_reference_row(form, resource, "admin/resource_form.html",
-                               _("The genetic resource has been saved."), "admin.resources")
+    return _save_reference_row(form, resource, _("The genetic resource has been saved."),
+                               "admin.resources", _("Genetic resources"),
+                               _("Genetic resource %(code)s", code=resource.code))
