@@ -8,6 +8,7 @@ from registry.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(init_data)
     app.cli.add_command(create_user)
+    app.cli.add_command(create_token)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_outbox)
 
@@ -93,6 +94,23 @@ def create_user(email, role, password, organization_name, full_name):
         raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def create_token(email, name):
+    """Create an API token for a user and print it (it is shown only once)."""
+    from registry.services.accounts import find_user_by_email
+    from registry.services.tokens import create_token as create
+
+    user = find_user_by_email(email)
+    if user is None:
+        click.echo(f"No user with the e-mail address {email}.", err=True)
+        raise SystemExit(1)
+    _token, secret = create(user, name)
+    db.session.commit()
+    click.echo(secret)
 
 
 @click.command("seed-demo")

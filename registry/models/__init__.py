@@ -1,5 +1,5 @@
 """All models, importable from one place (Alembic autogenerate sees every table)."""
-from registry.models.accounts import ORGANIZATION_TYPES, ROLES, Organization, User
+from registry.models.accounts import ORGANIZATION_TYPES, ROLES, ApiToken, Organization, User
 from registry.models.applications import (
     Application,
     ApplicationEvent,
@@ -11,7 +11,7 @@ from registry.models.mail import OutboxMessage
 from registry.models.reference import Agency, District, GeneticResource, PlanTask, Target
 
 __all__ = [
-    "ORGANIZATION_TYPES", "ROLES", "Agency", "Application", "ApplicationEvent",
+    "ORGANIZATION_TYPES", "ROLES", "Agency", "ApiToken", "Application", "ApplicationEvent",
     "ApplicationVersion", "Attachment", "District", "GeneticResource", "Organization",
     "OutboxMessage", "PlanTask", "ReviewNote", "Target", "User",
 ]

@@ -6,7 +6,6 @@ public=True)` for an application's fields and `_public_organization` for its org
 Every page runs a fixed number of queries, whatever the number of records.
 """
 import re
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
@@ -14,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from registry.services.records import APPROVAL_YEAR, APPROVED, RecordFilters, newest_first
 from registry.web import page_number, safe_next
 from registry.extensions import db
 from registry.i18n import LANGUAGE_COOKIE
@@ -22,12 +22,9 @@ from registry.models.applications import FIELDS, KINDS
 from registry.presenters import field_rows
 from registry.public import bp
 from registry.services import attachments as attachment_service
-from registry.services.text import like_pattern, search_terms
 
 LATEST_ON_HOME = 6
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
-APPROVED = Application.status == "approved"
-APPROVAL_YEAR = sa.extract("year", Application.approved_on)
 PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 
 
@@ -38,9 +35,6 @@ def _listing_options():
         joinedload(Application.district),
     )
 
-
-def _newest_first(statement):
-    return statement.order_by(Application.approved_on.desc(), Application.id.desc())
 
 
 def _public_organization(organization: Organization) -> dict:
@@ -70,7 +64,7 @@ def home():
         ).where(APPROVED)
     ).one()
     latest = db.session.scalars(
-        _newest_first(sa.select(Application).where(APPROVED).options(*_listing_options()))
+        newest_first(sa.select(Application).where(APPROVED).options(*_listing_options()))
         .limit(LATEST_ON_HOME)
     ).all()
     return render_template("public/home.html", counts=counts, latest=latest)
@@ -78,54 +72,7 @@ def home():
 
 # Catalogue --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CatalogueFilters:
-    """The catalogue's query arguments, with anything unknown or malformed dropped."""
-
-    kind: str | None = None
-    field: str | None = None
-    district: District | None = None
-    year: int | None = None
-    q: str = ""
-    terms: tuple[str, ...] = ()
-
-    @classmethod
-    def from_args(cls, args, districts_by_code: dict[str, District]) -> "CatalogueFilters":
-        kind = args.get("kind")
-        field = args.get("field")
-        year = args.get("year", type=int)
-        # search_terms() folds away control characters: PostgreSQL refuses NUL in a string.
-        q = args.get("q", "").strip()[:200]
-        return cls(
-            kind=kind if kind in KINDS else None,
-            field=field if field in FIELDS else None,
-            district=districts_by_code.get(args.get("district", "")),
-            year=year if year is not None and 1900 <= year <= 2200 else None,
-            q=q,
-            terms=tuple(search_terms(q)),
-        )
-
-    @property
-    def active(self) -> bool:
-        return any((self.kind, self.field, self.district, self.year, self.terms))
-
-    def conditions(self, skip: str | None = None) -> list:
-        """WHERE clauses of the active filters; `skip` leaves out one facet's own filter."""
-        clauses = [APPROVED]
-        if self.kind and skip != "kind":
-            clauses.append(Application.kind == self.kind)
-        if self.field and skip != "field":
-            clauses.append(Application.field == self.field)
-        if self.district and skip != "district":
-            clauses.append(Application.district_id == self.district.id)
-        if self.year and skip != "year":
-            clauses.append(APPROVAL_YEAR == self.year)
-        for term in self.terms:
-            clauses.append(Application.search_text.like(like_pattern(term), escape="\\"))
-        return clauses
-
-
-def _facet_counts(column, filters: CatalogueFilters, facet: str) -> dict:
+def _facet_counts(column, filters: RecordFilters, facet: str) -> dict:
     """value -> number of records, under every active filter but the facet's own."""
     rows = db.session.execute(
         sa.select(column, sa.func.count()).where(*filters.conditions(skip=facet)).group_by(column)
@@ -133,7 +80,7 @@ def _facet_counts(column, filters: CatalogueFilters, facet: str) -> dict:
     return {value: count for value, count in rows if value is not None}
 
 
-def _facets(filters: CatalogueFilters, districts: list[District]) -> list[dict]:
+def _facets(filters: RecordFilters, districts: list[District]) -> list[dict]:
     """The four facets as lists of {value, label, count, current}, in a stable order."""
     kinds = _facet_counts(Application.kind, filters, "kind")
     fields = _facet_counts(Application.field, filters, "field")
@@ -176,9 +123,9 @@ def catalogue():
     districts = db.session.scalars(
         sa.select(District).order_by(District.sort_order, District.name_vi)
     ).all()
-    filters = CatalogueFilters.from_args(request.args, {d.code: d for d in districts})
+    filters, _ignored = RecordFilters.from_args(request.args)
     pagination = db.paginate(
-        _newest_first(
+        newest_first(
             sa.select(Application).where(*filters.conditions()).options(*_listing_options())
         ),
         page=page_number(),
@@ -230,7 +177,7 @@ def organization(organization_id: int):
         Organization, organization_id, options=[joinedload(Organization.district)]
     )
     pagination = db.paginate(
-        _newest_first(
+        newest_first(
             sa.select(Application)
             .where(APPROVED, Application.organization_id == organization.id)
             .options(*_listing_options())

@@ -1,0 +1,79 @@
+"""The public catalogue of approved records: filters shared by the pages, the API and the
+open-data exports."""
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from registry.extensions import db
+from registry.models import Application, District
+from registry.models.applications import FIELDS, KINDS
+from registry.services.text import like_pattern, search_terms
+
+APPROVED = Application.status == "approved"
+APPROVAL_YEAR = sa.extract("year", Application.approved_on)
+YEARS = range(1900, 2201)
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    """kind, field, district, year of approval and an accent-free search."""
+
+    kind: str | None = None
+    field: str | None = None
+    district: District | None = None
+    year: int | None = None
+    q: str = ""
+    terms: tuple[str, ...] = ()
+
+    @classmethod
+    def from_args(cls, args) -> tuple["RecordFilters", dict[str, list[str]]]:
+        """Filters from query arguments, and an error per argument that was not understood
+        (pages drop those arguments; the API answers 422)."""
+        errors: dict[str, list[str]] = {}
+        kind, field = args.get("kind") or None, args.get("field") or None
+        if kind and kind not in KINDS:
+            errors["kind"] = [_("Unknown value: %(values)s.", values=kind)]
+            kind = None
+        if field and field not in FIELDS:
+            errors["field"] = [_("Unknown value: %(values)s.", values=field)]
+            field = None
+        district = None
+        if args.get("district"):
+            district = db.session.scalar(db.select(District).filter_by(code=args["district"]))
+            if district is None:
+                errors["district"] = [_("Unknown district: %(code)s.", code=args["district"])]
+        year = None
+        if args.get("year"):
+            year = args.get("year", type=int)
+            if year not in YEARS:
+                errors["year"] = [_("Must be a year, such as 2026.")]
+                year = None
+        q = (args.get("q") or "").strip()[:200]
+        return cls(kind=kind, field=field, district=district, year=year, q=q,
+                   terms=tuple(search_terms(q))), errors
+
+    @property
+    def active(self) -> bool:
+        return any((self.kind, self.field, self.district, self.year, self.terms))
+
+    def conditions(self, skip: str | None = None) -> list:
+        """WHERE clauses of the active filters; `skip` leaves out one facet's own filter."""
+        clauses = [APPROVED]
+        if self.kind and skip != "kind":
+            clauses.append(Application.kind == self.kind)
+        if self.field and skip != "field":
+            clauses.append(Application.field == self.field)
+        if self.district and skip != "district":
+            clauses.append(Application.district_id == self.district.id)
+        if self.year and skip != "year":
+            # A date range, not EXTRACT(year ...), so that the index on approved_on serves it.
+            clauses.append(Application.approved_on.between(date(self.year, 1, 1), date(self.year, 12, 31)))
+        for term in self.terms:
+            clauses.append(Application.search_text.like(like_pattern(term), escape="\\"))
+        return clauses
+
+
+def newest_first(statement):
+    return statement.order_by(Application.approved_on.desc(), Application.id.desc())
