@@ -13,6 +13,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
         import os
         config = Config if os.environ.get("REGISTRY_ENV") == "production" else DevelopmentConfig
     app.config.from_object(config)
+    app.json.ensure_ascii = False  # UTF-8 JSON: Vietnamese as it is written
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment.")
     app.instance_path  # noqa: B018 - resolved once; the SQLite file and uploads live there
@@ -44,6 +45,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from registry.admin import bp as admin_bp
+    from registry.api import bp as api_bp
     from registry.applicant import bp as applicant_bp
     from registry.auth import bp as auth_bp
     from registry.public import bp as public_bp
@@ -54,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(applicant_bp, url_prefix="/applications")
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:

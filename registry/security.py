@@ -22,7 +22,8 @@ class SessionInterface(SecureCookieSessionInterface):
     the older one it carried."""
 
     def should_set_cookie(self, app, session) -> bool:
-        if request.endpoint == "static":
+        # Nor does the API, which works with bearer tokens and no cookies at all.
+        if request.endpoint == "static" or request.blueprint == "api":
             return False
         return super().should_set_cookie(app, session)
 
@@ -49,7 +50,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_absolute_session_lifetime():
-        if request.endpoint == "static":
+        if request.endpoint == "static" or request.blueprint == "api":
             return None
         if not session.permanent:
             session.permanent = True  # inactivity expiry: PERMANENT_SESSION_LIFETIME
