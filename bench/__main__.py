@@ -1,14 +1,16 @@
-"""`make bench`: page latencies against databases of growing size (never part of `make test`).
+"""`make bench`: latencies against databases of growing size (never part of `make test`).
 
-For each size, a fresh SQLite database is migrated, seeded with `seed-demo`, and the pages
-below are requested through the test client; the table shows median and 95th-percentile
-milliseconds and the number of SQL statements per page (which must not grow with the data).
-Sizes: BENCH_SIZES="1000,10000" by default.
+For each size, a fresh SQLite database is migrated and seeded with `seed-demo`; pages and
+API calls are requested through the test client. The tables show median and 95th-percentile
+milliseconds, the SQL statements per request (which must not grow with the data) and, for
+the open-data exports, the peak of Python memory while the whole file streams.
+Sizes: BENCH_SIZES="1000,100000" by default; BENCH_REPEAT=10 requests per URL.
 """
 import os
 import statistics
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -22,7 +24,7 @@ from registry.extensions import db
 from registry.models import Application
 
 ROOT = Path(__file__).resolve().parent.parent
-REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
 
 
 def pages(app) -> list[tuple[str, str | None]]:
@@ -43,6 +45,10 @@ def pages(app) -> list[tuple[str, str | None]]:
         ("/review/", reviewer),
         ("/review/?status=submitted&sort=title", reviewer),
         (f"/review/{in_review}", reviewer),
+        ("/api/v1/records", None),
+        ("/api/v1/records?per_page=100&page=2", None),
+        ("/api/v1/records?per_page=100&page=LAST", None),
+        ("/api/v1/records?q=nhan+long&district=tien_lu", None),
     ]
 
 
@@ -66,7 +72,12 @@ def measure(size: int) -> list[tuple]:
     statements = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+    with app.app_context():
+        approved = db.session.scalar(db.select(db.func.count(Application.id)).where(
+            Application.status == "approved"))
+    last_page = max((approved + 99) // 100, 1)
     for url, account in pages(app):
+        url = url.replace("page=LAST", f"page={last_page}")
         client = app.test_client()
         if account:
             client.post("/auth/login", data={"email": account, "password": DEMO_PASSWORD})
@@ -81,19 +92,43 @@ def measure(size: int) -> list[tuple]:
         timings.sort()
         rows.append((size, url, statistics.median(timings), timings[int(len(timings) * .95) - 1],
                      len(statements)))
-    return rows
+    exports = []
+    client = app.test_client()
+    for url in ("/api/v1/export/records.csv", "/api/v1/export/records.xlsx"):
+        # Timed without tracemalloc (which slows every allocation), then measured with it.
+        started = time.perf_counter()
+        size = sum(len(chunk) for chunk in client.get(url, buffered=False).response)
+        elapsed = time.perf_counter() - started
+        tracemalloc.start()
+        for _chunk in client.get(url, buffered=False).response:
+            pass
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        exports.append((size_label(size), url, elapsed, peak / 1024 / 1024, approved))
+    return rows, exports
+
+
+def size_label(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def main() -> None:
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
-    results = []
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
+    results, exports = [], []
     for size in sizes:
-        results.extend(measure(size))
+        rows, export_rows = measure(size)
+        results.extend(rows)
+        exports.extend((size, *row) for row in export_rows)
     print()
     print("| records | page | median ms | p95 ms | SQL statements |")
     print("|---:|---|---:|---:|---:|")
     for size, url, median, p95, count in results:
         print(f"| {size:,} | `{url}` | {median:.1f} | {p95:.1f} | {count} |")
+    print()
+    print("| applications | export | approved rows | file | seconds | peak Python memory |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for size, file_size, url, seconds, peak, approved in exports:
+        print(f"| {size:,} | `{url}` | {approved:,} | {file_size} | {seconds:.1f} | {peak:.1f} MB |")
 
 
 if __name__ == "__main__":

@@ -90,3 +90,9 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(message=_l("Give the token a name.")),
+                                                     Length(max=100)],
+                       description=_l("What the token is for, e.g. “the province portal”."))

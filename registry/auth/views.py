@@ -9,12 +9,12 @@ from wtforms import SelectChoice
 
 from registry.auth import bp
 from registry.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm,
-                                 ProfileForm, ResetPasswordForm, SignupForm)
+                                 ProfileForm, ResetPasswordForm, SignupForm, TokenForm)
 from registry.web import safe_next, show_service_errors
 from registry.extensions import db, limiter
 from registry.models import District
 from registry.security import start_session
-from registry.services import accounts
+from registry.services import accounts, tokens
 from registry.services.errors import DomainError, ValidationFailed
 from registry.services.mail import queue_email
 from registry.services.unit_of_work import commit
@@ -168,9 +168,12 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form, token=token), status
 
 
-def _render_profile(profile_form, password_form, status: int = 200):
-    return render_template("auth/profile.html", user=current_user, profile_form=profile_form,
-                           password_form=password_form), status
+def _render_profile(profile_form, password_form, status: int = 200, token_form=None,
+                    new_token: str | None = None):
+    user = current_user._get_current_object()
+    return render_template("auth/profile.html", user=user, profile_form=profile_form,
+                           password_form=password_form, token_form=token_form or TokenForm(formdata=None),
+                           tokens=tokens.tokens_of(user), new_token=new_token), status
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -205,3 +208,28 @@ def change_password():
               "success")
         return redirect(url_for("auth.profile"))
     return _render_profile(ProfileForm(formdata=None, obj=user), form, 422)
+
+
+# API tokens
+
+@bp.post("/tokens")
+@login_required
+def create_token():
+    user = current_user._get_current_object()
+    form = TokenForm()
+    blank = (ProfileForm(formdata=None, obj=user), ChangePasswordForm(formdata=None))
+    if not form.validate_on_submit():
+        return _render_profile(*blank, 422, token_form=form)
+    _token, secret = tokens.create_token(user, form.name.data)
+    commit()
+    # Shown once, in this response only: never in a flash message, which lives in the cookie.
+    return _render_profile(*blank, 201, new_token=secret)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = tokens.revoke_token(current_user._get_current_object(), token_id)
+    commit()
+    flash(_("The token “%(name)s” was revoked.", name=token.name), "success")
+    return redirect(url_for("auth.profile", _anchor="tokens"))

@@ -236,6 +236,8 @@ class Application(db.Model):
         ),
         sa.Index("ix_applications_status_kind", "status", "kind"),
         sa.Index("ix_applications_kind_approved_on", "kind", "approved_on"),
+        # The public catalogue and the API list approved records newest first, page by page.
+        sa.Index("ix_applications_status_approved_on_id", "status", "approved_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
