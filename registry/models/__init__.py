@@ -8,10 +8,12 @@ from registry.models.applications import (
     ReviewNote,
 )
 from registry.models.mail import OutboxMessage
+from registry.models.progress import IndicatorValue, PvpYearCount, TargetRevision
 from registry.models.reference import Agency, District, GeneticResource, PlanTask, Target
 
 __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "ApiToken", "Application", "ApplicationEvent",
     "ApplicationVersion", "Attachment", "District", "GeneticResource", "Organization",
-    "OutboxMessage", "PlanTask", "ReviewNote", "Target", "User",
+    "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
+    "TargetRevision", "User",
 ]

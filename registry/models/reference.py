@@ -69,10 +69,26 @@ class GeneticResource(BilingualName, db.Model):
         return str(RISK_STATUSES.get(self.risk_status, self.risk_status))
 
 
+# How a target's current value is obtained: counted from the registry's own records, or an
+# indicator that admins enter year by year.
+TARGET_MEASURES = (
+    "supported_projects", "startups", "pvp_growth", "conserved_resources",
+    "dna_barcoded_resources", "indicator",
+)
+TARGET_UNITS = {
+    "projects": _l("projects"),
+    "startups": _l("startups"),
+    "resources": _l("resources"),
+    "percent": _l("per cent"),
+    "count": _l("count"),
+}
+
+
 class Target(db.Model):
     """A measurable target of the plan (SPEC section 5)."""
 
     __tablename__ = "targets"
+    __table_args__ = (sa.CheckConstraint(f"measure IN {TARGET_MEASURES}", name="measure"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -84,6 +100,12 @@ class Target(db.Model):
     window_start: Mapped[date | None] = mapped_column(sa.Date)
     deadline: Mapped[date] = mapped_column(sa.Date)
     sort_order: Mapped[int] = mapped_column(default=0)
+    measure: Mapped[str] = mapped_column(sa.String(30), default="indicator",
+                                         server_default="indicator")
+
+    @property
+    def unit_label(self) -> str:
+        return str(TARGET_UNITS.get(self.unit, self.unit))
 
     @property
     def title(self) -> str:

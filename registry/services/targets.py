@@ -1,0 +1,328 @@
+"""Counting against the plan's targets (SPEC section 5), at request time, by SQL aggregates.
+
+Every figure can be asked `as_of` a past date: records count from the day they were
+approved, and stop counting from the day their implementation was terminated.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from registry.extensions import db
+from registry.models import (
+    Application,
+    ApplicationEvent,
+    District,
+    GeneticResource,
+    IndicatorValue,
+    PvpYearCount,
+    Target,
+    TargetRevision,
+    User,
+)
+from registry.models.applications import DECISIONS
+from registry.models.base import PROVINCE_TZ, now_utc
+from registry.services.errors import ValidationFailed
+from registry.services.unit_of_work import flush
+
+PVP_BASELINE_YEAR = 2023
+STATUSES = ("achieved", "on_track", "behind", "no_data")
+
+
+def end_of_day_utc(day: date) -> datetime:
+    """The first instant after `day` in Hưng Yên, as the naive UTC the columns store."""
+    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PROVINCE_TZ)
+    return (local - local.utcoffset()).replace(tzinfo=None)
+
+
+def implementation_as_of(as_of: date):
+    """SQL: the record's implementation status on `as_of` (its latest change by then)."""
+    return sa.func.coalesce(
+        sa.select(ApplicationEvent.implementation_status)
+        .where(ApplicationEvent.application_id == Application.id,
+               ApplicationEvent.action == "implementation",
+               ApplicationEvent.at < end_of_day_utc(as_of))
+        .order_by(ApplicationEvent.at.desc(), ApplicationEvent.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+        "ongoing",
+    )
+
+
+def approved_by(as_of: date, kind: str | None = None) -> list:
+    """WHERE clauses: approved on or before `as_of` (and of `kind`)."""
+    clauses = [Application.status == "approved", Application.approved_on <= as_of]
+    if kind:
+        clauses.append(Application.kind == kind)
+    return clauses
+
+
+@dataclass
+class Progress:
+    target: Target
+    current: float | None
+    target_min: float | None
+    target_max: float | None
+    status: str
+    # Share of the way to the minimum, 0 to 1, for progress bars.
+    fraction: float = 0.0
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.target.code
+
+
+def _status_for_count(current, target_min, window_start, deadline, as_of) -> str:
+    if current is None or target_min is None:
+        return "no_data"
+    if current >= target_min:
+        return "achieved"
+    start = window_start or as_of
+    span = (deadline - start).days
+    elapsed = min(max((as_of - start).days, 0), span) if span > 0 else span
+    pace = target_min * (elapsed / span) if span > 0 else target_min
+    return "on_track" if current >= pace else "behind"
+
+
+def _fraction(current, target_min) -> float:
+    if not current or not target_min:
+        return 0.0
+    return max(0.0, min(float(current) / float(target_min), 1.0))
+
+
+def _count_approved(target: Target, kind: str, as_of: date) -> int:
+    clauses = approved_by(as_of, kind) + [implementation_as_of(as_of) != "terminated"]
+    if target.window_start:
+        clauses.append(Application.approved_on >= target.window_start)
+    return db.session.scalar(sa.select(sa.func.count(Application.id)).where(*clauses))
+
+
+def _indigenous_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(GeneticResource.id)).where(GeneticResource.indigenous.is_(True)))
+
+
+def _conserved_resources(as_of: date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Application.resource_id)))
+        .join(GeneticResource, Application.resource_id == GeneticResource.id)
+        .where(*approved_by(as_of, "conservation"), GeneticResource.indigenous.is_(True),
+               implementation_as_of(as_of) == "ongoing")
+    )
+
+
+def pvp_filings_by_year(as_of: date) -> dict[int, int]:
+    """Verified filings per year of filing, with admins' figures for the years before the
+    registry (an admin figure for a year stands for that whole year)."""
+    year = sa.extract("year", Application.filed_on)
+    counted = {
+        int(y): n for y, n in db.session.execute(
+            sa.select(year, sa.func.count(Application.id))
+            .where(*approved_by(as_of, "pvp_filing"), Application.filed_on <= as_of)
+            .group_by(year)
+        ) if y is not None
+    }
+    latest = (
+        sa.select(PvpYearCount.year, sa.func.max(PvpYearCount.id).label("id"))
+        .where(PvpYearCount.entered_at < end_of_day_utc(as_of))
+        .group_by(PvpYearCount.year).subquery()
+    )
+    entered = dict(db.session.execute(
+        sa.select(PvpYearCount.year, PvpYearCount.filings).join(latest, PvpYearCount.id == latest.c.id)
+    ).all())
+    return dict(sorted({**counted, **entered}.items()))
+
+
+def pvp_growth(as_of: date, deadline: date) -> dict:
+    """Each year's growth in percent and the compound average from the baseline year to the
+    last complete year (up to the deadline's year)."""
+    counts = pvp_filings_by_year(as_of)
+    last_year = min(deadline.year, as_of.year - 1)
+    years = list(range(PVP_BASELINE_YEAR, last_year + 1))
+    series = []
+    for year in years:
+        previous = counts.get(year - 1)
+        current = counts.get(year)
+        growth = None
+        if previous and current is not None:
+            growth = round((current / previous - 1) * 100, 1)
+        series.append({"year": year, "filings": current, "growth": growth})
+    compound = None
+    base, last = counts.get(PVP_BASELINE_YEAR), counts.get(last_year)
+    if base and last is not None and last_year > PVP_BASELINE_YEAR:
+        compound = round(((last / base) ** (1 / (last_year - PVP_BASELINE_YEAR)) - 1) * 100, 1)
+    return {"series": series, "compound": compound, "baseline_year": PVP_BASELINE_YEAR,
+            "last_year": last_year}
+
+
+def latest_indicator(target: Target, as_of: date) -> IndicatorValue | None:
+    return db.session.scalar(
+        sa.select(IndicatorValue)
+        .where(IndicatorValue.target_id == target.id, IndicatorValue.reported_on <= as_of)
+        .order_by(IndicatorValue.year.desc(), IndicatorValue.entered_at.desc(), IndicatorValue.id.desc())
+        .limit(1)
+    )
+
+
+def measure(target: Target, as_of: date) -> Progress:
+    target_min, target_max = target.target_min, target.target_max
+    detail: dict = {}
+    if target.measure == "supported_projects":
+        current = _count_approved(target, "project", as_of)
+    elif target.measure == "startups":
+        current = _count_approved(target, "startup", as_of)
+    elif target.measure in ("conserved_resources", "dna_barcoded_resources"):
+        # "All indigenous resources": the target follows the table as admins extend it.
+        target_min = _indigenous_count()
+        current = _conserved_resources(as_of) if target.measure == "conserved_resources" else 0
+    elif target.measure == "pvp_growth":
+        detail = pvp_growth(as_of, target.deadline)
+        current = detail["compound"]
+        if current is None:
+            status = "no_data"
+        else:
+            status = "achieved" if target_min is not None and current >= target_min else "behind"
+        return Progress(target, current, target_min, target_max, status,
+                        _fraction(current, target_min), detail)
+    else:
+        value = latest_indicator(target, as_of)
+        current = value.value if value else None
+        if value:
+            detail = {"year": value.year, "source": value.source,
+                      "reported_on": value.reported_on.isoformat()}
+    status = _status_for_count(current, target_min, target.window_start, target.deadline, as_of)
+    return Progress(target, current, target_min, target_max, status,
+                    _fraction(current, target_min), detail)
+
+
+def all_progress(as_of: date) -> list[Progress]:
+    targets = db.session.scalars(sa.select(Target).order_by(Target.sort_order, Target.id)).all()
+    return [measure(target, as_of) for target in targets]
+
+
+# Breakdowns for the charts -----------------------------------------------------------------
+
+def approved_breakdown(column, as_of: date, kind: str | None = None) -> list[tuple]:
+    """(value, count) of approved records grouped by `column`, largest first."""
+    rows = db.session.execute(
+        sa.select(column, sa.func.count(Application.id))
+        .where(*approved_by(as_of, kind)).group_by(column)
+        .order_by(sa.func.count(Application.id).desc())
+    ).all()
+    return [(value, count) for value, count in rows if value is not None]
+
+
+def approvals_by_year(as_of: date) -> list[tuple[int, dict[str, int]]]:
+    """Per year of approval, the count per kind."""
+    year = sa.extract("year", Application.approved_on)
+    table: dict[int, dict[str, int]] = {}
+    for y, kind, count in db.session.execute(
+        sa.select(year, Application.kind, sa.func.count(Application.id))
+        .where(*approved_by(as_of)).group_by(year, Application.kind)
+    ):
+        table.setdefault(int(y), {})[kind] = count
+    return sorted(table.items())
+
+
+def approvals_by_district(as_of: date) -> list[tuple[District, int]]:
+    counts = dict(approved_breakdown(Application.district_id, as_of))
+    districts = db.session.scalars(sa.select(District).order_by(District.sort_order)).all()
+    return [(d, counts.get(d.id, 0)) for d in districts if d.active or counts.get(d.id)]
+
+
+# Queue health for the department ------------------------------------------------------------
+
+def _days_between(start, end):
+    if db.engine.dialect.name == "sqlite":
+        return sa.func.julianday(end) - sa.func.julianday(start)
+    return sa.extract("epoch", end - start) / 86400.0
+
+
+def queue_health(now: datetime | None = None, months: int = 12) -> dict:
+    now = now or now_utc()
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.status.in_(("submitted", "in_review")),
+            Application.submitted_at < now - timedelta(days=30))
+    )
+    decided = [Application.decided_at.is_not(None), Application.submitted_at.is_not(None)]
+    decided_count = db.session.scalar(sa.select(sa.func.count(Application.id)).where(*decided))
+    median = None
+    if decided_count:
+        # The middle one or two durations, found by the database (no rows loaded).
+        days = _days_between(Application.submitted_at, Application.decided_at)
+        middle = db.session.scalars(
+            sa.select(days).where(*decided).order_by(days)
+            .limit(2 - decided_count % 2).offset((decided_count - 1) // 2)
+        ).all()
+        median = round(sum(middle) / len(middle), 1)
+    first_month = (now.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    year, month = sa.extract("year", ApplicationEvent.at), sa.extract("month", ApplicationEvent.at)
+    per_month = {
+        (int(y), int(m)): n for y, m, n in db.session.execute(
+            sa.select(year, month, sa.func.count(ApplicationEvent.id))
+            .where(ApplicationEvent.action.in_(DECISIONS), ApplicationEvent.at >= first_month)
+            .group_by(year, month)
+        )
+    }
+    timeline = []
+    cursor = first_month
+    while cursor <= now:
+        timeline.append(((cursor.year, cursor.month), per_month.get((cursor.year, cursor.month), 0)))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return {"waiting_over_30_days": waiting, "median_days_to_decision": median,
+            "decided": decided_count, "decisions_per_month": timeline}
+
+
+# Admin changes ---------------------------------------------------------------------------
+
+TARGET_FIELDS = ("title_vi", "title_en", "target_min", "target_max", "unit", "window_start",
+                 "deadline", "sort_order")
+
+
+def _target_snapshot(target: Target) -> dict:
+    return {name: (value.isoformat() if isinstance(value, date) else value)
+            for name in TARGET_FIELDS for value in [getattr(target, name)]}
+
+
+def save_target(target: Target, actor: User, values: dict) -> Target:
+    """Create or change a target; every change keeps what it was before."""
+    errors = {}
+    if values.get("target_min") is not None and values.get("target_max") is not None \
+            and values["target_max"] < values["target_min"]:
+        errors["target_max"] = [_("The maximum cannot be below the minimum.")]
+    if values.get("window_start") and values.get("deadline") and values["deadline"] <= values["window_start"]:
+        errors["deadline"] = [_("The deadline must be after the start of the window.")]
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    before = _target_snapshot(target) if target.id else {}
+    for name, value in values.items():
+        setattr(target, name, value)
+    db.session.add(target)
+    flush()
+    after = _target_snapshot(target)
+    if before != after:
+        db.session.add(TargetRevision(target_id=target.id, changed_by=actor, before=before, after=after))
+        flush()
+    return target
+
+
+def record_indicator(target: Target, actor: User, year: int, value: float, source: str,
+                     reported_on: date) -> IndicatorValue:
+    if target.measure != "indicator":
+        raise ValidationFailed(_("Some fields are not valid."),
+                               {"value": [_("The registry counts this target itself.")]})
+    row = IndicatorValue(target=target, entered_by=actor, year=year, value=value,
+                         source=source.strip(), reported_on=reported_on)
+    db.session.add(row)
+    flush()
+    return row
+
+
+def record_pvp_year(actor: User, year: int, filings: int, source: str) -> PvpYearCount:
+    row = PvpYearCount(entered_by=actor, year=year, filings=filings, source=source.strip())
+    db.session.add(row)
+    flush()
+    return row
