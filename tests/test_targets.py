@@ -138,3 +138,30 @@ def test_queue_health(app):
     assert health["median_days_to_decision"] == 0.0
     assert health["waiting_over_30_days"] == 0
     assert sum(n for _month, n in health["decisions_per_month"]) == 1
+
+
+def test_targets_api_follows_the_contract(app, client):
+    owner = make_user("applicant")
+    make_application(owner, "project", "approved")
+    body = client.get("/api/v1/targets").get_json()
+    by_code = {t["code"]: t for t in body["targets"]}
+    assert set(by_code) >= {"supported_projects", "startups", "pvp_growth", "conserved_resources",
+                            "dna_barcoded_resources", "biotech_enterprise_growth",
+                            "import_substitution", "grdp_share_2030", "grdp_share_2045"}
+    projects = by_code["supported_projects"]
+    assert {"code", "title", "target_min", "target_max", "unit", "deadline", "current", "status"} <= set(projects)
+    assert (projects["current"], projects["target_min"], projects["target_max"]) == (1, 10, 15)
+    assert projects["deadline"] == "2030-12-31"
+    assert by_code["grdp_share_2030"]["status"] == "no_data"
+
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    earlier = client.get(f"/api/v1/targets?as_of={yesterday}").get_json()
+    assert earlier["as_of"] == yesterday
+    assert {t["code"]: t["current"] for t in earlier["targets"]}["supported_projects"] == 0
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "yesterday", (TODAY + timedelta(days=1)).isoformat()])
+def test_targets_api_refuses_bad_dates(app, client, as_of):
+    response = client.get(f"/api/v1/targets?as_of={as_of}")
+    assert response.status_code == 422
+    assert "as_of" in response.get_json()["errors"]

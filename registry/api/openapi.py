@@ -1,0 +1,599 @@
+"""The OpenAPI 3.1 description of API v1 (SPEC section 6), built from the code it describes.
+
+Paths and path parameters come from the blueprint's URL rules, enums from the code tables,
+field lists from KIND_FIELDS and limits from the validation rules and the config, so the
+document cannot drift from the routes. What the code cannot tell (summaries, who may call, which
+status codes a route answers) is written once in OPERATIONS; tests/test_openapi.py checks that
+every route has an entry there and that the document is valid OpenAPI 3.1.
+
+Text goes through lazy_gettext: /openapi.json is built in English, the /docs page in the
+reader's language.
+"""
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from limits import parse as parse_rate_limit
+
+from registry.api.views import MAX_PAGE, MAX_PER_PAGE
+from registry.models.accounts import ORGANIZATION_TYPES
+from registry.models.applications import (
+    ACTIONS,
+    CHOICES,
+    COMMON_FIELDS,
+    DECISIONS,
+    FIELD_LABELS,
+    FIELDS,
+    IMPLEMENTATION_STATUSES,
+    KIND_FIELDS,
+    KINDS,
+    STATUSES,
+    fields_of,
+)
+from registry.presenters import PUBLIC_FIELDS
+from registry.services.records import YEARS
+from registry.services.validation import (
+    COUNT_FIELDS,
+    DATE_FIELDS,
+    LIST_FIELDS,
+    MAX_MONEY,
+    MONEY_FIELDS,
+    NULLABLE_TEXT,
+    TEXT_LIMITS,
+)
+
+API_PREFIX = "/api/v1"
+TITLE = "Hưng Yên Biotech Registry API"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Every field of every kind once, in form order.
+ALL_FIELDS = tuple(dict.fromkeys([*COMMON_FIELDS, *(f for fields in KIND_FIELDS.values() for f in fields)]))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the code cannot say about one endpoint of the blueprint."""
+
+    tag: str
+    summary: LazyString
+    who: LazyString
+    public: bool = False
+    description: LazyString | str = ""
+    parameters: tuple[str, ...] = ()  # names in components.parameters
+    body: str | None = None  # a schema in components.schemas
+    status: int = 200
+    content: dict | None = None  # media type -> schema of the successful response
+    errors: tuple[int, ...] = ()
+    headers: tuple[str, ...] = ()  # names in components.headers sent with the success
+
+
+def _ref(kind: str, name: str) -> dict:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _json(schema_name: str) -> dict:
+    return {"application/json": _ref("schemas", schema_name)}
+
+
+def _content(media_types: dict) -> dict:
+    """media type -> schema (None: no schema, e.g. a binary file) as a Content object."""
+    return {media: ({"schema": schema} if schema is not None else {}) for media, schema in media_types.items()}
+
+
+FILTERS = ("kind", "field", "district", "year", "q")
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
+
+TAGS = {  # name -> (title, description)
+    "records": (_l("Approved records"), _l("Public: no token needed.")),
+    "applications": (_l("Applications"), _l("The four kinds of application and their workflow: "
+                                            "a token is needed.")),
+    "targets": (_l("Plan targets"), _l("Where the province stands against the plan's targets: "
+                                        "public, counted live.")),
+    "documentation": (_l("Documentation"), _l("This description of the API.")),
+}
+
+OPERATIONS = {
+    "api.list_records": Operation(
+        tag="records", public=True, who=_l("Anyone"),
+        summary=_l("List approved records"),
+        description=_l("Newest approval first. The search `q` ignores accents and case: "
+                       "`dong tao` finds `Đông Tảo`."),
+        parameters=(*FILTERS, "page", "per_page"),
+        content=_json("RecordPage"), errors=(401, 422, 429),
+    ),
+    "api.get_record": Operation(
+        tag="records", public=True, who=_l("Anyone"),
+        summary=_l("One approved record with its public fields"),
+        description=_l("Contact details and private documents are never shown. Records that are "
+                       "not approved answer 404."),
+        content=_json("PublicRecord"), errors=(401, 404, 429),
+    ),
+    "api.export_csv": Operation(
+        tag="records", public=True, who=_l("Anyone"),
+        summary=_l("All approved records as CSV (open data)"),
+        description=_l("UTF-8 with a byte-order mark so that spreadsheet programs show Vietnamese "
+                       "correctly; lists are joined with `;`. Streamed, so it works for any number "
+                       "of records. Takes the same filters as the list."),
+        parameters=FILTERS,
+        content={"text/csv": {"type": "string"}}, errors=(401, 422, 429),
+        headers=("Content-Disposition",),
+    ),
+    "api.export_xlsx": Operation(
+        tag="records", public=True, who=_l("Anyone"),
+        summary=_l("All approved records as an Excel workbook (open data)"),
+        description=_l("The same columns as the CSV export, in one sheet. Takes the same filters "
+                       "as the list."),
+        parameters=FILTERS,
+        content={XLSX: None}, errors=(401, 422, 429), headers=("Content-Disposition",),
+    ),
+    "api.list_applications": Operation(
+        tag="applications", who=_l("Applicant, reviewer, admin"),
+        summary=_l("List applications"),
+        description=_l("An applicant sees the applications of their own organisation, drafts "
+                       "included; reviewers and admins see every application except drafts. "
+                       "Most recently changed first."),
+        parameters=("status", "kind", "page", "per_page"),
+        content=_json("ApplicationPage"), errors=(401, 403, 422, 429),
+    ),
+    "api.create_application": Operation(
+        tag="applications", who=_l("Applicant"),
+        summary=_l("Create a draft application"),
+        description=_l("The fields of the chosen kind (SPEC section 2); a field of another kind is "
+                       "refused with 422. The organisation is always the caller's. Answers 201 "
+                       "with the record and its address in the Location header."),
+        body="ApplicationCreate", status=201, content=_json("Application"),
+        errors=(400, 401, 403, 409, 413, 415, 422, 429), headers=("Location",),
+    ),
+    "api.get_application": Operation(
+        tag="applications", who=_l("Owner, reviewer, admin"),
+        summary=_l("One application with all its fields"),
+        description=_l("Includes `status` and `version`. Applications the caller may not see "
+                       "answer 404."),
+        content=_json("Application"), errors=(401, 403, 404, 429),
+    ),
+    "api.update_application": Operation(
+        tag="applications", who=_l("Owner"),
+        summary=_l("Change an application's fields"),
+        description=_l("Only while the application is a draft or a revision is requested. The body "
+                       "carries the `version` last read and only the fields to change; a stale "
+                       "version answers 409. The kind cannot change."),
+        body="ApplicationPatch", content=_json("Application"), errors=WRITE_ERRORS,
+    ),
+    "api.submit_application": Operation(
+        tag="applications", who=_l("Owner"),
+        summary=_l("Submit an application for screening"),
+        description=_l("From draft or revision requested to submitted. An incomplete application "
+                       "answers 422 with the missing fields."),
+        body="VersionOnly", content=_json("Application"), errors=WRITE_ERRORS,
+    ),
+    "api.withdraw_application": Operation(
+        tag="applications", who=_l("Owner"),
+        summary=_l("Withdraw an application"),
+        description=_l("From any state before a decision to withdrawn."),
+        body="Withdrawal", content=_json("Application"), errors=WRITE_ERRORS,
+    ),
+    "api.decide_application": Operation(
+        tag="applications", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("Approve, reject or request a revision"),
+        description=_l("A comment is required to reject or to request a revision. Approval gives "
+                       "the record its public code and publishes it."),
+        body="Decision", content=_json("Application"), errors=WRITE_ERRORS,
+    ),
+    "api.application_history": Operation(
+        tag="applications", who=_l("Owner, reviewer, admin"),
+        summary=_l("The history of an application"),
+        description=_l("Every change of state, oldest first."),
+        content={"application/json": {"type": "array", "items": _ref("schemas", "HistoryEntry")}},
+        errors=(401, 403, 404, 429),
+    ),
+    "api.targets": Operation(
+        tag="targets", public=True, who=_l("Anyone"),
+        summary=_l("The plan's targets and their progress"),
+        description=_l("Counted from the registry at request time (approved projects and startups, "
+                       "conserved and DNA-barcoded indigenous resources, the average growth of "
+                       "plant-variety filings) or the latest figure entered by administrators. "
+                       "`as_of` shows the picture on a past date."),
+        parameters=("as_of",), content=_json("TargetList"), errors=(401, 422, 429),
+    ),
+    "api.openapi": Operation(
+        tag="documentation", public=True, who=_l("Anyone"),
+        summary=_l("This OpenAPI 3.1 document"),
+        content={"application/json": {"type": "object"}}, errors=(401, 429),
+    ),
+    "api.docs": Operation(
+        tag="documentation", public=True, who=_l("Anyone"),
+        summary=_l("The API documentation as a web page"),
+        content={"text/html": {"type": "string"}}, errors=(401, 429),
+    ),
+}
+
+ERROR_RESPONSES = {
+    400: ("BadRequest", _l("The body is not a JSON object.")),
+    401: ("Unauthorized", _l("A token is needed, or the token sent is not valid (wrong, revoked or "
+                             "of a disabled user).")),
+    403: ("Forbidden", _l("The caller's role may not do this.")),
+    404: ("NotFound", _l("No such record, or one the caller may not see.")),
+    409: ("Conflict", _l("The version sent is stale, or the action is not possible in the "
+                         "application's current state.")),
+    413: ("PayloadTooLarge", _l("The body is too large.")),
+    415: ("UnsupportedMediaType", _l("The body must be sent as application/json.")),
+    422: ("Unprocessable", _l("Some fields or query arguments are not valid: see `errors`.")),
+    429: ("TooManyRequests", _l("Too many requests: wait for the time given in Retry-After.")),
+}
+
+PATH_PARAMETERS = {
+    "record_id": _l("The record's `id`."),
+    "application_id": _l("The application's `id`."),
+}
+
+
+# Schemas -----------------------------------------------------------------------------------
+
+def _nullable(schema: dict) -> dict:
+    schema = dict(schema)
+    schema["type"] = [schema["type"], "null"]
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+def _enum(table: dict, description=None) -> dict:
+    schema = {"type": "string", "enum": list(table),
+              "x-enumDescriptions": {code: str(label) for code, label in table.items()}}
+    if description is not None:
+        schema["description"] = str(description)
+    return schema
+
+
+def _kinds_of(name: str) -> list[str]:
+    return [kind for kind in KINDS if name in fields_of(kind)]
+
+
+def field_schema(name: str, writing: bool = False) -> dict:
+    """One application field as JSON Schema, from the same tables the validation uses."""
+    if name in DATE_FIELDS:
+        schema = _nullable({"type": "string", "format": "date"})
+    elif name in MONEY_FIELDS:
+        schema = _nullable({"type": "integer", "minimum": 0, "maximum": MAX_MONEY})
+    elif name in COUNT_FIELDS:
+        schema = _nullable({"type": "integer", "minimum": COUNT_FIELDS[name]})
+    elif name in LIST_FIELDS:
+        schema = {"type": "array", "items": _enum(CHOICES[name])}
+        if not writing:
+            schema["uniqueItems"] = True
+    elif name in CHOICES:
+        schema = _nullable(_enum(CHOICES[name]))
+    elif name in ("district", "resource"):
+        schema = _nullable({"type": "string"})
+    else:
+        schema = {"type": "string"}
+        if name in TEXT_LIMITS:
+            schema["maxLength"] = TEXT_LIMITS[name]
+        if name in NULLABLE_TEXT or (writing and name != "title"):
+            schema = _nullable(schema)
+    if name == "title":
+        schema["minLength"] = 5
+    if writing and schema["type"] == "array":
+        schema = {"type": ["array", "null"], "items": schema["items"]}
+    kinds = _kinds_of(name)
+    label = FIELD_LABELS[name]
+    if len(kinds) < len(KINDS):
+        description = _l("%(label)s. Only for kind %(kinds)s.", label=label, kinds=", ".join(kinds))
+    else:
+        description = label
+    if name == "district":
+        description = _l("%(label)s: a code from the district table.", label=label)
+    elif name == "resource":
+        description = _l("%(label)s: a code from the genetic-resource table. Only for kind %(kinds)s.",
+                         label=label, kinds=", ".join(kinds))
+    schema["description"] = str(description)
+    return schema
+
+
+def _date() -> dict:
+    return {"type": "string", "format": "date"}
+
+
+def _date_time() -> dict:
+    return {"type": "string", "format": "date-time"}
+
+
+def _schemas() -> dict:
+    organization_ref = {"type": "object", "required": ["id", "name"],
+                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+    url = {"type": "string", "format": "uri"}
+    summary_properties = {
+        "id": {"type": "integer"},
+        "public_code": {"type": "string", "description": str(_l("Public code, such as HY-CNSH-2026-0001."))},
+        "kind": _enum(KINDS),
+        "title": {"type": "string"},
+        "field": _nullable(_enum(FIELDS)),
+        "district": _nullable({"type": "string", "description": str(_l("A district code."))}),
+        "organization": {"type": "string", "description": str(_l("The applicant organisation's name."))},
+        "approved_on": {"type": "string", "format": "date"},
+        "url": {**url, "description": str(_l("The record's public page."))},
+    }
+    public_fields = [name for name in ALL_FIELDS if name in PUBLIC_FIELDS and name not in summary_properties]
+    public_properties = {
+        **summary_properties,
+        **{name: field_schema(name) for name in public_fields},
+        "organization_detail": {
+            "type": "object", "required": ["id", "name", "type", "district"],
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                           "type": _enum(ORGANIZATION_TYPES),
+                           "district": _nullable({"type": "string"})},
+        },
+        "implementation_status": _enum(IMPLEMENTATION_STATUSES),
+        "documents": {
+            "type": "array",
+            "items": {"type": "object", "required": ["name", "url"],
+                      "properties": {"name": {"type": "string"}, "url": url}},
+        },
+    }
+    application_properties = {
+        "id": {"type": "integer", "readOnly": True},
+        "kind": _enum(KINDS),
+        "status": _enum(STATUSES),
+        "version": {"type": "integer", "minimum": 1, "description": str(
+            _l("Increases with every change; send it back with the next change."))},
+        "organization": organization_ref,
+        **{name: field_schema(name) for name in ALL_FIELDS},
+        "created_at": _date_time(),
+        "updated_at": _date_time(),
+        "submitted_at": _nullable(_date_time()),
+        "decided_at": _nullable(_date_time()),
+        "approved_on": _nullable({"type": "string", "format": "date"}),
+        "public_code": _nullable({"type": "string"}),
+        "implementation_status": _nullable(_enum(IMPLEMENTATION_STATUSES)),
+        "url": url,
+    }
+    version = {"type": "integer", "description": str(
+        _l("The `version` of the application as last read."))}
+    comment = {"type": ["string", "null"]}
+
+    def page_of(item: str) -> dict:
+        return {
+            "type": "object", "required": ["items", "total", "page", "per_page"],
+            "properties": {
+                "items": {"type": "array", "items": _ref("schemas", item)},
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            },
+        }
+
+    def create_schema(kind: str) -> dict:
+        return {
+            "type": "object", "required": ["kind", "title"],
+            "properties": {"kind": {"const": kind},
+                           **{name: field_schema(name, writing=True) for name in fields_of(kind)}},
+        }
+
+    create_kinds = {kind: f"ApplicationCreate_{kind}" for kind in KINDS}
+    return {
+        "Error": {
+            "type": "object", "required": ["error", "errors"],
+            "properties": {
+                "error": {"type": "string", "description": str(_l("What went wrong, in the request's language."))},
+                "errors": {"type": "object", "description": str(_l("Messages per field or query argument.")),
+                           "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+        },
+        "RecordSummary": {"type": "object", "required": list(summary_properties),
+                          "properties": summary_properties},
+        "PublicRecord": {
+            "type": "object", "description": str(_l("The kind's own public fields only.")),
+            "required": [*summary_properties, "organization_detail", "implementation_status", "documents"],
+            "properties": public_properties,
+        },
+        "Application": {
+            "type": "object",
+            "description": str(_l("Every field of the application's kind; fields of other kinds are absent.")),
+            "required": [name for name in application_properties
+                         if name not in ALL_FIELDS or name in COMMON_FIELDS],
+            "properties": application_properties,
+        },
+        **{name: create_schema(kind) for kind, name in create_kinds.items()},
+        "ApplicationCreate": {
+            "description": str(_l("`kind` and the fields of that kind; `title` is required, the "
+                                  "other fields only for submission.")),
+            "oneOf": [_ref("schemas", name) for name in create_kinds.values()],
+            "discriminator": {"propertyName": "kind",
+                              "mapping": {kind: f"#/components/schemas/{name}"
+                                          for kind, name in create_kinds.items()}},
+        },
+        "ApplicationPatch": {
+            "type": "object", "required": ["version"],
+            "description": str(_l("`version` and the fields to change, of the application's kind.")),
+            "properties": {"version": version, "kind": _enum(KINDS, _l("If sent, the current kind.")),
+                           **{name: field_schema(name, writing=True) for name in ALL_FIELDS}},
+        },
+        "VersionOnly": {"type": "object", "required": ["version"], "properties": {"version": version}},
+        "Withdrawal": {"type": "object", "required": ["version"],
+                       "properties": {"version": version, "comment": comment}},
+        "Decision": {
+            "type": "object", "required": ["decision", "version"],
+            "properties": {
+                "decision": {"type": "string", "enum": list(DECISIONS)},
+                "comment": {**comment, "description": str(
+                    _l("Required to reject or to request a revision; sent to the applicant."))},
+                "version": version,
+            },
+        },
+        "HistoryEntry": {
+            "type": "object", "required": ["at", "actor", "action", "from_status", "to_status", "comment"],
+            "properties": {
+                "at": _date_time(),
+                "actor": {"type": "string", "description": str(_l("Who did it."))},
+                "action": _enum(ACTIONS),
+                "from_status": _nullable(_enum(STATUSES)),
+                "to_status": _enum(STATUSES),
+                "comment": {"type": "string"},
+            },
+        },
+        "Target": {
+            "type": "object",
+            "required": ["code", "title", "target_min", "target_max", "unit", "deadline", "current",
+                         "status"],
+            "properties": {
+                "code": {"type": "string"},
+                "title": {"type": "string"},
+                "target_min": {"type": ["number", "null"]},
+                "target_max": {"type": ["number", "null"]},
+                "unit": {"type": "string"},
+                "window_start": _nullable(_date()),
+                "deadline": _date(),
+                "current": {"type": ["number", "null"],
+                            "description": str(_l("Percentages are numbers in percent (13.1)."))},
+                "status": {"type": "string", "enum": ["achieved", "on_track", "behind", "no_data"]},
+            },
+        },
+        "TargetList": {
+            "type": "object", "required": ["as_of", "targets"],
+            "properties": {"as_of": _date(),
+                           "targets": {"type": "array", "items": _ref("schemas", "Target")}},
+        },
+        "RecordPage": page_of("RecordSummary"),
+        "ApplicationPage": page_of("Application"),
+    }
+
+
+def _parameters() -> dict:
+    per_page = current_app.config["PER_PAGE"]
+
+    def query(name: str, schema: dict, description) -> dict:
+        return {"name": name, "in": "query", "required": False, "schema": schema,
+                "description": str(description)}
+
+    return {
+        "kind": query("kind", _enum(KINDS), _l("Only this kind.")),
+        "field": query("field", _enum(FIELDS), _l("Only this field.")),
+        "district": query("district", {"type": "string"}, _l("Only this district (a district code).")),
+        "year": query("year", {"type": "integer", "minimum": YEARS.start, "maximum": YEARS.stop - 1},
+                      _l("Only records approved in this year.")),
+        "q": query("q", {"type": "string"},
+                   _l("Search in titles, summaries and names; accents optional (the first 200 "
+                      "characters count).")),
+        "page": query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                      _l("Page number, from 1.")),
+        "per_page": query("per_page", {"type": "integer", "minimum": 1, "default": per_page},
+                          _l("Items per page; more than %(maximum)s gives %(maximum)s.",
+                             maximum=MAX_PER_PAGE)),
+        "as_of": query("as_of", _date(), _l("The picture on this date (YYYY-MM-DD); today by "
+                                            "default.")),
+        "status": query("status", _enum(STATUSES),
+                        _l("Only this status (`draft` for applicants only).")),
+    }
+
+
+# Paths -------------------------------------------------------------------------------------
+
+_RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+
+
+def openapi_path(rule: str) -> str:
+    """/api/v1/records/<int:record_id> -> /records/{record_id} (relative to the server URL)."""
+    if not rule.startswith(API_PREFIX):
+        raise ValueError(f"{rule} is not under {API_PREFIX}")
+    return _RULE_ARGUMENT.sub(lambda m: "{" + m["name"] + "}", rule[len(API_PREFIX):])
+
+
+def _path_parameters(rule: str) -> list[dict]:
+    parameters = []
+    for match in _RULE_ARGUMENT.finditer(rule):
+        schema = {"type": "integer", "minimum": 0} if match["converter"] == "int" else {"type": "string"}
+        parameter = {"name": match["name"], "in": "path", "required": True, "schema": schema}
+        if match["name"] in PATH_PARAMETERS:
+            parameter["description"] = str(PATH_PARAMETERS[match["name"]])
+        parameters.append(parameter)
+    return parameters
+
+
+def _operation(endpoint: str, op: Operation, rule: str) -> dict:
+    success = {"description": str(op.summary), "content": _content(op.content)}
+    if op.headers:
+        success["headers"] = {name: _ref("headers", name) for name in op.headers}
+    operation = {
+        "operationId": endpoint.removeprefix("api."),
+        "tags": [op.tag],
+        "summary": str(op.summary),
+        "x-who": str(op.who),
+        "security": [] if op.public else [{"bearer": []}],
+        "parameters": [*_path_parameters(rule), *(_ref("parameters", name) for name in op.parameters)],
+        "responses": {
+            str(op.status): success,
+            **{str(code): _ref("responses", ERROR_RESPONSES[code][0]) for code in op.errors},
+        },
+    }
+    if op.description:
+        operation["description"] = str(op.description)
+    if op.body:
+        operation["requestBody"] = {"required": True, "content": _content(_json(op.body))}
+    return operation
+
+
+def _paths() -> dict:
+    paths: dict[str, dict] = {}
+    for endpoint, op in OPERATIONS.items():
+        for rule in current_app.url_map.iter_rules(endpoint):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                paths.setdefault(openapi_path(rule.rule), {})[method.lower()] = _operation(endpoint, op, rule.rule)
+    return paths
+
+
+# The document ------------------------------------------------------------------------------
+
+def rate_limit() -> tuple[int, int]:
+    """(requests, seconds) of the configured API rate limit."""
+    item = parse_rate_limit(current_app.config["API_RATE_LIMIT"])
+    return item.amount, item.get_expiry()
+
+
+def build_document() -> dict:
+    """The OpenAPI 3.1 document, its text in the current locale. Needs an app context."""
+    requests, seconds = rate_limit()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": TITLE,
+            "version": "1",
+            "summary": str(_l("Approved biotech records of Hưng Yên province, and applications to "
+                              "the Department of Science and Technology.")),
+            "description": str(_l(
+                "JSON in and out, UTF-8. Send `Authorization: Bearer <token>`; a user creates "
+                "tokens on their profile page. Errors are `{\"error\": ..., \"errors\": {field: "
+                "[messages]}}`. At most %(requests)s requests per %(seconds)s seconds per token "
+                "(per address without one).", requests=requests, seconds=seconds)),
+        },
+        "servers": [{"url": API_PREFIX}],
+        "tags": [{"name": name, "x-displayName": str(title), "description": str(text)}
+                 for name, (title, text) in TAGS.items()],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": str(_l("A personal token from the profile page, or from "
+                                      "`flask --app app create-token EMAIL`.")),
+            }},
+            "schemas": _schemas(),
+            "parameters": _parameters(),
+            "headers": {
+                "Location": {"description": str(_l("The new application's address.")),
+                             "schema": {"type": "string"}},
+                "Content-Disposition": {"description": str(_l("A download, with a file name.")),
+                                        "schema": {"type": "string"}},
+                "Retry-After": {"description": str(_l("Seconds to wait.")), "schema": {"type": "integer"}},
+                "WWW-Authenticate": {"schema": {"type": "string"}},
+            },
+            "responses": {
+                name: {
+                    "description": str(text),
+                    "content": _content(_json("Error")),
+                    **({"headers": {"Retry-After": _ref("headers", "Retry-After")}} if code == 429 else {}),
+                    **({"headers": {"WWW-Authenticate": _ref("headers", "WWW-Authenticate")}} if code == 401 else {}),
+                }
+                for code, (name, text) in ERROR_RESPONSES.items()
+            },
+        },
+    }

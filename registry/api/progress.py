@@ -1,0 +1,54 @@
+"""GET /api/v1/targets: the plan's targets and where the province stands, on any date."""
+from datetime import date
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from registry.api import bp
+from registry.models.base import province_today
+from registry.services.errors import ValidationFailed
+from registry.services.targets import all_progress
+
+
+def _as_of() -> date:
+    raw = request.args.get("as_of")
+    today = province_today()
+    if not raw:
+        return today
+    try:
+        as_of = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed(_("Some query arguments are not valid."),
+                               {"as_of": [_("Must be a date (YYYY-MM-DD).")]}) from None
+    if as_of > today:
+        raise ValidationFailed(_("Some query arguments are not valid."),
+                               {"as_of": [_("This date is in the future.")]})
+    return as_of
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 1)
+
+
+@bp.get("/targets")
+def targets():
+    as_of = _as_of()
+    return jsonify({
+        "as_of": as_of.isoformat(),
+        "targets": [
+            {
+                "code": item.code,
+                "title": item.target.title,
+                "target_min": _number(item.target_min),
+                "target_max": _number(item.target_max),
+                "unit": item.target.unit,
+                "window_start": item.target.window_start.isoformat() if item.target.window_start else None,
+                "deadline": item.target.deadline.isoformat(),
+                "current": _number(item.current),
+                "status": item.status,
+            }
+            for item in all_progress(as_of)
+        ],
+    })
