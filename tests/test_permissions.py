@@ -12,6 +12,7 @@ from registry.models import District, GeneticResource, OutboxMessage
 from registry.services import applications as workflow
 from registry.services.accounts import password_reset_token
 from registry.services.attachments import add_attachment
+from registry.services.tokens import create_token
 from registry.services.unit_of_work import commit
 from tests.factories import make_application, make_user
 
@@ -42,6 +43,8 @@ ACCESS = {
     "auth.logout": EVERYONE,  # anonymous: nothing to end, sent home
     "auth.profile": LOGGED_IN,
     "auth.change_password": LOGGED_IN,
+    "auth.create_token": LOGGED_IN,
+    "auth.revoke_token": {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "agency": OK},  # its owner
     "applicant.index": APPLICANTS,
     "applicant.new": APPLICANTS,
     "applicant.create": APPLICANTS,
@@ -96,6 +99,7 @@ def build_world():
     commit()
     approved = make_application(owner, "conservation", "approved", reviewer=users["reviewer"])
     message = OutboxMessage(recipient=owner.email, subject="Thử", body="Nội dung")
+    token, _secret = create_token(users["agency"], "thử")
     db.session.add(message)
     commit()
     args = {
@@ -107,6 +111,7 @@ def build_world():
         "filename": "css/app.css",
         "user_id": users["agency"].id,
         "message_id": message.id,
+        "token_id": token.id,
         "district_id": db.session.scalar(db.select(District.id).limit(1)),
         "resource_id": db.session.scalar(db.select(GeneticResource.id).limit(1)),
     }
@@ -134,7 +139,8 @@ def url_for_endpoint(app, endpoint, args, by_area, records):
 def form_for(endpoint, records):
     application = records["submitted"] if endpoint.startswith("review.") else records["draft"]
     return {"version": str(application.version), "comment": "Ý kiến thẩm định", "decision": "request_revision",
-            "body": "Ghi chú nội bộ", "title": "Tiêu đề đã được sửa lại", "status": "completed"}
+            "body": "Ghi chú nội bộ", "title": "Tiêu đề đã được sửa lại", "status": "completed",
+            "name": "Cổng thông tin"}
 
 
 def test_every_route_is_in_the_table(app):
