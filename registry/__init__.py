@@ -1,5 +1,6 @@
 """Hưng Yên Biotech Registry: the application factory."""
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from registry.config import Config, DevelopmentConfig
 
@@ -43,7 +44,17 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
 
 
+class RowId(IntegerConverter):
+    """`<int:…>` in every route: a number past a 64-bit id names no row, so it is a 404
+    before any database is asked (SQLite cannot even compare it)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = RowId
     from registry.admin import bp as admin_bp
     from registry.api import bp as api_bp
     from registry.applicant import bp as applicant_bp

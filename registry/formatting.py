@@ -33,6 +33,18 @@ def short_datetime(value: datetime | None) -> str:
     return format_datetime(value, "d MMM yyyy, HH:mm")
 
 
+def figure(value, decimals: int | None = None) -> str:
+    """A number in the reader's language (13,1 in Vietnamese, 13.1 in English); `decimals`
+    fixes the digits after the point, otherwise up to two as needed. None shows as a dash."""
+    if value is None:
+        return "—"
+    if decimals is None:
+        fraction = ".##"
+    else:
+        fraction = "." + "0" * decimals if decimals else ""
+    return format_decimal(value, format="#,##0" + fraction)
+
+
 def label(field_name: str, code) -> str:
     """The translated label of a code value (or of each code in a list)."""
     if code in (None, ""):
@@ -55,11 +67,14 @@ def url_with(**changes) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, date=short_date, datetime=short_datetime)
+    from registry.services.targets import STATUSES as TARGET_STATUSES
+
+    app.jinja_env.filters.update(money=money, date=short_date, datetime=short_datetime, figure=figure)
     app.jinja_env.globals.update(
         label=label,
         url_with=url_with,
         field_label=lambda name: str(app_codes.FIELD_LABELS.get(name, name)),
         current_language=current_language,
+        target_status_label=lambda status: str(TARGET_STATUSES.get(status, status)),
         get_locale=get_locale,
     )

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from registry.extensions import db
-from registry.models import District, GeneticResource, OutboxMessage
+from registry.models import District, GeneticResource, OutboxMessage, Target
 from registry.services import applications as workflow
 from registry.services.accounts import password_reset_token
 from registry.services.attachments import add_attachment
@@ -32,6 +32,7 @@ ACCESS = {
     "static": EVERYONE,
     "public.home": EVERYONE,
     "public.catalogue": EVERYONE,
+    "public.progress": EVERYONE,
     "public.record": EVERYONE,
     "public.organization": EVERYONE,
     "public.set_language": EVERYONE,
@@ -55,6 +56,7 @@ ACCESS = {
     "applicant.upload": OWNER,
     "applicant.remove_attachment": OWNER,
     "review.queue": STAFF,
+    "review.dashboard": STAFF,
     "review.detail": STAFF,
     "review.start": STAFF,
     "review.decide": STAFF,
@@ -73,6 +75,11 @@ ACCESS = {
     "admin.resources": ADMIN,
     "admin.new_resource": ADMIN,
     "admin.edit_resource": ADMIN,
+    "admin.targets": ADMIN,
+    "admin.new_target": ADMIN,
+    "admin.edit_target": ADMIN,
+    "admin.target_values": ADMIN,
+    "admin.pvp_counts": ADMIN,
 }
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -114,6 +121,7 @@ def build_world():
         "token_id": token.id,
         "district_id": db.session.scalar(db.select(District.id).limit(1)),
         "resource_id": db.session.scalar(db.select(GeneticResource.id).limit(1)),
+        "target_id": db.session.scalar(db.select(Target.id).filter_by(code="grdp_share_2030")),
     }
     by_area = {"applicant": draft, "review": submitted}
     return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}

@@ -131,3 +131,8 @@ def test_static_files_do_not_overwrite_the_session_cookie(app, client, login):
     login(make_user("applicant"))
     assert "Set-Cookie" not in client.get("/static/css/app.css").headers
     assert "Set-Cookie" in client.get("/applications/").headers  # pages refresh the 30 minutes
+
+
+def test_an_id_past_64_bits_is_a_404_not_an_error(app, client, login):
+    login(make_user("reviewer"))
+    assert client.get("/review/99999999999999999999999").status_code == 404

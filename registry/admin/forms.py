@@ -1,14 +1,18 @@
-"""Forms of the admin area: users and reference data."""
+"""Forms of the admin area: users, reference data, targets and the figures behind them."""
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectChoice,
-                     SelectField, StringField, TelField, TextAreaField)
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms import (BooleanField, DateField, EmailField, FloatField, IntegerField,
+                     PasswordField, SelectChoice, SelectField, StringField, TelField,
+                     TextAreaField)
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
+                                Regexp, ValidationError)
 
 from registry.models.accounts import ROLES
-from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES
+from registry.models.base import province_today
+from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
 from registry.services.accounts import PASSWORD_MAX
-
 
 
 def choices_of(table: dict) -> list[SelectChoice]:
@@ -70,3 +74,65 @@ class ResourceForm(FlaskForm):
                                    validators=[Optional(), Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"),
                                    validators=[Optional(), Length(max=5000)])
+
+
+# Targets and the figures admins enter for them
+
+YEAR_RULES = [InputRequired(), NumberRange(min=2000, max=2100)]
+SOURCE_RULES = [DataRequired(), Length(max=300)]
+# Beyond any figure of the plan; keeps infinities, NaN and absurd typos out of the table.
+FIGURE_LIMIT = 1e12
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def finite_figure(form, field):
+    if field.data is not None and (not math.isfinite(field.data) or abs(field.data) > FIGURE_LIMIT):
+        raise ValidationError(_l("Enter a valid number."))
+
+
+def not_in_future(form, field):
+    if field.data is not None and field.data > province_today():
+        raise ValidationError(_l("The date cannot be in the future."))
+
+
+class TargetForm(FlaskForm):
+    code = StringField(_l("Code"), validators=CODE_RULES, description=CODE_HELP)
+    title_vi = StringField(_l("Title (Vietnamese)"), filters=[strip],
+                           validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title (English)"), filters=[strip],
+                           validators=[Optional(), Length(max=300)])
+    target_min = FloatField(_l("Minimum"), validators=[InputRequired(), finite_figure],
+                            description=_l("The figure that counts as reaching the target."))
+    target_max = FloatField(_l("Maximum"), validators=[Optional(), finite_figure],
+                            description=_l("Leave empty when the target has no upper bound."))
+    unit = SelectField(_l("Unit"), choices=choices_of(TARGET_UNITS), validators=[DataRequired()])
+    window_start = DateField(_l("Counting from"), validators=[Optional()],
+                             description=_l("The start of the period the target covers."))
+    deadline = DateField(_l("Deadline"), validators=[InputRequired()])
+    sort_order = IntegerField(_l("Sort order"), default=0,
+                              validators=[Optional(), NumberRange(min=0, max=100000)])
+
+
+class IndicatorValueForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=YEAR_RULES,
+                        description=_l("The year the figure is about."))
+    value = FloatField(_l("Value"), validators=[InputRequired(), finite_figure],
+                       description=_l("In the target's unit; percentages as numbers in percent "
+                                      "(12.5, not 0.125)."))
+    source = StringField(_l("Source"), filters=[strip], validators=SOURCE_RULES,
+                         description=_l("Who published the figure, e.g. the statistics office "
+                                        "and the report's number."))
+    reported_on = DateField(_l("Reported on"), validators=[InputRequired(), not_in_future],
+                            description=_l("The date of the report the figure comes from."))
+
+
+class PvpYearCountForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=YEAR_RULES)
+    filings = IntegerField(_l("Filings"),
+                           validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
+                           description=_l("Plant-variety protection filings of Hưng Yên in "
+                                          "that year."))
+    source = StringField(_l("Source"), filters=[strip], validators=SOURCE_RULES)

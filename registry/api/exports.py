@@ -7,6 +7,8 @@ from datetime import date
 
 from flask import Response, stream_with_context
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from registry.extensions import db
 from registry.models import Application, District, GeneticResource, Organization
@@ -72,6 +74,19 @@ def csv_response(filters: RecordFilters) -> Response:
                     headers=_disposition("csv"), content_type="text/csv; charset=utf-8")
 
 
+def _xlsx_cell(sheet, value):
+    """Applicants' text stays text: control characters that XML cannot hold are left out
+    (openpyxl would refuse the whole file), and a leading "=" is not a live formula."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith("="):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_response(filters: RecordFilters) -> Response:
     def generate():
         # Write-only mode keeps rows out of memory; the finished workbook is spooled to disk
@@ -80,7 +95,7 @@ def xlsx_response(filters: RecordFilters) -> Response:
         sheet = workbook.create_sheet("records")
         sheet.append(HEADER)
         for row in _rows(filters):
-            sheet.append(row)
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
         with tempfile.TemporaryFile() as spool:
             workbook.save(spool)
             spool.seek(0)

@@ -32,13 +32,20 @@ def _api_rate_key() -> str:
     return "ip:" + (request.remote_addr or "")
 
 
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_api_rate_key)(bp)
+# Shared: one budget for the whole API, not one per route.
+limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
+                     key_func=_api_rate_key)(bp)
 
 
 @bp.before_request
 def authenticate():
     """Bearer tokens only: a browser's session cookie is ignored here."""
-    request.max_content_length = current_app.config["API_MAX_BODY_BYTES"]
+    limit = current_app.config["API_MAX_BODY_BYTES"]
+    # The app may have opened the body stream already (it looks at POSTed forms), under the
+    # app's larger limit: check the declared length too.
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
+    request.max_content_length = limit
     g.api_user = None
     header = request.headers.get("Authorization")
     if header is None:
@@ -82,7 +89,28 @@ def json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise DomainError(_("The body must be a JSON object."))  # 400
+    if _has_nul(body):
+        abort(400)  # as for forms and query strings: PostgreSQL refuses a NUL in text
     return body
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def text_field(application: Application, body: dict, name: str) -> str:
+    """An optional text field of an action's body. A stale version is still a conflict first."""
+    value = body.get(name) or ""
+    if not isinstance(value, str):
+        workflow.check_version(application, body.get("version"))
+        raise ValidationFailed(_("Some fields are not valid."), {name: [_("Must be text.")]})
+    return value
 
 
 def pagination_args() -> tuple[int, int]:
@@ -247,9 +275,7 @@ def submit_application(application_id: int):
 def withdraw_application(application_id: int):
     application = load_application(application_id, *_full_options())
     body = json_body()
-    comment = body.get("comment") or ""
-    if not isinstance(comment, str):
-        raise ValidationFailed(_("Some fields are not valid."), {"comment": [_("Must be text.")]})
+    comment = text_field(application, body, "comment")
     workflow.withdraw_application(application, g.api_user, body.get("version"), comment)
     commit()
     return jsonify(full_application(application))
@@ -260,9 +286,7 @@ def withdraw_application(application_id: int):
 def decide_application(application_id: int):
     application = load_application(application_id, *_full_options())
     body = json_body()
-    comment = body.get("comment") or ""
-    if not isinstance(comment, str):
-        raise ValidationFailed(_("Some fields are not valid."), {"comment": [_("Must be text.")]})
+    comment = text_field(application, body, "comment")
     decision = body.get("decision")
     workflow.record_decision(application, g.api_user, decision if isinstance(decision, str) else "",
                              comment, body.get("version"))

@@ -1,11 +1,12 @@
 """Views of the public area: the home page, the catalogue of approved records, record and
-organisation pages, downloads and the language switch.
+organisation pages, progress against the plan's targets, downloads and the language switch.
 
 Only approved records are public, and only through allow-lists: `presenters.field_rows(...,
 public=True)` for an application's fields and `_public_organization` for its organisation.
 Every page runs a fixed number of queries, whatever the number of records.
 """
 import re
+from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
@@ -18,14 +19,20 @@ from registry.web import page_number, safe_next
 from registry.extensions import db
 from registry.i18n import LANGUAGE_COOKIE
 from registry.models import Application, Attachment, District, Organization
-from registry.models.applications import FIELDS, KINDS
+from registry.formatting import short_date
+from registry.models.applications import FIELDS, KINDS, PRODUCT_TYPES
+from registry.models.base import province_today
 from registry.presenters import field_rows
 from registry.public import bp
 from registry.services import attachments as attachment_service
+from registry.services import targets as target_service
 
 LATEST_ON_HOME = 6
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The plan's baseline year: nothing is counted before it.
+FIRST_AS_OF = date(2023, 1, 1)
 
 
 def _listing_options():
@@ -194,6 +201,62 @@ def organization(organization_id: int):
         organization=_public_organization(organization),
         pagination=pagination,
     )
+
+
+# Progress against the plan ----------------------------------------------------------------
+
+def parse_as_of(args) -> tuple[date, str | None]:
+    """The day a progress page shows (`as_of=YYYY-MM-DD`, default today) and, when the asked
+    day could not be used, a notice saying which day is shown instead."""
+    today = province_today()
+    text = (args.get("as_of") or "").strip()
+    if not text:
+        return today, None
+    try:
+        asked = date.fromisoformat(text) if ISO_DAY.fullmatch(text) else None
+    except ValueError:
+        asked = None
+    if asked is None:
+        return today, _("The date was not understood, so the figures are as of today.")
+    if asked > today:
+        return today, _("The date is in the future, so the figures are as of today.")
+    if asked < FIRST_AS_OF:
+        return FIRST_AS_OF, _("The plan is counted from %(date)s, so the figures are as of that day.",
+                              date=short_date(FIRST_AS_OF))
+    return asked, None
+
+
+def progress_overview(as_of: date) -> dict:
+    """What the public progress page and the department's dashboard both show: the targets
+    and the breakdowns of approved records, as (label, count) rows for the charts."""
+    by_year = target_service.approvals_by_year(as_of)
+    return {
+        "as_of": as_of,
+        "first_as_of": FIRST_AS_OF,
+        "today": province_today(),
+        "progress": target_service.all_progress(as_of),
+        "kinds": KINDS,
+        "by_year": by_year,
+        "year_rows": [(str(year), sum(counts.values())) for year, counts in by_year],
+        "field_rows": [
+            (str(FIELDS.get(code, code)), count)
+            for code, count in target_service.approved_breakdown(Application.field, as_of)
+        ],
+        "district_rows": [
+            (district.name, count) for district, count in target_service.approvals_by_district(as_of)
+        ],
+        "product_rows": [
+            (str(PRODUCT_TYPES.get(code, code)), count)
+            for code, count in target_service.approved_breakdown(
+                Application.product_type, as_of, kind="project")
+        ],
+    }
+
+
+@bp.get("/progress")
+def progress():
+    as_of, notice = parse_as_of(request.args)
+    return render_template("public/progress.html", notice=notice, **progress_overview(as_of))
 
 
 # Files and language -----------------------------------------------------------------------

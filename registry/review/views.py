@@ -1,10 +1,11 @@
-"""The department's screening area: the queue, an application's file and the decisions
-(SPEC section 4). Views load, check, call one service, commit and redirect; the rules are in
-`registry.services.applications`."""
+"""The department's screening area: the queue, the dashboard, an application's file and the
+decisions (SPEC section 4). Views load, check, call one service, commit and redirect; the rules
+are in `registry.services.applications`."""
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,8 +26,9 @@ from registry.models.applications import (
     IMPLEMENTATION_STATUSES,
     STATUSES,
 )
-from registry.models.base import PROVINCE_TZ, now_utc
+from registry.models.base import PROVINCE_TZ, current_language, now_utc
 from registry.presenters import display_value, field_rows
+from registry.public.views import parse_as_of, progress_overview
 from registry.review import bp
 from registry.review.forms import (
     DEFAULT_SORT,
@@ -41,6 +43,7 @@ from registry.review.forms import (
     choices,
 )
 from registry.services import applications as workflow
+from registry.services import targets as target_service
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 from registry.services.text import like_pattern, search_terms
 from registry.services.unit_of_work import commit
@@ -136,6 +139,27 @@ def queue():
         ignored_filters=ignored_filters,
         days_waiting=_days_waiting,
         now=now_utc(),
+    )
+
+
+# The dashboard ------------------------------------------------------------------------------
+
+def _month_label(year: int, month: int) -> str:
+    first = date(year, month, 1)
+    return format_date(first, "MM/yyyy" if current_language() == "vi" else "MMM yyyy")
+
+
+@bp.get("/dashboard")
+def dashboard():
+    as_of, notice = parse_as_of(request.args)
+    health = target_service.queue_health()
+    return render_template(
+        "review/dashboard.html",
+        notice=notice,
+        health=health,
+        month_rows=[(_month_label(year, month), count)
+                    for (year, month), count in health["decisions_per_month"]],
+        **progress_overview(as_of),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from registry.extensions import db
 from registry.models import (
@@ -27,7 +28,12 @@ from registry.services.errors import ValidationFailed
 from registry.services.unit_of_work import flush
 
 PVP_BASELINE_YEAR = 2023
-STATUSES = ("achieved", "on_track", "behind", "no_data")
+STATUSES = {
+    "achieved": _l("Achieved"),
+    "on_track": _l("On track"),
+    "behind": _l("Behind"),
+    "no_data": _l("No data yet"),
+}
 
 
 def end_of_day_utc(day: date) -> datetime:

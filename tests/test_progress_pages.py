@@ -1,0 +1,213 @@
+"""The plan's progress through the test client: the public page (/progress), the department's
+dashboard (/review/dashboard) and the links to them."""
+import re
+from datetime import date, timedelta
+
+import pytest
+from markupsafe import escape
+
+from registry.extensions import db
+from registry.models import Target
+from registry.models.base import province_today
+from registry.reference_data.basics import TARGETS
+from registry.services import targets as target_service
+from registry.services.unit_of_work import commit
+from tests.factories import make_application, make_user
+
+TODAY = province_today()
+
+
+@pytest.fixture
+def owner(app):
+    return make_user("applicant")
+
+
+@pytest.fixture
+def reviewer(app):
+    return make_user("reviewer")
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.get_data(as_text=True)
+
+
+def card(html: str, code: str) -> str:
+    match = re.search(rf'<article[^>]*aria-labelledby="target-{code}">(.*?)</article>', html, re.DOTALL)
+    assert match, code
+    return match.group(1)
+
+
+def current(html: str, code: str) -> str:
+    return re.search(r'<dd class="target-current">(.*?)</dd>', card(html, code), re.DOTALL).group(1).strip()
+
+
+def status(html: str, code: str) -> str:
+    return re.search(r'class="badge target-(\w+)">([^<]+)<', card(html, code)).group(1)
+
+
+def record_pvp_example():
+    admin = make_user("admin")
+    for year, filings in ((2023, 25), (2024, 28), (2025, 32)):
+        target_service.record_pvp_year(admin, year, filings, "nguồn")
+    commit()
+    return admin
+
+
+def test_one_card_per_target_in_both_languages(client):
+    html = page(client, "/progress")
+    assert '<html lang="vi">' in html and html.count("<h1") == 1
+    for target in TARGETS:
+        assert card(html, target["code"])
+        assert escape(target["title_vi"]) in card(html, target["code"])
+    assert '<progress id="progress-supported_projects"' in html
+    assert re.search(r'<label for="progress-supported_projects">[^<]+</label>', html)
+
+    client.get("/language/en")
+    html = page(client, "/progress")
+    assert "Progress of the plan" in html
+    for target in TARGETS:
+        assert escape(target["title_en"]) in card(html, target["code"])
+    goal = re.search(r'<dd class="target-goal">(.*?)</dd>', card(html, "supported_projects"), re.DOTALL)
+    assert goal.group(1).strip() == "10–15 projects"
+    assert "31 Dec 2030" in card(html, "supported_projects")
+    assert "≥ 5 startups" in card(html, "startups")
+
+
+def test_pvp_growth_example_in_vietnamese_and_english(client):
+    record_pvp_example()
+    pvp = card(page(client, "/progress"), "pvp_growth")
+    assert "13,1 %" in pvp and "12,0" in pvp and "14,3" in pvp
+    assert "12–14 %" in pvp
+    client.get("/language/en")
+    pvp = card(page(client, "/progress"), "pvp_growth")
+    assert "13.1 %" in pvp and "12.0" in pvp and "14.3" in pvp
+    assert "Average yearly growth from 2023 to 2025: 13.1 %" in pvp
+    assert re.search(r"<th scope=\"row\">2024</th>\s*<td class=\"num\">28</td>", pvp)
+
+
+def test_each_status_shows_with_its_text(client):
+    admin = record_pvp_example()
+    target = db.session.scalar(db.select(Target).filter_by(code="import_substitution"))
+    target_service.record_indicator(target, admin, TODAY.year - 1, 45.0, "Cục Thống kê tỉnh", TODAY)
+    commit()
+    client.get("/language/en")
+    html = page(client, "/progress")
+    assert status(html, "pvp_growth") == "achieved"
+    assert status(html, "import_substitution") == "on_track"  # 45 % is ahead of the linear pace to 50 %
+    assert status(html, "supported_projects") == "behind"
+    assert status(html, "grdp_share_2030") == "no_data"
+    for text in ("Achieved", "On track", "Behind", "No data yet"):
+        assert f"{text}</span>" in html
+    indicator = card(html, "import_substitution")
+    assert current(html, "import_substitution") == "45.0 %"
+    assert "Cục Thống kê tỉnh" in indicator and str(TODAY.year - 1) in indicator
+    assert current(html, "grdp_share_2030") == "—"
+
+
+def test_a_past_date_shows_the_picture_of_that_day(client, owner, reviewer):
+    make_application(owner, "project", "approved", reviewer=reviewer)
+    assert current(page(client, "/progress"), "supported_projects") == "1"
+
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    html = page(client, f"/progress?as_of={yesterday}")
+    assert current(html, "supported_projects") == "0"
+    assert f'name="as_of" value="{yesterday}"' in html
+    assert "flash-warning" not in html
+    assert "chart-field" in html and '<svg class="bar-chart"' not in html  # nothing approved yet
+    client.set_cookie("lang", "en")
+    assert "No data yet." in page(client, f"/progress?as_of={yesterday}")
+
+
+@pytest.mark.parametrize("asked, shown", [
+    ("hôm-qua", TODAY), ("2024-02-30", TODAY), ("20240101", TODAY),
+    ((TODAY + timedelta(days=1)).isoformat(), TODAY), ("2022-06-01", date(2023, 1, 1)),
+])
+def test_unusable_dates_fall_back_with_a_notice(client, asked, shown):
+    html = page(client, f"/progress?as_of={asked}")
+    assert f'name="as_of" value="{shown.isoformat()}"' in html
+    assert 'class="flash flash-warning" role="status"' in html
+
+
+def test_charts_are_svg_without_style_each_followed_by_its_table(client, owner, reviewer):
+    make_application(owner, "project", "approved", reviewer=reviewer)
+    make_application(owner, "startup", "approved", reviewer=reviewer)
+    make_application(owner, "project", "approved", reviewer=reviewer, field="health",
+                     district="van_lam", product_type="microbial_strain")
+    html = page(client, "/progress")
+    assert " style=" not in html and "<script" not in html
+    charts = re.findall(r'<svg class="bar-chart".*?</svg>\s*(<div class="table-wrap">\s*<table>\s*<caption>)?',
+                        html, re.DOTALL)
+    assert len(charts) == 4
+    assert all(table for table in charts)  # every chart is followed by its table
+    for chart_id in ("chart-year", "chart-field", "chart-district", "chart-product"):
+        assert f'role="img" focusable="false"\n           aria-labelledby="{chart_id}-title"' in html
+        assert f'<title id="{chart_id}-title">' in html
+    # The year's table has a column per kind; its bar is the total.
+    assert re.search(rf"<th scope=\"row\">{TODAY.year}</th>\s*<td class=\"num\">2</td>"
+                     r"<td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td>\s*"
+                     r"<td class=\"num\">3</td>", html)
+    assert re.search(r'<rect class="chart-bar" x="0" y="\d+" width="560.0"', html)
+
+
+def test_pages_use_a_constant_number_of_queries(client, login, owner, reviewer, count_queries):
+    fields = [("agriculture", "khoai_chau", "plant_variety"), ("health", "van_lam", "microbial_strain"),
+              ("environment", "an_thi", "livestock_breed")]
+
+    def make(number):
+        field, district, product = fields[number % 3]
+        kind = ("project", "startup", "conservation", "pvp_filing")[number % 4]
+        extra = {"product_type": product} if kind == "project" else {}
+        make_application(owner, kind, "approved", reviewer=reviewer, field=field,
+                         district=district, **extra)
+
+    def queries(url):
+        with count_queries() as counter:
+            page(client, url)
+        return counter.count
+
+    login(reviewer)
+    for number in range(3):
+        make(number)
+    few = (queries("/progress"), queries("/review/dashboard"))
+    for number in range(3, 30):
+        make(number)
+    assert (queries("/progress"), queries("/review/dashboard")) == few
+
+
+def test_dashboard_is_for_the_department(client, login, owner, reviewer):
+    response = client.get("/review/dashboard")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    login(owner)
+    page(client, "/review/dashboard", 403)
+    client.post("/auth/logout")
+    login(reviewer)
+    page(client, "/review/dashboard")
+    assert 'href="/review/dashboard"' in page(client, "/review/")
+
+
+def test_dashboard_shows_queue_health(client, login, owner, reviewer):
+    old = make_application(owner, "project", "submitted")
+    old.submitted_at = old.submitted_at - timedelta(days=40)
+    make_application(owner, "startup", "submitted")
+    make_application(owner, "project", "approved", reviewer=reviewer)
+    db.session.commit()
+    login(reviewer)
+    client.get("/language/en")
+    html = page(client, "/review/dashboard")
+    waiting = re.search(r'<a href="(/review/\?[^"]+)"><span class="stat">(\d+)</span>', html)
+    assert waiting.group(2) == "1" and "status=submitted" in waiting.group(1)
+    assert "Median days from submission to decision" in html
+    assert "Based on 1 decided application." in html
+    assert '<svg class="bar-chart"' in html and 'id="chart-decisions-title"' in html
+    assert card(html, "supported_projects")  # the same cards as the public page
+    assert " style=" not in html
+
+
+def test_home_page_and_menu_link_to_the_progress_page(client):
+    html = page(client, "/")
+    assert html.count('href="/progress"') == 2  # the menu and the home page's call to action
+    client.get("/language/en")
+    assert "Plan progress</a>" in page(client, "/records")
+
