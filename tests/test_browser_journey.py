@@ -192,6 +192,8 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     submit_form(page, "form[action$='/decision']")
     assert page.locator(".status-approved").first.is_visible()
     check_accessibility(page, "review-approved")
+    page.goto(base + "/review/dashboard")
+    check_accessibility(page, "dashboard")
     log_out(page)
 
     # 6. Anyone finds it without typing the accents.
@@ -202,6 +204,11 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     assert "HY-CNSH-" in page.content()
     assert "0912345678" not in page.content()  # contact details stay private
     check_accessibility(page, "public-record")
+
+    # The plan's progress counts the new project.
+    page.goto(base + "/progress")
+    check_accessibility(page, "progress")
+    assert page.locator("#target-supported_projects").is_visible()
 
     # 7. The same page in English.
     page.locator("a[hreflang=en]").click()
