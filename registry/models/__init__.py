@@ -7,13 +7,14 @@ from registry.models.applications import (
     Attachment,
     ReviewNote,
 )
+from registry.models.genetics import BarcodeRecord, Census
 from registry.models.mail import OutboxMessage
 from registry.models.progress import IndicatorValue, PvpYearCount, TargetRevision
 from registry.models.reference import Agency, District, GeneticResource, PlanTask, Target
 
 __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "ApiToken", "Application", "ApplicationEvent",
-    "ApplicationVersion", "Attachment", "District", "GeneticResource", "Organization",
+    "ApplicationVersion", "Attachment", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "TargetRevision", "User",
 ]

@@ -53,6 +53,15 @@ class GeneticResource(BilingualName, db.Model):
     risk_status: Mapped[str] = mapped_column(sa.String(20), default="unknown")
     description_vi: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # Geographical indication or collective brand, as the owner of the right words it.
+    protection_vi: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    protection_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    @property
+    def protection(self) -> str:
+        if current_language() == "en" and self.protection_en:
+            return self.protection_en
+        return self.protection_vi
 
     @property
     def description(self) -> str:

@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.models import (
     Application,
     ApplicationEvent,
+    BarcodeRecord,
     District,
     GeneticResource,
     IndicatorValue,
@@ -119,6 +120,14 @@ def _conserved_resources(as_of: date) -> int:
     )
 
 
+def _barcoded_resources(as_of: date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(BarcodeRecord.resource_id)))
+        .join(GeneticResource, BarcodeRecord.resource_id == GeneticResource.id)
+        .where(GeneticResource.indigenous.is_(True), BarcodeRecord.created_at < end_of_day_utc(as_of))
+    )
+
+
 def pvp_filings_by_year(as_of: date) -> dict[int, int]:
     """Verified filings per year of filing, with admins' figures for the years before the
     registry (an admin figure for a year stands for that whole year)."""
@@ -182,7 +191,10 @@ def measure(target: Target, as_of: date) -> Progress:
     elif target.measure in ("conserved_resources", "dna_barcoded_resources"):
         # "All indigenous resources": the target follows the table as admins extend it.
         target_min = _indigenous_count()
-        current = _conserved_resources(as_of) if target.measure == "conserved_resources" else 0
+        if target.measure == "conserved_resources":
+            current = _conserved_resources(as_of)
+        else:
+            current = _barcoded_resources(as_of)
     elif target.measure == "pvp_growth":
         detail = pvp_growth(as_of, target.deadline)
         current = detail["compound"]
