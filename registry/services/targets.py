@@ -43,17 +43,19 @@ def end_of_day_utc(day: date) -> datetime:
     return (local - local.utcoffset()).replace(tzinfo=None)
 
 
-def implementation_as_of(as_of: date):
-    """SQL: the record's implementation status on `as_of` (its latest change by then)."""
-    return sa.func.coalesce(
-        sa.select(ApplicationEvent.implementation_status)
-        .where(ApplicationEvent.application_id == Application.id,
-               ApplicationEvent.action == "implementation",
-               ApplicationEvent.at < end_of_day_utc(as_of))
-        .order_by(ApplicationEvent.at.desc(), ApplicationEvent.id.desc())
-        .limit(1)
-        .scalar_subquery(),
-        "ongoing",
+def changed_implementation_as_of(as_of: date, statuses: tuple[str, ...]):
+    """SQL: ids of the records whose implementation status on `as_of` (their latest change by
+    then) is one of `statuses`. Only the few implementation events are read, not every record."""
+    ApplicationEventLater = sa.orm.aliased(ApplicationEvent)
+    end = end_of_day_utc(as_of)
+    return (
+        sa.select(ApplicationEvent.application_id)
+        .where(ApplicationEvent.action == "implementation", ApplicationEvent.at < end,
+               ApplicationEvent.implementation_status.in_(statuses),
+               ~sa.exists().where(ApplicationEventLater.application_id == ApplicationEvent.application_id,
+                                  ApplicationEventLater.action == "implementation",
+                                  ApplicationEventLater.at < end,
+                                  ApplicationEventLater.id > ApplicationEvent.id))
     )
 
 
@@ -100,7 +102,8 @@ def _fraction(current, target_min) -> float:
 
 
 def _count_approved(target: Target, kind: str, as_of: date) -> int:
-    clauses = approved_by(as_of, kind) + [implementation_as_of(as_of) != "terminated"]
+    clauses = approved_by(as_of, kind) + [
+        Application.id.not_in(changed_implementation_as_of(as_of, ("terminated",)))]
     if target.window_start:
         clauses.append(Application.approved_on >= target.window_start)
     return db.session.scalar(sa.select(sa.func.count(Application.id)).where(*clauses))
@@ -116,7 +119,7 @@ def _conserved_resources(as_of: date) -> int:
         sa.select(sa.func.count(sa.distinct(Application.resource_id)))
         .join(GeneticResource, Application.resource_id == GeneticResource.id)
         .where(*approved_by(as_of, "conservation"), GeneticResource.indigenous.is_(True),
-               implementation_as_of(as_of) == "ongoing")
+               Application.id.not_in(changed_implementation_as_of(as_of, ("completed", "terminated"))))
     )
 
 
