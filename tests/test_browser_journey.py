@@ -205,6 +205,10 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     assert "0912345678" not in page.content()  # contact details stay private
     check_accessibility(page, "public-record")
 
+    # The indigenous resources have their own pages.
+    page.goto(base + "/resources/ga_dong_tao")
+    check_accessibility(page, "resource")
+
     # The plan's progress counts the new project.
     page.goto(base + "/progress")
     check_accessibility(page, "progress")

@@ -74,6 +74,10 @@ class ResourceForm(FlaskForm):
                                    validators=[Optional(), Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"),
                                    validators=[Optional(), Length(max=5000)])
+    protection_vi = TextAreaField(_l("Geographical indication or collective brand (Vietnamese)"),
+                                  validators=[Optional(), Length(max=2000)])
+    protection_en = TextAreaField(_l("Geographical indication or collective brand (English)"),
+                                  validators=[Optional(), Length(max=2000)])
 
 
 # Targets and the figures admins enter for them

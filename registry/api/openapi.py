@@ -32,7 +32,10 @@ from registry.models.applications import (
     STATUSES,
     fields_of,
 )
+from registry.models.genetics import MARKERS
+from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES
 from registry.presenters import PUBLIC_FIELDS
+from registry.services.genetics import MAX_SEQUENCE, MIN_SEQUENCE, SAMPLE_ID
 from registry.services.records import YEARS
 from registry.services.validation import (
     COUNT_FIELDS,
@@ -82,6 +85,8 @@ def _content(media_types: dict) -> dict:
 
 
 FILTERS = ("kind", "field", "district", "year", "q")
+BARCODE_INPUT = ("sample_id", "marker", "sequence", "genbank_accession", "collected_on", "locality",
+                 "latitude", "longitude", "lab")
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
 
 TAGS = {  # name -> (title, description)
@@ -90,6 +95,8 @@ TAGS = {  # name -> (title, description)
                                             "a token is needed.")),
     "targets": (_l("Plan targets"), _l("Where the province stands against the plan's targets: "
                                         "public, counted live.")),
+    "resources": (_l("Genetic resources"), _l("Indigenous genetic resources and their DNA barcode "
+                                              "records: read by anyone, written by the department.")),
     "documentation": (_l("Documentation"), _l("This description of the API.")),
 }
 
@@ -196,6 +203,43 @@ OPERATIONS = {
                        "`as_of` shows the picture on a past date."),
         parameters=("as_of",), content=_json("TargetList"), errors=(401, 422, 429),
     ),
+    "api.list_resources": Operation(
+        tag="resources", public=True, who=_l("Anyone"),
+        summary=_l("List genetic resources"),
+        description=_l("By code, with the number of DNA barcode records of each."),
+        parameters=("page", "per_page"), content=_json("ResourcePage"), errors=(401, 422, 429),
+    ),
+    "api.get_resource": Operation(
+        tag="resources", public=True, who=_l("Anyone"),
+        summary=_l("One genetic resource with its latest census"),
+        description=_l("For animal breeds, `proposed_risk_status` is the FAO category the latest "
+                       "census suggests; `risk_status` is the one an administrator confirmed."),
+        content=_json("Resource"), errors=(401, 404, 429),
+    ),
+    "api.list_barcodes": Operation(
+        tag="resources", public=True, who=_l("Anyone"),
+        summary=_l("A resource's DNA barcode records"),
+        description=_l("Oldest first."),
+        parameters=("marker", "page", "per_page"), content=_json("BarcodePage"),
+        errors=(401, 404, 422, 429),
+    ),
+    "api.barcodes_fasta": Operation(
+        tag="resources", public=True, who=_l("Anyone"),
+        summary=_l("A resource's DNA barcode records as FASTA"),
+        description=_l("Headers are `>sample_id|resource|marker|accession`, sequences wrapped at 70 "
+                       "letters. Marker panels without a sequence (SSR, SNP) are left out. Streamed."),
+        parameters=("marker",), content={"text/plain": {"type": "string"}},
+        errors=(401, 404, 422, 429),
+    ),
+    "api.create_barcode": Operation(
+        tag="resources", who=_l("Reviewer, admin"),
+        summary=_l("Add a DNA barcode record"),
+        description=_l("The sequence is stored in upper case without whitespace. Answers 201 with "
+                       "the record and `warnings`, such as the same sequence being recorded "
+                       "already; invalid fields answer 422."),
+        body="BarcodeInput", status=201, content=_json("BarcodeCreated"),
+        errors=(400, 401, 403, 404, 413, 415, 422, 429),
+    ),
     "api.openapi": Operation(
         tag="documentation", public=True, who=_l("Anyone"),
         summary=_l("This OpenAPI 3.1 document"),
@@ -225,6 +269,7 @@ ERROR_RESPONSES = {
 PATH_PARAMETERS = {
     "record_id": _l("The record's `id`."),
     "application_id": _l("The application's `id`."),
+    "code": _l("The genetic resource's code, such as `ga_dong_tao`."),
 }
 
 
@@ -350,6 +395,34 @@ def _schemas() -> dict:
     }
     version = {"type": "integer", "description": str(
         _l("The `version` of the application as last read."))}
+    resource_properties = {
+        "code": {"type": "string"},
+        "name_vi": {"type": "string"},
+        "name_en": {"type": "string"},
+        "scientific_name": {"type": "string"},
+        "kind": _enum(RESOURCE_KINDS),
+        "indigenous": {"type": "boolean"},
+        "risk_status": _enum(RISK_STATUSES, _l("Confirmed by an administrator.")),
+        "barcode_count": {"type": "integer", "minimum": 0},
+        "barcodes_url": url,
+    }
+    barcode_properties = {
+        "sample_id": {"type": "string", "maxLength": 100, "pattern": SAMPLE_ID.pattern},
+        "resource": {"type": "string", "readOnly": True},
+        "marker": {"type": "string", "enum": list(MARKERS)},
+        "sequence": {"type": "string", "maxLength": MAX_SEQUENCE, "description": str(_l(
+            "IUPAC nucleotide letters and `-`, case-insensitive, whitespace ignored; %(minimum)s "
+            "to %(maximum)s bases. Empty only for SSR and SNP panels.",
+            minimum=MIN_SEQUENCE, maximum=MAX_SEQUENCE))},
+        "length": {"type": "integer", "minimum": 0, "readOnly": True},
+        "genbank_accession": {"type": "string", "description": str(_l("Such as MN123456.1; may be empty."))},
+        "collected_on": _nullable(_date()),
+        "locality": {"type": "string", "maxLength": 300},
+        "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+        "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+        "lab": {"type": "string", "maxLength": 300},
+        "created_at": {**_date_time(), "readOnly": True},
+    }
     comment = {"type": ["string", "null"]}
 
     def page_of(item: str) -> dict:
@@ -454,6 +527,36 @@ def _schemas() -> dict:
             "properties": {"as_of": _date(),
                            "targets": {"type": "array", "items": _ref("schemas", "Target")}},
         },
+        "Resource": {
+            "type": "object", "required": list(resource_properties),
+            "description": str(_l("A single resource also has `latest_census` and "
+                                  "`proposed_risk_status`.")),
+            "properties": {
+                **resource_properties,
+                "latest_census": _nullable({
+                    "type": "object",
+                    "required": ["counted_on", "locality", "breeding_females", "breeding_males",
+                                 "individuals"],
+                    "properties": {"counted_on": _date(), "locality": {"type": "string"},
+                                   **{name: {"type": ["integer", "null"], "minimum": 0}
+                                      for name in ("breeding_females", "breeding_males", "individuals")}},
+                }),
+                "proposed_risk_status": _nullable(_enum(RISK_STATUSES)),
+            },
+        },
+        "BarcodeRecord": {"type": "object", "required": list(barcode_properties),
+                          "properties": barcode_properties},
+        "BarcodeCreated": {
+            "type": "object", "required": [*barcode_properties, "warnings"],
+            "properties": {**barcode_properties,
+                           "warnings": {"type": "array", "items": {"type": "string"}}},
+        },
+        "BarcodeInput": {
+            "type": "object", "required": ["sample_id", "marker"],
+            "properties": {name: barcode_properties[name] for name in BARCODE_INPUT},
+        },
+        "ResourcePage": page_of("Resource"),
+        "BarcodePage": page_of("BarcodeRecord"),
         "RecordPage": page_of("RecordSummary"),
         "ApplicationPage": page_of("Application"),
     }
@@ -482,6 +585,7 @@ def _parameters() -> dict:
                              maximum=MAX_PER_PAGE)),
         "as_of": query("as_of", _date(), _l("The picture on this date (YYYY-MM-DD); today by "
                                             "default.")),
+        "marker": query("marker", {"type": "string", "enum": list(MARKERS)}, _l("Only this marker.")),
         "status": query("status", _enum(STATUSES),
                         _l("Only this status (`draft` for applicants only).")),
     }

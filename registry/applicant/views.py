@@ -15,6 +15,7 @@ from registry.applicant.forms import (
     WithdrawForm,
     initial_data,
 )
+from registry.review.genetics import CensusForm
 from registry.web import paginate, show_service_errors
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent, Attachment
@@ -25,6 +26,7 @@ from registry.models.applications import (
 )
 from registry.services import applications as workflow
 from registry.services import attachments as documents
+from registry.services import genetics
 from registry.services.errors import Conflict, ValidationFailed
 from registry.services.unit_of_work import commit
 from registry.services.validation import field_label
@@ -67,8 +69,10 @@ def _detail_options():
 
 
 def _render_detail(application: Application, status: int = 200, upload_form=None,
-                   withdraw_form=None):
+                   withdraw_form=None, census_form=None):
     version = application.version
+    census_allowed = application.resource is not None and genetics.may_record_census(
+        application.resource, current_user, application)
     editable = application.can_edit(current_user)
     upload_form = upload_form or UploadForm(formdata=None, data={"version": version})
     withdraw_form = withdraw_form or WithdrawForm(formdata=None, data={"version": version})
@@ -87,6 +91,7 @@ def _render_detail(application: Application, status: int = 200, upload_form=None
         human_size=human_size,
         statuses=STATUSES,
         implementation_statuses=IMPLEMENTATION_STATUSES,
+        census_form=(census_form or CensusForm(formdata=None)) if census_allowed else None,
     ), status
 
 
@@ -289,3 +294,27 @@ def remove_attachment(application_id: int, attachment_id: int):
         return _render_detail(_load(application_id, *_detail_options()), exc.status_code)
     flash(_("The document “%(name)s” was removed.", name=name), "success")
     return redirect(url_for(".detail", application_id=application.id, _anchor="documents"))
+
+
+# Population census of an approved conservation record ---------------------------------------
+
+@bp.post("/<int:application_id>/census")
+def add_census(application_id: int):
+    application = _load(application_id, *_detail_options())
+    if application.resource is None:
+        abort(404)
+    form = CensusForm()
+    if not form.validate_on_submit():
+        return _render_detail(application, 422, census_form=form)
+    try:
+        genetics.add_census(
+            application.resource, current_user, counted_on=form.counted_on.data,
+            locality=form.locality.data or "", breeding_females=form.breeding_females.data,
+            breeding_males=form.breeding_males.data, individuals=form.individuals.data,
+            note=form.note.data or "", application=application)
+        commit()
+    except ValidationFailed as exc:
+        show_service_errors(form, exc)
+        return _render_detail(_load(application_id, *_detail_options()), 422, census_form=form)
+    flash(_("The census was recorded."), "success")
+    return redirect(url_for(".detail", application_id=application.id, _anchor="census"))

@@ -23,6 +23,8 @@ GENETIC_RESOURCES = [
         "được bảo hộ chỉ dẫn địa lý \u201cHưng Yên\u201d cho sản phẩm nhãn lồng.",
         "description_en": "Hung Yen's speciality longan, with thick, crisp and sweet flesh; "
         "protected by the \u201cHưng Yên\u201d geographical indication.",
+        "protection_vi": "Chỉ dẫn địa lý \u201cHưng Yên\u201d cho sản phẩm nhãn lồng.",
+        "protection_en": "The \u201cHưng Yên\u201d geographical indication for caged longan.",
     },
     {
         "code": "vai_trung", "name_vi": "Vải trứng Hưng Yên", "name_en": "Hung Yen egg litchi",
