@@ -3,6 +3,8 @@ department. The rules are in `registry.services.genetics`."""
 from flask import Response, abort, g, jsonify, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
+from sqlalchemy.orm import joinedload
+
 from registry.api import bp
 from registry.api.views import json_body, page_of, roles
 from registry.extensions import db
@@ -111,11 +113,10 @@ def list_barcodes(code: str):
 @bp.get("/resources/<code>/barcodes.fasta")
 def barcodes_fasta(code: str):
     resource = _load(code)
-    records = db.session.scalars(
-        db.select(BarcodeRecord)
-        .where(BarcodeRecord.resource_id == resource.id, *_marker_filter())
-        .order_by(BarcodeRecord.id).execution_options(yield_per=500))
-    return Response(stream_with_context(genetics.fasta_lines(records)),
+    statement = (db.select(BarcodeRecord).options(joinedload(BarcodeRecord.resource))
+                 .where(BarcodeRecord.resource_id == resource.id, *_marker_filter())
+                 .order_by(BarcodeRecord.id))
+    return Response(stream_with_context(genetics.fasta_lines(statement)),
                     mimetype="text/plain")
 
 

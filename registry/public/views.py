@@ -379,13 +379,12 @@ def resource_fasta(code: str):
         .where(BarcodeRecord.resource_id == resource.id)
         .options(joinedload(BarcodeRecord.resource))
         .order_by(BarcodeRecord.sample_id)
-        .execution_options(yield_per=500)
     )
     if marker is not None:
         statement = statement.where(BarcodeRecord.marker == marker)
     filename = f"{resource.code}-{marker}.fasta" if marker else f"{resource.code}.fasta"
     return Response(
-        stream_with_context(fasta_lines(db.session.scalars(statement))),
+        stream_with_context(fasta_lines(statement)),
         mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

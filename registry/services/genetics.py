@@ -230,9 +230,11 @@ def fasta_header(record: BarcodeRecord) -> str:
     return f">{record.sample_id}|{record.resource.code}|{record.marker}|{record.genbank_accession}"
 
 
-def fasta_lines(records, width: int = 70):
-    """FASTA text, one record at a time; panels without a sequence are left out."""
-    for record in records:
+def fasta_lines(statement, width: int = 70):
+    """FASTA text of the records `statement` selects, one record at a time; panels without a
+    sequence are left out. The query runs inside the generator: a streamed response reads it
+    after the view has returned and its session has been closed."""
+    for record in db.session.scalars(statement.execution_options(yield_per=500)):
         if not record.sequence:
             continue
         yield fasta_header(record) + "\n"
