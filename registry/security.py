@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # No text a person types has a NUL; PostgreSQL refuses it in a string anyway.
-        values = list(request.args.values())
+        values = [request.path, *request.args.values()]
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             values.extend(request.form.values())
         if any("\x00" in value for value in values):

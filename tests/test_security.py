@@ -136,3 +136,8 @@ def test_static_files_do_not_overwrite_the_session_cookie(app, client, login):
 def test_an_id_past_64_bits_is_a_404_not_an_error(app, client, login):
     login(make_user("reviewer"))
     assert client.get("/review/99999999999999999999999").status_code == 404
+
+
+def test_a_nul_character_in_the_path_is_a_400(client):
+    for url in ("/resources/%00", "/api/v1/resources/%00", "/records/HY%00"):
+        assert client.get(url).status_code == 400, url
