@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, request
 
 from registry.extensions import db
-from registry.services.errors import DomainError
+from registry.services.errors import Conflict, DomainError, ValidationFailed
 
 MAX_PAGE = 100_000  # past the end is empty anyway; a huge number would overflow OFFSET
 
@@ -45,3 +45,22 @@ def show_service_errors(form, exc: DomainError) -> None:
             unplaced.extend(messages)
     if unplaced or not exc.errors:
         flash(exc.message, "error")
+
+
+def refusal_of(form, action) -> int | None:
+    """Run `action` (one service call) and commit. When the service refuses, put its errors
+    beside the form's fields (422) or flash the conflict (409) and return that status;
+    None when it went through."""
+    from registry.services.unit_of_work import commit
+
+    try:
+        action()
+        commit()
+    except ValidationFailed as exc:
+        show_service_errors(form, exc)
+        return 422
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return 409
+    return None

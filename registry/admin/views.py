@@ -12,7 +12,7 @@ from registry.admin import bp
 from registry.admin.forms import (DistrictForm, EditUserForm, IndicatorValueForm, NewUserForm,
                                   PvpYearCountForm, ResourceForm, TargetForm)
 from registry.formatting import figure, short_date
-from registry.web import paginate, show_service_errors
+from registry.web import paginate, refusal_of, show_service_errors
 from registry.extensions import db, login_manager
 from registry.models import (District, GeneticResource, IndicatorValue, Organization,
                              OutboxMessage, PvpYearCount, Target, TargetRevision, User)
@@ -106,18 +106,11 @@ def edit_user(user_id: int):
         return render_template("admin/user_edit.html", form=form, user=user), status
 
     if form.validate_on_submit():
-        try:
-            accounts.update_account(user, actor, full_name=form.full_name.data or "",
-                                    role=form.role.data, active=form.active.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_service_errors(form, exc)
-            return again(422)
-        except Conflict as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return again(409)
-        commit()
+        refused = refusal_of(form, lambda: accounts.update_account(
+            user, actor, full_name=form.full_name.data or "", role=form.role.data,
+            active=form.active.data))
+        if refused:
+            return again(refused)
         flash(_("The account %(email)s has been saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))
     return again(422 if form.errors else 200)
@@ -272,16 +265,10 @@ def new_target():
         return again(422)
     # What admins add is a figure they enter year by year; the registry counts only its own.
     target = Target(code=form.code.data, measure="indicator")
-    try:
-        progress.save_target(target, current_user._get_current_object(), _target_values(form))
-        commit()
-    except ValidationFailed as exc:
-        show_service_errors(form, exc)
-        return again(422)
-    except Conflict as exc:  # the same code saved meanwhile
-        db.session.rollback()
-        flash(exc.message, "error")
-        return again(409)
+    refused = refusal_of(form, lambda: progress.save_target(
+        target, current_user._get_current_object(), _target_values(form)))
+    if refused:  # 409: the same code saved meanwhile
+        return again(refused)
     flash(_("The target %(code)s has been added.", code=target.code), "success")
     return redirect(url_for("admin.targets"))
 
@@ -302,16 +289,10 @@ def edit_target(target_id: int):
 
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
-    try:
-        progress.save_target(target, current_user._get_current_object(), _target_values(form))
-        commit()
-    except ValidationFailed as exc:
-        show_service_errors(form, exc)
-        return again(422)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return again(409)
+    refused = refusal_of(form, lambda: progress.save_target(
+        target, current_user._get_current_object(), _target_values(form)))
+    if refused:
+        return again(refused)
     flash(_("The target %(code)s has been saved.", code=target.code), "success")
     return redirect(url_for("admin.targets"))
 
@@ -340,17 +321,11 @@ def target_values(target_id: int):
         return again(409)
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
-    try:
-        progress.record_indicator(target, current_user._get_current_object(), form.year.data,
-                                  form.value.data, form.source.data, form.reported_on.data)
-        commit()
-    except ValidationFailed as exc:
-        show_service_errors(form, exc)
-        return again(422)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return again(409)
+    refused = refusal_of(form, lambda: progress.record_indicator(
+        target, current_user._get_current_object(), form.year.data, form.value.data,
+        form.source.data, form.reported_on.data))
+    if refused:
+        return again(refused)
     flash(_("The figure for %(year)s has been recorded.", year=form.year.data), "success")
     return redirect(url_for("admin.target_values", target_id=target.id))
 
@@ -375,16 +350,9 @@ def pvp_counts():
 
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
-    try:
-        progress.record_pvp_year(current_user._get_current_object(), form.year.data,
-                                 form.filings.data, form.source.data)
-        commit()
-    except ValidationFailed as exc:
-        show_service_errors(form, exc)
-        return again(422)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return again(409)
+    refused = refusal_of(form, lambda: progress.record_pvp_year(
+        current_user._get_current_object(), form.year.data, form.filings.data, form.source.data))
+    if refused:
+        return again(refused)
     flash(_("The filings of %(year)s have been recorded.", year=form.year.data), "success")
     return redirect(url_for("admin.pvp_counts"))
