@@ -9,11 +9,19 @@ from registry.models.applications import (
 )
 from registry.models.genetics import BarcodeRecord, Census
 from registry.models.mail import OutboxMessage
+from registry.models.plan_reports import (
+    AgencyReport,
+    AgencyReportAttachment,
+    AgencyReportEvent,
+    AwardProposal,
+    ReportReminder,
+)
 from registry.models.progress import IndicatorValue, PvpYearCount, TargetRevision
 from registry.models.reference import Agency, District, GeneticResource, PlanTask, Target
 
 __all__ = [
-    "ORGANIZATION_TYPES", "ROLES", "Agency", "ApiToken", "Application", "ApplicationEvent",
+    "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
+    "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "ApplicationVersion", "Attachment", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "TargetRevision", "User",

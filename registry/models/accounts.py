@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.extensions import db
 from registry.models.base import now_utc
-from registry.models.reference import District
+from registry.models.reference import Agency, District
 
 ROLES = {
     "applicant": _l("Applicant"),
@@ -76,6 +76,8 @@ class User(UserMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id"), index=True
     )
+    # Agency reporters belong to the agency whose plan tasks they report on.
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Part of the session identity: changing it (password change, logout everywhere) ends
     # every session that was issued before.
@@ -86,6 +88,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
+    agency: Mapped[Agency | None] = relationship()
 
     # Flask-Login
     @property
@@ -114,6 +117,10 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         """Department staff: reviewers and admins screen applications."""
         return self.role in ("reviewer", "admin")
+
+    @property
+    def is_agency_reporter(self) -> bool:
+        return self.role == "agency" and self.agency_id is not None
 
     @property
     def is_admin(self) -> bool:

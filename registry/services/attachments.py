@@ -4,6 +4,7 @@ import io
 import secrets
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -59,13 +60,20 @@ def upload_dir() -> Path:
     return path
 
 
-def add_attachment(application: Application, actor: User, stream, filename: str,
-                   is_public: bool, version) -> Attachment:
-    check_version(application, version)
-    if not application.can_edit(actor):
-        if application.is_owned_by(actor):
-            raise Conflict(_("Documents can be added only to a draft or when revision is requested."))
-        raise PermissionDenied(_("You may not add documents to this application."))
+@dataclass
+class StoredUpload:
+    """An upload checked and written to disk, not yet in the database."""
+
+    columns: dict
+    path: Path
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def store_upload(stream, filename: str) -> StoredUpload:
+    """Check an upload by size and by content (not by its name) and store it under a random
+    name. The caller adds the row and calls `discard()` if that fails."""
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     data = stream.read(limit + 1)
     name = clean_filename(filename)
@@ -82,17 +90,30 @@ def add_attachment(application: Application, actor: User, stream, filename: str,
     stored_name = secrets.token_hex(16)
     path = upload_dir() / stored_name
     path.write_bytes(data)
-    attachment = Attachment(
-        application=application, original_name=name, stored_name=stored_name,
-        content_type=ALLOWED[actual], size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), is_public=bool(is_public), uploaded_by=actor,
+    return StoredUpload(
+        columns={"original_name": name, "stored_name": stored_name,
+                 "content_type": ALLOWED[actual], "size_bytes": len(data),
+                 "sha256": hashlib.sha256(data).hexdigest()},
+        path=path,
     )
+
+
+def add_attachment(application: Application, actor: User, stream, filename: str,
+                   is_public: bool, version) -> Attachment:
+    check_version(application, version)
+    if not application.can_edit(actor):
+        if application.is_owned_by(actor):
+            raise Conflict(_("Documents can be added only to a draft or when revision is requested."))
+        raise PermissionDenied(_("You may not add documents to this application."))
+    stored = store_upload(stream, filename)
+    attachment = Attachment(application=application, is_public=bool(is_public),
+                            uploaded_by=actor, **stored.columns)
     db.session.add(attachment)
     bump_version(application)
     try:
         flush()
     except Exception:
-        path.unlink(missing_ok=True)
+        stored.discard()
         raise
     return attachment
 
@@ -115,5 +136,6 @@ def can_download(attachment: Attachment, user) -> bool:
     return application.is_public and attachment.is_public
 
 
-def file_path(attachment: Attachment) -> Path:
+def file_path(attachment) -> Path:
+    """Where an application's or a report's attachment is stored."""
     return upload_dir() / attachment.stored_name

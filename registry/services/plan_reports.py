@@ -1,0 +1,497 @@
+"""The yearly reporting cycle on the plan's tasks (PLAN-DIGEST section IV).
+
+Every lead agency of a task files one report on it per year, due on 10 November; a task the
+plan gives to "all departments, agencies and localities" (code ALL) is reported on by every
+agency. Reports are editable until submitted; the department can return a submitted report for
+correction. Reminders go out 14 and 3 days before the deadline. Pages and the CLI call these.
+"""
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from registry.extensions import db
+from registry.models import (
+    Agency,
+    AgencyReport,
+    AgencyReportAttachment,
+    AgencyReportEvent,
+    AwardProposal,
+    Organization,
+    PlanTask,
+    ReportReminder,
+    User,
+)
+from registry.models.base import PROVINCE_TZ, now_utc, province_today
+from registry.models.plan_reports import NOMINEE_KINDS, REPORT_STATUSES
+from registry.models.reference import plan_task_agencies
+from registry.services.attachments import store_upload
+from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
+from registry.services.mail import queue_email
+from registry.services.unit_of_work import flush
+
+PLAN_START_YEAR = 2023
+EVERY_AGENCY = "ALL"  # the plan's "các sở, ban, ngành, địa phương": each agency reports itself
+REPORT_DUE = (11, 10)  # agencies report before 10 November
+CONSOLIDATION_DUE = (11, 30)  # the department reports to the People's Committee before 30 November
+REMINDER_DAYS = (14, 3)
+MAX_FIGURES = 10
+NARRATIVE_MAX = 20_000
+
+
+def due_date(year: int) -> date:
+    return date(year, *REPORT_DUE)
+
+
+def consolidation_date(year: int) -> date:
+    return date(year, *CONSOLIDATION_DUE)
+
+
+def report_years(today: date | None = None) -> list[int]:
+    """The years one can report on, newest first."""
+    today = today or province_today()
+    return list(range(max(today.year, PLAN_START_YEAR), PLAN_START_YEAR - 1, -1))
+
+
+def reporting_agencies() -> list[Agency]:
+    """Agencies a reporter can belong to: every agency but the plan's "all agencies" group."""
+    return list(db.session.scalars(
+        sa.select(Agency).where(Agency.code != EVERY_AGENCY).order_by(Agency.id)))
+
+
+# Who leads what -----------------------------------------------------------------------------
+
+def plan_tasks() -> list[PlanTask]:
+    return list(db.session.scalars(
+        sa.select(PlanTask)
+        .options(selectinload(PlanTask.lead_agencies), selectinload(PlanTask.coordinating_agencies))
+        .order_by(PlanTask.sort_order, PlanTask.id)))
+
+
+def leads_of(task: PlanTask, agencies: list[Agency]) -> list[Agency]:
+    """The agencies that report on `task` (`agencies`: every reporting agency, loaded once)."""
+    if any(agency.code == EVERY_AGENCY for agency in task.lead_agencies):
+        return agencies
+    return [agency for agency in task.lead_agencies if agency.code != EVERY_AGENCY]
+
+
+def is_lead(task: PlanTask, agency: Agency | None) -> bool:
+    if agency is None or agency.code == EVERY_AGENCY:
+        return False
+    return any(lead.code in (EVERY_AGENCY, agency.code) for lead in task.lead_agencies)
+
+
+def tasks_of_agency(agency: Agency) -> list[tuple[PlanTask, str]]:
+    """(task, "lead" | "coordinating") for every task the agency leads or coordinates."""
+    roles = {}
+    for task_id, role in db.session.execute(
+        sa.select(plan_task_agencies.c.task_id, plan_task_agencies.c.role)
+        .join(Agency, Agency.id == plan_task_agencies.c.agency_id)
+        .where(Agency.code.in_((agency.code, EVERY_AGENCY)))
+    ):
+        if roles.get(task_id) != "lead":
+            roles[task_id] = role
+    return [(task, roles[task.id]) for task in plan_tasks() if task.id in roles]
+
+
+def may_file(task: PlanTask, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role == "agency"
+                and user.is_active and is_lead(task, user.agency))
+
+
+def may_view(report: AgencyReport, user) -> bool:
+    """Department staff see every report; an agency sees its own, and the submitted reports on
+    the tasks it takes part in."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff:
+        return True
+    if user.role != "agency" or user.agency is None:
+        return False
+    if report.agency_id == user.agency_id:
+        return True
+    return report.is_submitted and any(task.id == report.task_id
+                                       for task, _role in tasks_of_agency(user.agency))
+
+
+# Reading one year --------------------------------------------------------------------------
+
+def reports_of_year(year: int, agency: Agency | None = None) -> dict[tuple[int, int], AgencyReport]:
+    """{(task_id, agency_id): report} for a year, with what the pages show, in one query each."""
+    query = (sa.select(AgencyReport).where(AgencyReport.year == year)
+             .options(selectinload(AgencyReport.attachments)))
+    if agency is not None:
+        query = query.where(AgencyReport.agency_id == agency.id)
+    return {(r.task_id, r.agency_id): r for r in db.session.scalars(query)}
+
+
+def is_overdue(report: AgencyReport | None, year: int, today: date | None = None) -> bool:
+    today = today or province_today()
+    return (report is None or not report.is_submitted) and today > due_date(year)
+
+
+def local_date(moment: datetime) -> date:
+    """The Hưng Yên calendar date of a stored (naive UTC) timestamp."""
+    return moment.replace(tzinfo=UTC).astimezone(PROVINCE_TZ).date()
+
+
+def submitted_late(report: AgencyReport) -> bool:
+    return report.submitted_at is not None and local_date(report.submitted_at) > due_date(report.year)
+
+
+@dataclass
+class ExpectedReport:
+    task: PlanTask
+    agency: Agency
+    report: AgencyReport | None
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        if self.report is None:
+            return "missing"
+        if self.report.is_submitted:
+            return "late" if submitted_late(self.report) else "submitted"
+        return "draft"
+
+    @property
+    def state_label(self) -> str:
+        return str(STATES[self.state])
+
+
+STATES = {
+    "submitted": _l("Submitted"),
+    "late": _l("Submitted late"),
+    "draft": _l("Draft, not submitted"),
+    "missing": _l("Nothing filed"),
+}
+
+
+@dataclass
+class YearOverview:
+    year: int
+    due: date
+    rows: list[ExpectedReport] = field(default_factory=list)
+
+    def count(self, *states: str) -> int:
+        return sum(1 for row in self.rows if row.state in states)
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return self.count("submitted", "late")
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.rows if row.overdue)
+
+    def by_task(self) -> list[tuple[PlanTask, list[ExpectedReport]]]:
+        grouped: dict[int, tuple[PlanTask, list[ExpectedReport]]] = {}
+        for row in self.rows:
+            grouped.setdefault(row.task.id, (row.task, []))[1].append(row)
+        return list(grouped.values())
+
+
+def year_overview(year: int, today: date | None = None) -> YearOverview:
+    """Every report expected for `year`, with its state and whether it is overdue."""
+    today = today or province_today()
+    agencies = reporting_agencies()
+    reports = reports_of_year(year)
+    overview = YearOverview(year=year, due=due_date(year))
+    for task in plan_tasks():
+        for agency in leads_of(task, agencies):
+            report = reports.get((task.id, agency.id))
+            overview.rows.append(ExpectedReport(task, agency, report, is_overdue(report, year, today)))
+    return overview
+
+
+# Writing ------------------------------------------------------------------------------------
+
+def _check_version(row, version) -> None:
+    try:
+        given = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("The request must carry the record's version."),
+                               {"version": [_("This field is required.")]}) from None
+    if given != row.version:
+        raise Conflict(_("Someone else changed this record meanwhile. Reload it and try again."))
+
+
+def _check_year(year: int) -> None:
+    if year not in report_years():
+        raise ValidationFailed(
+            _("Reports can be filed for the years %(first)s to %(last)s.",
+              first=PLAN_START_YEAR, last=max(report_years())),
+            {"year": [_("Not a reporting year.")]})
+
+
+def clean_figures(rows: list[dict]) -> list[dict]:
+    """Figures as [{"label", "value", "unit"}]: blank rows dropped, every kept row complete."""
+    figures, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        label = (row.get("label") or "").strip()
+        unit = (row.get("unit") or "").strip()
+        value = row.get("value")
+        if not label and value in (None, "") and not unit:
+            continue
+        if not label or value in (None, ""):
+            errors.append(_("Figure %(n)s needs both a name and a value.", n=number))
+            continue
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            errors.append(_("Figure %(n)s: the value must be a number.", n=number))
+            continue
+        if not math.isfinite(value) or abs(value) > 1e15:
+            errors.append(_("Figure %(n)s: the value is out of range.", n=number))
+            continue
+        if len(label) > 200 or len(unit) > 40:
+            errors.append(_("Figure %(n)s: the name or unit is too long.", n=number))
+            continue
+        figures.append({"label": label, "value": int(value) if value.is_integer() else value,
+                        "unit": unit})
+    if len(figures) > MAX_FIGURES:
+        errors.append(_("At most %(n)s figures.", n=MAX_FIGURES))
+    if errors:
+        raise ValidationFailed(_("Some figures are not valid."), {"figures": errors})
+    return figures
+
+
+def _record(report: AgencyReport, actor: User, action: str, comment: str = "") -> None:
+    db.session.add(AgencyReportEvent(report=report, actor=actor, action=action, comment=comment))
+
+
+def find_report(task: PlanTask, agency: Agency, year: int) -> AgencyReport | None:
+    return db.session.scalar(sa.select(AgencyReport).filter_by(
+        task_id=task.id, agency_id=agency.id, year=year))
+
+
+def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrative: str,
+                figures: list[dict], version=None) -> AgencyReport:
+    """Create or update the actor's agency's draft report on `task` for `year`."""
+    if not may_file(task, actor):
+        raise PermissionDenied(_("Only a reporter of a lead agency of this task can file its report."))
+    _check_year(year)
+    report = find_report(task, actor.agency, year)
+    if report is not None:
+        _check_version(report, version)
+        if report.is_submitted:
+            raise Conflict(_("This report has been submitted and can no longer be changed."))
+    errors = {}
+    if status not in REPORT_STATUSES:
+        errors["status"] = [_("Choose a status.")]
+    narrative = (narrative or "").strip()
+    if len(narrative) > NARRATIVE_MAX:
+        errors["narrative"] = [_("At most %(n)s characters.", n=NARRATIVE_MAX)]
+    try:
+        figures = clean_figures(figures)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    if report is None:
+        report = AgencyReport(task=task, agency=actor.agency, year=year, created_by=actor)
+        db.session.add(report)
+        _record(report, actor, "created")
+    report.status = status
+    report.narrative = narrative
+    report.figures = figures
+    report.updated_by = actor
+    report.updated_at = now_utc()
+    flush()
+    return report
+
+
+def submit_report(report: AgencyReport, actor: User, version) -> None:
+    if not may_file(report.task, actor) or report.agency_id != actor.agency_id:
+        raise PermissionDenied(_("Only a reporter of the agency that wrote this report can submit it."))
+    _check_version(report, version)
+    if report.is_submitted:
+        raise Conflict(_("This report has already been submitted."))
+    if not report.narrative.strip():
+        raise ValidationFailed(_("Describe what was done before submitting."),
+                               {"narrative": [_("Required before the report is submitted.")]})
+    report.submitted_at = now_utc()
+    report.submitted_by = actor
+    report.updated_by = actor
+    _record(report, actor, "submitted")
+    flush()
+
+
+def reopen_report(report: AgencyReport, actor: User, reason: str, version) -> None:
+    """The department returns a submitted report to its agency for correction."""
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only the department can return a report."))
+    _check_version(report, version)
+    if not report.is_submitted:
+        raise Conflict(_("Only a submitted report can be returned."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say what needs correcting."),
+                               {"reason": [_("Required when returning a report.")]})
+    report.submitted_at = None
+    report.submitted_by = None
+    report.updated_by = actor
+    _record(report, actor, "reopened", reason)
+    flush()
+    link = url_for("agency.report", task_code=report.task.code, year=report.year, _external=True)
+    with force_locale("vi"):
+        subject = _("Report on task %(code)s returned for correction", code=report.task.code)
+    for email in agency_emails(report.agency):
+        queue_email(email, subject, "email/report_returned.txt", report=report, reason=reason,
+                    link=link)
+
+
+def add_report_attachment(report: AgencyReport, actor: User, stream, filename: str,
+                          version) -> AgencyReportAttachment:
+    if not may_file(report.task, actor) or report.agency_id != actor.agency_id:
+        raise PermissionDenied(_("You may not add documents to this report."))
+    _check_version(report, version)
+    if report.is_submitted:
+        raise Conflict(_("This report has been submitted and can no longer be changed."))
+    stored = store_upload(stream, filename)
+    attachment = AgencyReportAttachment(report=report, uploaded_by=actor, **stored.columns)
+    db.session.add(attachment)
+    report.updated_at = now_utc()  # a new version: a stale form cannot overwrite this
+    try:
+        flush()
+    except Exception:
+        stored.discard()
+        raise
+    return attachment
+
+
+def remove_report_attachment(attachment: AgencyReportAttachment, actor: User, version) -> None:
+    report = attachment.report
+    if not may_file(report.task, actor) or report.agency_id != actor.agency_id:
+        raise PermissionDenied(_("You may not remove documents from this report."))
+    _check_version(report, version)
+    if report.is_submitted:
+        raise Conflict(_("This report has been submitted and can no longer be changed."))
+    db.session.delete(attachment)
+    report.updated_at = now_utc()
+    flush()
+
+
+# Reminders ----------------------------------------------------------------------------------
+
+def agency_emails(agency: Agency) -> list[str]:
+    return list(db.session.scalars(
+        sa.select(User.email).where(User.agency_id == agency.id, User.role == "agency",
+                                    User.is_active_account.is_(True)).order_by(User.id)))
+
+
+def reminder_milestone(today: date) -> int | None:
+    """Which reminder is due today: 14 from two weeks before the deadline, 3 from three days
+    before, none after it. A day the command did not run is caught up the next day."""
+    days_left = (due_date(today.year) - today).days
+    if days_left < 0:
+        return None
+    for days in sorted(REMINDER_DAYS):
+        if days_left <= days:
+            return days
+    return None
+
+
+@dataclass
+class SentReminder:
+    agency: Agency
+    days_before: int
+    recipients: list[str]
+    tasks: list[PlanTask]
+
+
+def send_reminders(today: date | None = None) -> list[SentReminder]:
+    """E-mail each agency with reports still unsubmitted for this year, once per milestone.
+    Safe to run every day: a milestone already sent to an agency is not sent again."""
+    today = today or province_today()
+    days = reminder_milestone(today)
+    if days is None:
+        return []
+    year = today.year
+    already = set(db.session.scalars(sa.select(ReportReminder.agency_id).where(
+        ReportReminder.year == year, ReportReminder.days_before == days)))
+    outstanding: dict[int, tuple[Agency, list[PlanTask]]] = {}
+    for row in year_overview(year, today).rows:
+        if row.state in ("missing", "draft") and row.agency.id not in already:
+            outstanding.setdefault(row.agency.id, (row.agency, []))[1].append(row.task)
+    sent = []
+    due = due_date(year)
+    for agency, tasks in outstanding.values():
+        recipients = agency_emails(agency)
+        if not recipients:
+            continue  # nobody to tell yet; an account added later still gets this milestone
+        link = url_for("agency.index", year=year, _external=True)
+        with force_locale("vi"):
+            subject = _("Reminder: plan task reports for %(year)s are due on %(due)s",
+                        year=year, due=due.strftime("%d/%m/%Y"))
+        for email in recipients:
+            queue_email(email, subject, "email/report_reminder.txt", agency=agency, tasks=tasks,
+                        year=year, due=due, days_left=(due - today).days, link=link)
+        db.session.add(ReportReminder(agency=agency, year=year, days_before=days,
+                                      recipients=len(recipients), outstanding_tasks=len(tasks)))
+        sent.append(SentReminder(agency, days, recipients, tasks))
+    flush()
+    return sent
+
+
+# Award proposals ------------------------------------------------------------------------------
+
+def awards_of_year(year: int) -> list[AwardProposal]:
+    return list(db.session.scalars(
+        sa.select(AwardProposal).where(AwardProposal.year == year)
+        .options(selectinload(AwardProposal.organization))
+        .order_by(AwardProposal.nominee_kind.desc(), AwardProposal.id)))
+
+
+def save_award(award: AwardProposal | None, actor: User, *, year: int, nominee_kind: str,
+               nominee_name: str, organization: Organization | None, achievement: str,
+               award_form: str, version=None) -> AwardProposal:
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators propose awards."))
+    if award is not None:
+        _check_version(award, version)
+    errors = {}
+    if nominee_kind not in NOMINEE_KINDS:
+        errors["nominee_kind"] = [_("Choose organisation or individual.")]
+    nominee_name = (nominee_name or "").strip()
+    if not nominee_name and organization is not None:
+        nominee_name = organization.name
+    if not nominee_name:
+        errors["nominee_name"] = [_("Name the organisation or person.")]
+    achievement = (achievement or "").strip()
+    if not achievement:
+        errors["achievement"] = [_("Say what the nominee is honoured for.")]
+    if not PLAN_START_YEAR <= year <= province_today().year + 1:
+        errors["year"] = [_("Not a reporting year.")]
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    if award is None:
+        award = AwardProposal(created_by=actor)
+        db.session.add(award)
+    award.year = year
+    award.nominee_kind = nominee_kind
+    award.nominee_name = nominee_name[:300]
+    award.organization = organization
+    award.achievement = achievement
+    award.award_form = (award_form or "").strip()[:300]
+    flush()
+    return award
+
+
+def delete_award(award: AwardProposal, actor: User, version) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators propose awards."))
+    _check_version(award, version)
+    db.session.delete(award)
+    flush()
+
