@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from registry.extensions import db
-from registry.models import Organization, User
+from registry.models import Agency, Organization, User
 from registry.models.accounts import ROLES
 from registry.models.base import now_utc
 from registry.services.errors import Conflict, ValidationFailed
@@ -46,8 +46,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(email=normalize_email(email)))
 
 
+def _agency_problem(role: str, agency: Agency | None) -> str | None:
+    if role == "agency" and (agency is None or agency.code == "ALL"):
+        return _("An agency reporter belongs to one agency.")
+    return None
+
+
 def create_user(email: str, password: str, role: str, full_name: str = "",
-                organization: Organization | None = None, phone: str = "") -> User:
+                organization: Organization | None = None, phone: str = "",
+                agency: Agency | None = None) -> User:
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     if role not in ROLES:
@@ -61,10 +68,12 @@ def create_user(email: str, password: str, role: str, full_name: str = "",
         errors["password"] = problems
     if role == "applicant" and organization is None:
         errors["organization"] = [_("An applicant belongs to an organisation.")]
+    if problem := _agency_problem(role, agency):
+        errors["agency"] = [problem]
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
     user = User(email=email, role=role, full_name=full_name.strip(), phone=phone.strip(),
-                organization=organization)
+                organization=organization, agency=agency if role == "agency" else None)
     user.set_password(password)
     db.session.add(user)
     flush()
@@ -106,10 +115,15 @@ def change_password(user: User, current_password: str | None, new_password: str)
     flush()
 
 
-def update_account(user: User, actor: User, *, full_name: str, role: str, active: bool) -> None:
-    """An administrator edits an account. A new role or a deactivation ends its sessions."""
+def update_account(user: User, actor: User, *, full_name: str, role: str, active: bool,
+                   agency: Agency | None = None) -> None:
+    """An administrator edits an account. A new role, agency or a deactivation ends its
+    sessions."""
     if role not in ROLES:
         raise ValidationFailed(_("Some fields are not valid."), {"role": [_("Unknown role.")]})
+    if problem := _agency_problem(role, agency):
+        raise ValidationFailed(_("Some fields are not valid."), {"agency": [problem]})
+    agency = agency if role == "agency" else None
     if role == "applicant" and user.organization_id is None:
         raise ValidationFailed(_("Some fields are not valid."),
                                {"role": [_("An applicant belongs to an organisation.")]})
@@ -117,9 +131,10 @@ def update_account(user: User, actor: User, *, full_name: str, role: str, active
         raise Conflict(_("You cannot remove your own administrator role."))
     if user.id == actor.id and not active:
         raise Conflict(_("You cannot deactivate your own account."))
-    if role != user.role or (user.is_active_account and not active):
+    if role != user.role or agency != user.agency or (user.is_active_account and not active):
         user.end_sessions()
     user.role = role
+    user.agency = agency
     user.is_active_account = active
     user.full_name = (full_name or "").strip()
     flush()
