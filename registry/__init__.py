@@ -56,6 +56,7 @@ class RowId(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RowId
     from registry.admin import bp as admin_bp
+    from registry.agency import bp as agency_bp
     from registry.api import bp as api_bp
     from registry.applicant import bp as applicant_bp
     from registry.auth import bp as auth_bp
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(applicant_bp, url_prefix="/applications")
     app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(agency_bp, url_prefix="/agency")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

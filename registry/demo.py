@@ -10,9 +10,13 @@ from datetime import date, datetime, time, timedelta
 
 from registry.extensions import db
 from registry.models import (
+    Agency,
+    AgencyReport,
+    AgencyReportEvent,
     Application,
     ApplicationEvent,
     ApplicationVersion,
+    AwardProposal,
     District,
     GeneticResource,
     Organization,
@@ -26,7 +30,29 @@ DEMO_ACCOUNTS = (
     ("admin@demo.hungyen.gov.vn", "admin", "Nguyễn Thị Quản Trị"),
     ("reviewer@demo.hungyen.gov.vn", "reviewer", "Phạm Văn Thẩm"),
     ("applicant@demo.hungyen.gov.vn", "applicant", "Lê Thị Hồng"),
+    ("agency@demo.hungyen.gov.vn", "agency", "Trần Văn Nông"),
 )
+DEMO_AGENCY = "DARD"  # the demo agency reporter's department
+
+REPORT_NARRATIVES = [
+    "Đã tổ chức {n} lớp tập huấn về ứng dụng công nghệ sinh học cho cán bộ và nông dân; "
+    "phối hợp với các địa phương rà soát nhu cầu chuyển giao công nghệ.",
+    "Đã ban hành văn bản hướng dẫn triển khai nhiệm vụ; hoàn thành {n}% khối lượng công việc "
+    "theo kế hoạch năm. Khó khăn: nguồn kinh phí còn hạn chế.",
+    "Đang xây dựng dự thảo đề án, lấy ý kiến các sở, ngành liên quan; dự kiến trình UBND tỉnh "
+    "trong quý I năm sau.",
+]
+AWARD_PROPOSALS = [
+    ("organization", "Hợp tác xã Gà Đông Tảo Khoái Châu",
+     "Bảo tồn và phát triển đàn gà Đông Tảo thuần chủng, xây dựng chuỗi giá trị gắn với chỉ dẫn địa lý.",
+     "Bằng khen của Chủ tịch UBND tỉnh"),
+    ("individual", "Nguyễn Văn Thành",
+     "Chọn tạo và đăng ký bảo hộ hai giống nhãn lồng mới, chuyển giao cho nông dân Khoái Châu.",
+     "Giấy khen của Giám đốc Sở Khoa học và Công nghệ"),
+    ("organization", "Viện Nghiên cứu Rau quả",
+     "Phối hợp giải mã vạch DNA giống vải trứng Hưng Yên phục vụ bảo tồn nguồn gen.",
+     "Bằng khen của Chủ tịch UBND tỉnh"),
+]
 
 ORG_NAMES = [
     ("Công ty Cổ phần Giống cây trồng Phố Hiến", "enterprise"),
@@ -92,6 +118,8 @@ def _ensure_accounts(organizations: list[Organization]) -> tuple[User, User]:
         if user is None:
             user = User(email=email, role=role, full_name=name,
                         organization=organizations[0] if role == "applicant" else None)
+            if role == "agency":
+                user.agency = db.session.scalar(db.select(Agency).filter_by(code=DEMO_AGENCY))
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
         users[role] = user
@@ -301,9 +329,62 @@ def seed(count: int, rng_seed: int = 2023) -> str:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(db.text(
             "SELECT setval(pg_get_serial_sequence('applications', 'id'), (SELECT MAX(id) FROM applications))"))
+    _reporting_cycle(rng, admin, today)
     db.session.commit()
     return (f"Created {count} applications for {len(organizations)} organisations. "
             f"Demo accounts ({DEMO_PASSWORD}): " + ", ".join(e for e, _r, _n in DEMO_ACCOUNTS))
+
+
+def _reporting_cycle(rng: random.Random, admin: User, today: date) -> None:
+    """Last year's plan task reports all in (a few late), this year's partly in, and the
+    awards the department proposes. Written through the ORM: a few dozen rows."""
+    from registry.services import plan_reports
+
+    if db.session.scalar(db.select(db.func.count(AgencyReport.id))):
+        return
+    agencies = plan_reports.reporting_agencies()
+    reporters = {}
+    for agency in agencies:
+        reporter = db.session.scalar(db.select(User).filter_by(agency_id=agency.id))
+        if reporter is None:
+            reporter = User(email=f"baocao.{agency.code.lower()}@demo.hungyen.gov.vn", role="agency",
+                            full_name=rng.choice(PEOPLE), agency=agency,
+                            password_hash="!demo-account-without-password")
+            db.session.add(reporter)
+        reporters[agency.id] = reporter
+    tasks = plan_reports.plan_tasks()
+    for year, share_in in ((today.year - 1, 1.0), (today.year, 0.6)):
+        due = plan_reports.due_date(year)
+        for task in tasks:
+            for agency in plan_reports.leads_of(task, agencies):
+                roll = rng.random()
+                if roll > share_in + 0.15:
+                    continue  # nothing filed yet
+                reporter = reporters[agency.id]
+                started = datetime.combine(due - timedelta(days=rng.randint(20, 60)), time(9))
+                report = AgencyReport(
+                    task=task, agency=agency, year=year, created_by=reporter, updated_by=reporter,
+                    status=rng.choice(["done", "in_progress", "in_progress", "blocked"]),
+                    narrative=rng.choice(REPORT_NARRATIVES).format(n=rng.randint(2, 95)),
+                    figures=[{"label": "Lớp tập huấn", "value": rng.randint(1, 12), "unit": "lớp"},
+                             {"label": "Kinh phí thực hiện", "value": rng.randint(50, 900),
+                              "unit": "triệu đồng"}],
+                    created_at=min(started, datetime.combine(today, time(1))),
+                    updated_at=min(started, datetime.combine(today, time(1))))
+                db.session.add(report)
+                db.session.add(AgencyReportEvent(report=report, actor=reporter, action="created",
+                                                 at=report.created_at))
+                if roll <= share_in:
+                    submitted = datetime.combine(due + timedelta(days=rng.randint(-15, 2)), time(8))
+                    report.submitted_at = min(submitted, datetime.combine(today, time(1)))
+                    report.submitted_by = reporter
+                    db.session.add(AgencyReportEvent(report=report, actor=reporter, action="submitted",
+                                                     at=report.submitted_at))
+    for number, (kind, name, achievement, form) in enumerate(AWARD_PROPOSALS):
+        db.session.add(AwardProposal(year=today.year - (number % 2), nominee_kind=kind,
+                                     nominee_name=name, achievement=achievement, award_form=form,
+                                     created_by=admin))
+    db.session.flush()
 
 
 def _plain(value):

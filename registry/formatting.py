@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 
 from registry.models import applications as app_codes
 from registry.models.base import current_language
@@ -31,6 +32,12 @@ def short_datetime(value: datetime | None) -> str:
     if current_language() == "vi":
         return format_datetime(value, "HH:mm dd/MM/yyyy")
     return format_datetime(value, "d MMM yyyy, HH:mm")
+
+
+def human_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return _("%(size)s KB", size=format_decimal(max(size / 1024, 0.1), format="#,##0.#"))
+    return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), format="#,##0.#"))
 
 
 def figure(value, decimals: int | None = None) -> str:
@@ -72,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, date=short_date, datetime=short_datetime, figure=figure)
     app.jinja_env.globals.update(
         label=label,
+        human_size=human_size,
         url_with=url_with,
         field_label=lambda name: str(app_codes.FIELD_LABELS.get(name, name)),
         current_language=current_language,

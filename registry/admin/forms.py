@@ -3,13 +3,14 @@ import math
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, FloatField, IntegerField,
+from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenField, IntegerField,
                      PasswordField, SelectChoice, SelectField, StringField, TelField,
                      TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
 from registry.models.accounts import ROLES
+from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.base import province_today
 from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
 from registry.services.accounts import PASSWORD_MAX
@@ -38,6 +39,8 @@ class NewUserForm(FlaskForm):
         _l("Organisation"), validators=[Optional()],
         description=_l("Required for applicants; optional for department staff."),
     )  # choices: the view
+    agency = SelectField(_l("Agency"), validators=[Optional()],
+                         description=_l("Required for agency reporters."))  # choices: the view
     password = PasswordField(_l("Initial password"),
                              validators=[DataRequired(), Length(max=PASSWORD_MAX)],
                              description=_l("At least 8 characters. Tell the user to change it "
@@ -48,6 +51,9 @@ class NewUserForm(FlaskForm):
 class EditUserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=choices_of(ROLES), validators=[DataRequired()])
+    agency = SelectField(_l("Agency"), validators=[Optional()],
+                         description=_l("Required for agency reporters: the department, agency or "
+                                        "district whose plan tasks they report on."))  # choices: the view
     active = BooleanField(_l("Active (may log in)"))
 
 
@@ -140,3 +146,23 @@ class PvpYearCountForm(FlaskForm):
                            description=_l("Plant-variety protection filings of Hưng Yên in "
                                           "that year."))
     source = StringField(_l("Source"), filters=[strip], validators=SOURCE_RULES)
+
+
+class AwardForm(FlaskForm):
+    version = HiddenField()
+    year = IntegerField(_l("Year"), validators=YEAR_RULES)
+    nominee_kind = SelectField(_l("Nominee"), choices=choices_of(NOMINEE_KINDS),
+                               validators=[DataRequired()])
+    organization = SelectField(
+        _l("Organisation in the registry"), validators=[Optional()],
+        description=_l("Optional: link an applicant organisation. Its name is used when the "
+                       "name below is left empty."))  # choices: the view
+    nominee_name = StringField(_l("Name of the organisation or person"), filters=[strip],
+                               validators=[Optional(), Length(max=300)])
+    achievement = TextAreaField(_l("Achievement"), filters=[strip],
+                                validators=[DataRequired(), Length(max=5000)],
+                                description=_l("What the nominee is honoured for in the plan's work."),
+                                render_kw={"rows": 5})
+    award_form = StringField(_l("Form of award"), filters=[strip], validators=[Optional(), Length(max=300)],
+                             description=_l("E.g. the certificate of merit of the Chairman of the "
+                                            "Provincial People's Committee."))

@@ -1,25 +1,26 @@
 """Views of the admin area: users and roles, the outbox, districts and genetic resources, the
-plan's targets and the figures admins enter for them.
+plan's targets and the figures admins enter for them, and the awards proposed in the annual report.
 Every route is for administrators only (the blueprint's `before_request`)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, or_
 from sqlalchemy.orm import defer, selectinload
 from wtforms import SelectChoice
 
 from registry.admin import bp
-from registry.admin.forms import (DistrictForm, EditUserForm, IndicatorValueForm, NewUserForm,
+from registry.admin.forms import (AwardForm, DistrictForm, EditUserForm, IndicatorValueForm, NewUserForm,
                                   PvpYearCountForm, ResourceForm, TargetForm)
 from registry.formatting import figure, short_date
 from registry.web import paginate, refusal_of, show_service_errors
 from registry.extensions import db, login_manager
-from registry.models import (District, GeneticResource, IndicatorValue, Organization,
+from registry.models import (Agency, AwardProposal, District, GeneticResource, IndicatorValue, Organization,
                              OutboxMessage, PvpYearCount, Target, TargetRevision, User)
 from registry.models.accounts import ROLES
 from registry.models.base import province_today
 from registry.models.reference import TARGET_UNITS
-from registry.services import accounts
+from registry.services import accounts, plan_reports
 from registry.services import targets as progress
 from registry.services.errors import Conflict, ValidationFailed
 from registry.services.text import like_pattern
@@ -71,10 +72,20 @@ def _organization_choices() -> list[SelectChoice]:
                                                       for id_, name in rows]
 
 
+def _agency_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("No agency"))] + [
+        SelectChoice(str(agency.id), agency.name) for agency in plan_reports.reporting_agencies()]
+
+
+def _chosen_agency(form) -> Agency | None:
+    return db.session.get(Agency, int(form.agency.data)) if form.agency.data else None
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = NewUserForm()
     form.organization.choices = _organization_choices()
+    form.agency.choices = _agency_choices()
     if form.validate_on_submit():
         organization = None
         if form.organization.data:
@@ -82,7 +93,8 @@ def new_user():
         try:
             user = accounts.create_user(form.email.data, form.password.data, form.role.data,
                                         full_name=form.full_name.data or "",
-                                        organization=organization, phone=form.phone.data or "")
+                                        organization=organization, phone=form.phone.data or "",
+                                        agency=_chosen_agency(form))
         except ValidationFailed as exc:
             show_service_errors(form, exc)
             return render_template("admin/user_new.html", form=form), 422
@@ -100,7 +112,9 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     actor = current_user._get_current_object()
     form = EditUserForm(data={"full_name": user.full_name, "role": user.role,
+                              "agency": str(user.agency_id or ""),
                               "active": user.is_active_account})
+    form.agency.choices = _agency_choices()
 
     def again(status: int):
         return render_template("admin/user_edit.html", form=form, user=user), status
@@ -108,7 +122,7 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         refused = refusal_of(form, lambda: accounts.update_account(
             user, actor, full_name=form.full_name.data or "", role=form.role.data,
-            active=form.active.data))
+            active=form.active.data, agency=_chosen_agency(form)))
         if refused:
             return again(refused)
         flash(_("The account %(email)s has been saved.", email=user.email), "success")
@@ -356,3 +370,71 @@ def pvp_counts():
         return again(refused)
     flash(_("The filings of %(year)s have been recorded.", year=form.year.data), "success")
     return redirect(url_for("admin.pvp_counts"))
+
+
+# Award proposals (khen thưởng) for the annual report
+
+def _award_form_choices(form: AwardForm) -> AwardForm:
+    form.organization.choices = _organization_choices()
+    return form
+
+
+def _save_award(award: AwardProposal | None, form: AwardForm):
+    organization = (db.session.get(Organization, int(form.organization.data))
+                    if form.organization.data else None)
+    return plan_reports.save_award(
+        award, current_user._get_current_object(), year=form.year.data,
+        nominee_kind=form.nominee_kind.data, nominee_name=form.nominee_name.data or "",
+        organization=organization, achievement=form.achievement.data or "",
+        award_form=form.award_form.data or "", version=form.version.data)
+
+
+@bp.route("/awards", methods=["GET", "POST"])
+def awards():
+    year = request.args.get("year", type=int)
+    if year not in plan_reports.report_years():
+        year = province_today().year
+    form = _award_form_choices(AwardForm(data={"year": year}))
+
+    def again(status: int):
+        return render_template("admin/awards.html", form=form, year=year,
+                               years=plan_reports.report_years(),
+                               awards=plan_reports.awards_of_year(year)), status
+
+    if form.validate_on_submit():
+        refused = refusal_of(form, lambda: _save_award(None, form))
+        if refused:
+            return again(refused)
+        flash(_("The award proposal has been added."), "success")
+        return redirect(url_for("admin.awards", year=form.year.data))
+    return again(422 if form.errors else 200)
+
+
+@bp.route("/awards/<int:award_id>", methods=["GET", "POST"])
+def edit_award(award_id: int):
+    award = db.get_or_404(AwardProposal, award_id)
+    form = _award_form_choices(AwardForm(obj=award, data={
+        "organization": str(award.organization_id or "")}))
+
+    def again(status: int):
+        return render_template("admin/award_form.html", form=form, award=award), status
+
+    if form.validate_on_submit():
+        refused = refusal_of(form, lambda: _save_award(award, form))
+        if refused:
+            return again(refused)
+        flash(_("The award proposal has been saved."), "success")
+        return redirect(url_for("admin.awards", year=award.year))
+    return again(422 if form.errors else 200)
+
+
+@bp.post("/awards/<int:award_id>/delete")
+def delete_award(award_id: int):
+    award = db.get_or_404(AwardProposal, award_id)
+    year = award.year
+    # CSRFProtect has checked the token; the service checks the version.
+    refused = refusal_of(FlaskForm(), lambda: plan_reports.delete_award(
+        award, current_user._get_current_object(), request.form.get("version")))
+    if not refused:
+        flash(_("The award proposal has been removed."), "success")
+    return redirect(url_for("admin.awards", year=year))

@@ -1,12 +1,12 @@
 """Views of the applicant area: the organisation's applications, their forms and actions."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from registry import presenters
 from registry.applicant import bp
+from registry.formatting import human_size
 from registry.applicant.forms import (
     FORMS,
     KIND_DESCRIPTIONS,
@@ -53,12 +53,6 @@ def _load(application_id: int, *options) -> Application:
     return application
 
 
-def human_size(size: int) -> str:
-    if size < 1024 * 1024:
-        return _("%(size)s KB", size=format_decimal(max(size / 1024, 0.1), format="#,##0.#"))
-    return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), format="#,##0.#"))
-
-
 def _detail_options():
     return (
         selectinload(Application.district),
@@ -88,7 +82,6 @@ def _render_detail(application: Application, status: int = 200, upload_form=None
         upload_form=upload_form,
         withdraw_form=withdraw_form,
         max_upload=human_size(current_app.config["MAX_UPLOAD_BYTES"]),
-        human_size=human_size,
         statuses=STATUSES,
         implementation_statuses=IMPLEMENTATION_STATUSES,
         census_form=(census_form or CensusForm(formdata=None)) if census_allowed else None,

@@ -39,6 +39,8 @@ def _home_for(user) -> str:
         return url_for("applicant.index")
     if user.role in ("reviewer", "admin"):
         return url_for("review.queue")
+    if user.role == "agency":
+        return url_for("agency.index")
     return url_for("public.home")
 
 

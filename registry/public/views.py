@@ -22,7 +22,7 @@ from registry.web import page_number, paginate, safe_next
 from registry.extensions import db
 from registry.i18n import LANGUAGE_COOKIE
 from registry.models import (
-    Application, Attachment, BarcodeRecord, Census, District, GeneticResource, Organization,
+    AgencyReportAttachment, Application, Attachment, BarcodeRecord, Census, District, GeneticResource, Organization,
 )
 from registry.formatting import short_date
 from registry.models.applications import FIELDS, KINDS, PRODUCT_TYPES
@@ -31,6 +31,7 @@ from registry.models.genetics import MARKER_LABELS, MARKERS
 from registry.presenters import field_rows
 from registry.public import bp
 from registry.services import attachments as attachment_service
+from registry.services import plan_reports
 from registry.services import targets as target_service
 from registry.services.genetics import fasta_lines
 
@@ -411,6 +412,21 @@ def download(attachment_id: int):
     )
     if not (attachment.is_public and attachment.application.is_public):
         response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/files/reports/<int:attachment_id>")
+def report_file(attachment_id: int):
+    """A document attached to an agency's plan task report: staff and the agencies involved."""
+    attachment = db.get_or_404(AgencyReportAttachment, attachment_id)
+    if not plan_reports.may_view(attachment.report, current_user):
+        abort(404)
+    path = attachment_service.file_path(attachment)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, as_attachment=True, download_name=attachment.original_name,
+                         mimetype=attachment.content_type)
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

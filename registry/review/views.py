@@ -26,7 +26,7 @@ from registry.models.applications import (
     IMPLEMENTATION_STATUSES,
     STATUSES,
 )
-from registry.models.base import PROVINCE_TZ, current_language, now_utc
+from registry.models.base import PROVINCE_TZ, current_language, now_utc, province_today
 from registry.presenters import display_value, field_rows
 from registry.public.views import parse_as_of, progress_overview
 from registry.review import bp
@@ -43,6 +43,7 @@ from registry.review.forms import (
     choices,
 )
 from registry.services import applications as workflow
+from registry.services import plan_reports
 from registry.services import targets as target_service
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 from registry.services.text import like_pattern, search_terms
@@ -159,6 +160,7 @@ def dashboard():
         health=health,
         month_rows=[(_month_label(year, month), count)
                     for (year, month), count in health["decisions_per_month"]],
+        reports=plan_reports.year_overview(province_today().year),
         **progress_overview(as_of),
     )
 

@@ -1,0 +1,174 @@
+"""The agency area: the plan tasks an agency leads or coordinates, and its yearly report on
+each task it leads (due 10 November). Every route is for agency reporters (the blueprint's
+`before_request`); the rules are in `registry.services.plan_reports`."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from registry.agency import bp
+from registry.agency.forms import ReportForm, ReportUploadForm, VersionForm, report_form_for
+from registry.extensions import db, login_manager
+from registry.models import AgencyReport, AgencyReportAttachment, AgencyReportEvent, PlanTask
+from registry.models.base import province_today
+from registry.services import plan_reports
+from registry.services.errors import Conflict, ValidationFailed
+from registry.services.unit_of_work import commit
+from registry.web import refusal_of, show_service_errors
+
+
+@bp.before_request
+def require_agency_reporter():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role != "agency":
+        abort(403)
+    if current_user.agency is None:
+        return render_template("agency/no_agency.html"), 403
+    return None
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year in plan_reports.report_years() else province_today().year
+
+
+@bp.get("/")
+def index():
+    agency = current_user.agency
+    year = _year()
+    reports = plan_reports.reports_of_year(year, agency)
+    rows = [(task, role, reports.get((task.id, agency.id)))
+            for task, role in plan_reports.tasks_of_agency(agency)]
+    today = province_today()
+    due = plan_reports.due_date(year)
+    return render_template(
+        "agency/index.html", agency=agency, rows=rows, year=year,
+        years=plan_reports.report_years(), due=due, days_left=(due - today).days,
+        is_overdue=lambda report: plan_reports.is_overdue(report, year, today),
+    )
+
+
+# One task's report ----------------------------------------------------------------------------
+
+def _task_of_my_agency(task_code: str) -> PlanTask:
+    """The task, if the reader's agency leads or coordinates it; 404 otherwise."""
+    for task, _role in plan_reports.tasks_of_agency(current_user.agency):
+        if task.code == task_code:
+            return task
+    abort(404)
+
+
+def _my_report(task: PlanTask, year: int) -> AgencyReport | None:
+    return db.session.scalar(
+        db.select(AgencyReport)
+        .filter_by(task_id=task.id, agency_id=current_user.agency_id, year=year)
+        .options(selectinload(AgencyReport.attachments),
+                 selectinload(AgencyReport.events).joinedload(AgencyReportEvent.actor)))
+
+
+def _render_report(task: PlanTask, year: int, status: int = 200, form=None, upload_form=None):
+    report = _my_report(task, year)
+    lead = plan_reports.is_lead(task, current_user.agency)
+    editable = lead and (report is None or not report.is_submitted)
+    # The lead agencies' submitted reports, so coordinating agencies see where the task stands.
+    others = [r for r in db.session.scalars(
+        db.select(AgencyReport)
+        .where(AgencyReport.task_id == task.id, AgencyReport.year == year,
+               AgencyReport.agency_id != current_user.agency_id,
+               AgencyReport.submitted_at.is_not(None))
+        .options(selectinload(AgencyReport.agency), selectinload(AgencyReport.attachments)))]
+    return render_template(
+        "agency/report.html", task=task, year=year, report=report, lead=lead,
+        editable=editable, others=others,
+        form=form or (report_form_for(report) if editable else None),
+        upload_form=upload_form or ReportUploadForm(formdata=None),
+        version_form=VersionForm(formdata=None, data={"version": report.version if report else ""}),
+        due=plan_reports.due_date(year),
+        overdue=plan_reports.is_overdue(report, year),
+    ), status
+
+
+@bp.get("/tasks/<task_code>/<int:year>")
+def report(task_code: str, year: int):
+    task = _task_of_my_agency(task_code)
+    if year not in plan_reports.report_years():
+        abort(404)
+    return _render_report(task, year)
+
+
+@bp.post("/tasks/<task_code>/<int:year>")
+def save(task_code: str, year: int):
+    """Save the draft; with the "submit" button, save and submit it in one go."""
+    task = _task_of_my_agency(task_code)
+    if year not in plan_reports.report_years():
+        abort(404)
+    if not plan_reports.is_lead(task, current_user.agency):
+        abort(403)
+    form = ReportForm()
+    submitting = request.form.get("action") == "submit"
+    if not form.validate_on_submit():
+        return _render_report(task, year, 422, form=form)
+
+    def save_and_maybe_submit():
+        saved = plan_reports.save_report(
+            task, _actor(), year, status=form.status.data, narrative=form.narrative.data,
+            figures=form.figure_rows(), version=form.version.data)
+        if submitting:
+            plan_reports.submit_report(saved, _actor(), saved.version)
+
+    refused = refusal_of(form, save_and_maybe_submit)
+    if refused:
+        return _render_report(task, year, refused, form=form)
+    if submitting:
+        flash(_("The report on task %(code)s for %(year)s has been submitted to the Department.",
+                code=task.code, year=year), "success")
+    else:
+        flash(_("The draft has been saved. It is not yet submitted."), "success")
+    return redirect(url_for(".report", task_code=task.code, year=year))
+
+
+@bp.post("/tasks/<task_code>/<int:year>/attachments")
+def upload(task_code: str, year: int):
+    task = _task_of_my_agency(task_code)
+    report = _my_report(task, year)
+    if report is None:
+        flash(_("Save the draft before adding documents."), "error")
+        return redirect(url_for(".report", task_code=task.code, year=year))
+    form = ReportUploadForm()
+    if not form.validate_on_submit():
+        return _render_report(task, year, 422, upload_form=form)
+    file = form.file.data
+    try:
+        attachment = plan_reports.add_report_attachment(report, _actor(), file.stream,
+                                                        file.filename or "", form.version.data)
+        commit()
+    except ValidationFailed as exc:
+        show_service_errors(form, exc)
+        return _render_report(task, year, 422, upload_form=form)
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_report(task, year, 409)
+    flash(_("The document “%(name)s” was added.", name=attachment.original_name), "success")
+    return redirect(url_for(".report", task_code=task.code, year=year, _anchor="documents"))
+
+
+@bp.post("/attachments/<int:attachment_id>/remove")
+def remove_attachment(attachment_id: int):
+    attachment = db.get_or_404(AgencyReportAttachment, attachment_id)
+    report = attachment.report
+    if report.agency_id != current_user.agency_id:
+        abort(404)
+    form = VersionForm()
+    if form.validate_on_submit():
+        refused = refusal_of(form, lambda: plan_reports.remove_report_attachment(
+            attachment, _actor(), form.version.data))
+        if not refused:
+            flash(_("The document was removed."), "success")
+    return redirect(url_for(".report", task_code=report.task.code, year=report.year,
+                            _anchor="documents"))

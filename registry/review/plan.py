@@ -1,0 +1,114 @@
+"""The department's side of the yearly reporting cycle: which agencies have reported on their
+plan tasks (overdue ones flagged), one report with its history, returning a report for
+correction, and the consolidated annual report as a page, XLSX and PDF. Staff only, through
+the review blueprint's `require_staff`; the rules are in `registry.services.plan_reports`."""
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from registry.extensions import db
+from registry.models import AgencyReport, AgencyReportEvent
+from registry.models.base import province_today
+from registry.review import bp
+from registry.services import annual_report, plan_reports, report_files
+from registry.web import refusal_of
+
+REPORT_FILE_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+class ReopenForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(_l("What needs correcting"),
+                           validators=[DataRequired(message=_l("Say what needs correcting.")),
+                                       Length(max=2000)])
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year in plan_reports.report_years() else province_today().year
+
+
+@bp.get("/plan-tasks")
+def plan_tasks():
+    year = _year()
+    overview = plan_reports.year_overview(year)
+    only_overdue = request.args.get("show") == "overdue"
+    return render_template(
+        "review/plan_tasks.html", overview=overview, year=year,
+        years=plan_reports.report_years(), only_overdue=only_overdue,
+        consolidation=plan_reports.consolidation_date(year),
+    )
+
+
+def _load_report(report_id: int) -> AgencyReport:
+    report = db.session.scalar(
+        db.select(AgencyReport).where(AgencyReport.id == report_id)
+        .options(joinedload(AgencyReport.task), joinedload(AgencyReport.agency),
+                 selectinload(AgencyReport.attachments),
+                 selectinload(AgencyReport.events).joinedload(AgencyReportEvent.actor)))
+    if report is None:
+        abort(404)
+    return report
+
+
+def _render_report(report: AgencyReport, form: ReopenForm | None = None, status: int = 200):
+    form = form or ReopenForm(formdata=None, data={"version": report.version})
+    return render_template("review/agency_report.html", report=report, form=form,
+                           due=plan_reports.due_date(report.year),
+                           late=plan_reports.submitted_late(report),
+                           overdue=plan_reports.is_overdue(report, report.year)), status
+
+
+@bp.get("/agency-reports/<int:report_id>")
+def agency_report(report_id: int):
+    return _render_report(_load_report(report_id))
+
+
+@bp.post("/agency-reports/<int:report_id>/reopen")
+def reopen_report(report_id: int):
+    report = _load_report(report_id)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _render_report(report, form, 422)
+    refused = refusal_of(form, lambda: plan_reports.reopen_report(
+        report, current_user._get_current_object(), form.reason.data, form.version.data))
+    if refused:
+        return _render_report(_load_report(report_id), form, refused)
+    flash(_("The report has been returned to %(agency)s for correction; its reporters were told by e-mail.",
+            agency=report.agency.name), "success")
+    return redirect(url_for(".agency_report", report_id=report.id))
+
+
+# The annual report ------------------------------------------------------------------------------
+
+def _report_year(year: int | None = None) -> int:
+    year = year if year is not None else _year()
+    if year not in plan_reports.report_years():
+        abort(404)
+    return year
+
+
+@bp.get("/annual-report")
+def annual_report_page():
+    year = _report_year()
+    return render_template("review/annual_report.html", report=annual_report.build(year),
+                           years=plan_reports.report_years())
+
+
+@bp.get("/annual-report/<int:year>.<any(xlsx, pdf):file_type>")
+def annual_report_file(year: int, file_type: str):
+    report = annual_report.build(_report_year(year))
+    render = report_files.xlsx_bytes if file_type == "xlsx" else report_files.pdf_bytes
+    filename = f"bao-cao-ke-hoach-cnsh-hung-yen-{year}.{file_type}"
+    return Response(render(report), mimetype=REPORT_FILE_TYPES[file_type], headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store",
+    })
