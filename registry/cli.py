@@ -11,6 +11,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_token)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_outbox)
+    app.cli.add_command(annual_report)
+    app.cli.add_command(send_reminders)
 
 
 def load_reference_data() -> dict[str, int]:
@@ -73,12 +75,15 @@ def init_data():
 @click.option("--password", required=True)
 @click.option("--organization", "organization_name", default=None, help="Organisation name (created if new).")
 @click.option("--name", "full_name", default="", help="Full name.")
-def create_user(email, role, password, organization_name, full_name):
+@click.option("--agency", "agency_code", default=None,
+              help="Code of the agency an agency reporter belongs to, e.g. DARD.")
+def create_user(email, role, password, organization_name, full_name, agency_code):
     """Create a user account."""
     from registry.models import Organization
     from registry.services.accounts import create_user as create
     from registry.services.errors import ValidationFailed
 
+    agency = _agency_by_code(agency_code, role) if agency_code else None
     organization = None
     if organization_name:
         organization = db.session.scalar(db.select(Organization).filter_by(name=organization_name))
@@ -86,7 +91,8 @@ def create_user(email, role, password, organization_name, full_name):
             organization = Organization(name=organization_name, org_type="other")
             db.session.add(organization)
     try:
-        user = create(email, password, role, full_name=full_name, organization=organization)
+        user = create(email, password, role, full_name=full_name, organization=organization,
+                      agency=agency)
     except ValidationFailed as exc:
         db.session.rollback()
         for field, messages in exc.errors.items():
@@ -94,6 +100,21 @@ def create_user(email, role, password, organization_name, full_name):
         raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+def _agency_by_code(code: str, role: str):
+    """The agency with `code`, or exit with a message saying which codes exist."""
+    from registry.models import Agency
+
+    if role != "agency":
+        click.echo("--agency is only for agency reporters (--role agency).", err=True)
+        raise SystemExit(1)
+    agency = db.session.scalar(db.select(Agency).filter_by(code=code.strip().upper()))
+    if agency is None:
+        codes = ", ".join(db.session.scalars(db.select(Agency.code).order_by(Agency.code)))
+        click.echo(f"No agency with the code {code}. Known codes: {codes}.", err=True)
+        raise SystemExit(1)
+    return agency
 
 
 @click.command("create-token")
@@ -134,3 +155,66 @@ def send_outbox():
     from registry.services.mail import deliver_outbox
 
     click.echo(f"Sent {deliver_outbox(limit=1000)} message(s).")
+
+
+@click.command("annual-report")
+@click.option("--year", type=int, required=True, help="The year reported on.")
+@click.option("--format", "file_format", type=click.Choice(["pdf", "xlsx"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The file to write.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def annual_report(year, file_format, output, lang):
+    """Write the department's annual report on the plan as a PDF or XLSX file."""
+    from pathlib import Path
+
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from registry.models.base import province_today
+    from registry.services import annual_report as report
+    from registry.services import report_files
+    from registry.services.plan_reports import PLAN_START_YEAR
+
+    last = province_today().year + 1
+    if not PLAN_START_YEAR <= year <= last:
+        raise click.BadParameter(f"{year} is not a report year: choose one from {PLAN_START_YEAR} "
+                                 f"to {last}.", param_hint="'--year'")
+    # url_for and the reader's language need a request, as when the page renders the report.
+    with current_app.test_request_context(), force_locale(lang):
+        built = report.build(year)
+        render = report_files.pdf_bytes if file_format == "pdf" else report_files.xlsx_bytes
+        data = render(built)
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        click.echo(f"Cannot write {output}: {exc.strerror}.", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Wrote the {year} annual report ({file_format.upper()}, {lang}) to {output}: "
+               f"{len(data):,} bytes.")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+@click.command("send-reminders")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if today were this date (YYYY-MM-DD); the default is today in Hưng Yên.")
+def send_reminders(today):
+    """E-mail agencies whose plan task reports are due soon. Safe to run daily: each reminder
+    goes out once."""
+    from flask import current_app
+
+    from registry.services import plan_reports
+    from registry.services.unit_of_work import commit
+
+    # The e-mails link to the agency pages: url_for builds them on the site's address.
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        sent = plan_reports.send_reminders(today.date() if today else None)
+        commit()
+    if not sent:
+        click.echo("No reminders due.")
+    for reminder in sent:
+        click.echo(f"Reminded {reminder.agency.code} ({reminder.days_before} days before): "
+                   f"{_plural(len(reminder.recipients), 'recipient')}, "
+                   f"{_plural(len(reminder.tasks), 'task')}")

@@ -44,6 +44,8 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # Where users reach the site: links in e-mails sent from commands (reminders) point here.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
     # ASVS 5 / OWASP: pbkdf2-sha256 with at least 600,000 iterations.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"

@@ -1,10 +1,14 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL through TEST_DATABASE_URL) migrated
 once per run with the project's migrations, emptied and re-seeded before each test."""
+import email
+import email.policy
 import os
+import socket
 import tempfile
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -116,3 +120,29 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", counter)
 
     return _count
+
+
+class Inbox:
+    """What the test SMTP server received, parsed."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on a free local port; `smtp.messages` are the e-mails it received."""
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port on this machine
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()
+    app.config["MAIL_SERVER"] = ""

@@ -1,39 +1,11 @@
-"""E-mail through a real SMTP server (aiosmtpd on a local port)."""
-import email
-import email.policy
-import socket
-
+"""E-mail through a real SMTP server (the `smtp` fixture: aiosmtpd on a local port)."""
 import pytest
-from aiosmtpd.controller import Controller
 
 from registry.extensions import db
 from registry.models import OutboxMessage
 from registry.services import applications as workflow
 from registry.services.unit_of_work import commit
 from tests.factories import make_application, make_user
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port on this machine
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield inbox
-    controller.stop()
-    app.config["MAIL_SERVER"] = ""
 
 
 def test_submission_mails_reviewers_and_decision_mails_the_owner(app, smtp):

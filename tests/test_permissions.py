@@ -8,8 +8,10 @@ import io
 import pytest
 
 from registry.extensions import db
-from registry.models import District, GeneticResource, OutboxMessage, Target
+from registry.models import Agency, District, GeneticResource, OutboxMessage, PlanTask, Target
+from registry.models.base import province_today
 from registry.services import applications as workflow
+from registry.services import plan_reports
 from registry.services.accounts import password_reset_token
 from registry.services.attachments import add_attachment
 from registry.services.genetics import add_barcode
@@ -28,6 +30,9 @@ STAFF = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "reviewer": OK, "ad
 ADMIN = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "admin": OK}
 # A private document of a submitted application: its owner and the department only.
 PRIVATE_FILE = {**dict.fromkeys(ROLES, DENIED), "owner": OK, "reviewer": OK, "admin": OK}
+AGENCY = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "agency": OK}
+# A document of an agency's plan task report: that agency and the department.
+REPORT_FILE = {**dict.fromkeys(ROLES, DENIED), "agency": OK, "reviewer": OK, "admin": OK}
 
 ACCESS = {
     "static": EVERYONE,
@@ -42,6 +47,17 @@ ACCESS = {
     "public.organization": EVERYONE,
     "public.set_language": EVERYONE,
     "public.download": PRIVATE_FILE,
+    "public.report_file": REPORT_FILE,
+    "agency.index": AGENCY,
+    "agency.report": AGENCY,
+    "agency.save": AGENCY,
+    "agency.upload": AGENCY,
+    "agency.remove_attachment": AGENCY,
+    "review.plan_tasks": STAFF,
+    "review.agency_report": STAFF,
+    "review.reopen_report": STAFF,
+    "review.annual_report_page": STAFF,
+    "review.annual_report_file": STAFF,
     "auth.login": EVERYONE,
     "auth.signup": EVERYONE,
     "auth.forgot_password": EVERYONE,
@@ -91,6 +107,9 @@ ACCESS = {
     "admin.edit_target": ADMIN,
     "admin.target_values": ADMIN,
     "admin.pvp_counts": ADMIN,
+    "admin.awards": ADMIN,
+    "admin.edit_award": ADMIN,
+    "admin.delete_award": ADMIN,
 }
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -123,6 +142,17 @@ def build_world():
                                                          "sequence": "ACGT" * 30})
     db.session.add(message)
     commit()
+    users["agency"].agency = db.session.scalar(db.select(Agency).filter_by(code="DARD"))
+    task = db.session.scalar(db.select(PlanTask).filter_by(code="III.1"))
+    year = province_today().year
+    report = plan_reports.save_report(task, users["agency"], year, status="in_progress",
+                                      narrative="Đang xây dựng đề án", figures=[])
+    report_file = plan_reports.add_report_attachment(report, users["agency"], io.BytesIO(PDF),
+                                                     "Báo cáo.pdf", report.version)
+    award = plan_reports.save_award(None, users["admin"], year=year, nominee_kind="individual",
+                                    nominee_name="Nguyễn Văn A", organization=None,
+                                    achievement="Bảo tồn gà Đông Tảo", award_form="")
+    commit()
     args = {
         "kind": "project",
         "code": approved.public_code,
@@ -137,6 +167,12 @@ def build_world():
         "district_id": db.session.scalar(db.select(District.id).limit(1)),
         "resource_id": db.session.scalar(db.select(GeneticResource.id).limit(1)),
         "target_id": db.session.scalar(db.select(Target.id).filter_by(code="grdp_share_2030")),
+        "task_code": task.code,
+        "year": year,
+        "report_id": report.id,
+        "report_attachment_id": report_file.id,
+        "award_id": award.id,
+        "file_type": "pdf",
     }
     by_area = {"applicant": draft, "review": submitted}
     return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}
@@ -154,6 +190,8 @@ def url_for_endpoint(app, endpoint, args, by_area, records):
             values[name] = by_area[endpoint.split(".")[0]].id
         elif name == "attachment_id" and endpoint == "applicant.remove_attachment":
             values[name] = records["draft"].attachments[0].id
+        elif name == "attachment_id" and endpoint in ("agency.remove_attachment", "public.report_file"):
+            values[name] = args["report_attachment_id"]
         elif name == "code" and endpoint == "public.set_language":
             values[name] = "en"
         elif name == "code" and endpoint != "public.record":

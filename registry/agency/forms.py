@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from registry.admin.forms import choices_of
 from registry.models.plan_reports import REPORT_STATUSES
-from registry.services.plan_reports import MAX_FIGURES, NARRATIVE_MAX
+from registry.services.plan_reports import MAX_FIGURES, NARRATIVE_MAX, show_figure
 
 FIGURE_ROWS = 5
 
@@ -41,7 +41,8 @@ def report_form_for(report) -> ReportForm:
     """The form filled from a saved report (with blank rows to add figures)."""
     if report is None:
         return ReportForm(formdata=None, data={"status": "in_progress"})
-    figures = list(report.figures) + [{}] * max(FIGURE_ROWS - len(report.figures), 1)
+    figures = [{**item, "value": show_figure(item["value"])} for item in report.figures]
+    figures += [{}] * max(FIGURE_ROWS - len(figures), 1)
     return ReportForm(formdata=None, data={
         "version": report.version, "status": report.status, "narrative": report.narrative,
         "figures": figures[:MAX_FIGURES],

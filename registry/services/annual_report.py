@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry.extensions import db
+from registry.formatting import figure
 from registry.models import (
     Agency,
     Application,
@@ -130,8 +131,6 @@ def _applications(year: int, as_of: date) -> Section:
 
 
 def _target_range(target: Target) -> str:
-    from registry.formatting import figure
-
     if target.target_min is None:
         return "—"
     text = figure(target.target_min)
@@ -153,12 +152,13 @@ def _targets(progress: list[counting.Progress]) -> Section:
 
 def _pvp(as_of: date) -> Section:
     growth = counting.pvp_growth(as_of, date(2030, 12, 31))
-    rows = [[item["year"], item["filings"], item["growth"]] for item in growth["series"]]
+    # The year is a label, not a quantity: no thousands separator.
+    rows = [[str(item["year"]), item["filings"], item["growth"]] for item in growth["series"]]
     paragraphs = []
     if growth["compound"] is not None:
         paragraphs.append(_("Average yearly growth %(first)s–%(last)s: %(rate)s %%; the plan aims at "
                             "12–14 %% a year.", first=growth["baseline_year"],
-                            last=growth["last_year"], rate=growth["compound"]))
+                            last=growth["last_year"], rate=figure(growth["compound"])))
     else:
         paragraphs.append(_("Not enough complete years to compute the average growth yet."))
     return Section(
@@ -232,8 +232,6 @@ def _tasks(overview: plan_reports.YearOverview) -> Section:
 
 
 def _figures_text(figures: list[dict]) -> str:
-    from registry.formatting import figure
-
     return "; ".join(f"{item['label']}: {figure(item['value'])} {item['unit']}".strip()
                      for item in figures)
 

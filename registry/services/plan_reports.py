@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import force_locale
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -234,6 +235,22 @@ def _check_year(year: int) -> None:
             {"year": [_("Not a reporting year.")]})
 
 
+def parse_figure(value) -> float:
+    """A number as the reader writes it: "10.000,5" in Vietnamese, "10,000.5" in English.
+    Raises ValueError for anything else (a lone "10.000" is ten thousand in Vietnamese)."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(parse_decimal(str(value).strip(), locale=get_locale() or "vi", strict=True))
+    except (NumberFormatError, ValueError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def show_figure(value) -> str:
+    """A figure written back into the form the way `parse_figure` reads it."""
+    return format_decimal(value, format="#,##0.##########")
+
+
 def clean_figures(rows: list[dict]) -> list[dict]:
     """Figures as [{"label", "value", "unit"}]: blank rows dropped, every kept row complete."""
     figures, errors = [], []
@@ -241,15 +258,18 @@ def clean_figures(rows: list[dict]) -> list[dict]:
         label = (row.get("label") or "").strip()
         unit = (row.get("unit") or "").strip()
         value = row.get("value")
+        if isinstance(value, str):
+            value = value.strip()
         if not label and value in (None, "") and not unit:
             continue
         if not label or value in (None, ""):
             errors.append(_("Figure %(n)s needs both a name and a value.", n=number))
             continue
         try:
-            value = float(value)
-        except (TypeError, ValueError):
-            errors.append(_("Figure %(n)s: the value must be a number.", n=number))
+            value = parse_figure(value)
+        except ValueError:
+            errors.append(_("Figure %(n)s: the value must be a number written like %(example)s.",
+                            n=number, example=show_figure(1234.5)))
             continue
         if not math.isfinite(value) or abs(value) > 1e15:
             errors.append(_("Figure %(n)s: the value is out of range.", n=number))

@@ -1,0 +1,273 @@
+"""The annual report as PDF and XLSX: the figures match the registry, Vietnamese survives the
+trip, and the command line writes the files and sends the reminders."""
+import io
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+import openpyxl
+import pytest
+from flask_babel import force_locale
+from pypdf import PdfReader
+
+from registry.extensions import db
+from registry.models import Agency, Application, ApplicationVersion, OutboxMessage, User
+from registry.models.base import province_today
+from registry.services import annual_report, plan_reports, report_files
+from registry.services import targets as counting
+from registry.services.unit_of_work import commit
+from tests.factories import make_application, make_user
+
+YEAR = province_today().year
+KINDS = ("project", "startup", "conservation", "pvp_filing")
+
+
+@dataclass
+class Dataset:
+    received: dict[str, int]
+    approved: dict[str, int]
+    narrative: str
+
+
+def agency(code: str) -> Agency:
+    return db.session.scalar(db.select(Agency).filter_by(code=code))
+
+
+def file_agency_report(reporter: User, narrative: str):
+    task = next(task for task, role in plan_reports.tasks_of_agency(reporter.agency)
+                if role == "lead")
+    report = plan_reports.save_report(
+        task, reporter, YEAR, status="in_progress", narrative=narrative,
+        figures=[{"label": "Diện tích ghép cải tạo", "value": "40", "unit": "ha"}])
+    commit()
+    plan_reports.submit_report(report, reporter, report.version)
+    commit()
+    return report
+
+
+def received_by_kind() -> dict[str, int]:
+    """Counted here without the report's code: applications whose first version exists."""
+    rows = db.session.execute(
+        db.select(Application.kind, db.func.count(db.distinct(Application.id)))
+        .join(ApplicationVersion, ApplicationVersion.application_id == Application.id)
+        .where(ApplicationVersion.number == 1).group_by(Application.kind))
+    return dict(rows.all())
+
+
+def approved_by_kind() -> dict[str, int]:
+    rows = db.session.execute(
+        db.select(Application.kind, db.func.count(Application.id))
+        .where(Application.status == "approved").group_by(Application.kind))
+    return dict(rows.all())
+
+
+@pytest.fixture
+def dataset(app) -> Dataset:
+    owner = make_user("applicant")
+    reviewer = make_user("reviewer")
+    admin = make_user("admin")
+    make_application(owner, "project", "approved", reviewer=reviewer)
+    make_application(owner, "project", "approved", reviewer=reviewer, district="van_lam")
+    make_application(owner, "project", "in_review", reviewer=reviewer, district="an_thi")
+    make_application(owner, "project", "draft")  # never submitted: not received
+    make_application(owner, "startup", "approved", reviewer=reviewer)
+    make_application(owner, "startup", "rejected", reviewer=reviewer)
+    make_application(owner, "conservation", "approved", reviewer=reviewer)
+    make_application(owner, "pvp_filing", "submitted")
+    make_application(owner, "pvp_filing", "withdrawn")  # withdrawn as a draft: not received
+    plan_reports.save_award(
+        None, admin, year=YEAR, nominee_kind="organization", nominee_name="Hợp tác xã Gà Đông Tảo",
+        organization=None, achievement="Giữ giống gà Đông Tảo thuần chủng.", award_form="Bằng khen")
+    commit()
+    reporter = make_user("agency", agency=agency("DARD"))
+    narrative = "Ghép cải tạo 40 ha vải trứng."
+    file_agency_report(reporter, narrative)
+    return Dataset(received=received_by_kind(), approved=approved_by_kind(), narrative=narrative)
+
+
+def build(app, year: int = YEAR, lang: str = "vi") -> annual_report.AnnualReport:
+    with app.test_request_context(), force_locale(lang):
+        return annual_report.build(year)
+
+
+def render(app, report, renderer) -> bytes:
+    with app.test_request_context(), force_locale("vi"):
+        return renderer(report)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in reader.pages))
+
+
+def embedded_fonts(data: bytes) -> set[str]:
+    """Base names of the fonts whose program is embedded (FontFile2: TrueType)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                if "/FontFile2" in descriptor:
+                    names.add(str(font["/BaseFont"]))
+    return names
+
+
+def sheet_rows(sheet) -> list[list]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def table_in_sheet(sheet, table: annual_report.Table) -> list[list]:
+    """The data rows under the table's header row, as Excel holds them."""
+    rows = sheet_rows(sheet)
+    width = len(table.columns)
+    start = next(i for i, row in enumerate(rows) if row[:width] == table.columns)
+    return [row[:width] for row in rows[start + 1:start + 1 + len(table.rows)]]
+
+
+# Figures ------------------------------------------------------------------------------------
+
+def test_applications_by_kind_match_the_registry(app, dataset):
+    report = build(app)
+    by_kind = report.section("applications").tables[0]
+    *kind_rows, total = by_kind.rows
+    assert [row[1] for row in kind_rows] == [dataset.received.get(kind, 0) for kind in KINDS]
+    assert [row[2] for row in kind_rows] == [dataset.approved.get(kind, 0) for kind in KINDS]
+    assert [row[3] for row in kind_rows] == [dataset.approved.get(kind, 0) for kind in KINDS]
+    approved = sum(dataset.approved.values())
+    assert total[1:] == [7, 4, 4] == [sum(dataset.received.values()), approved, approved]
+
+
+def test_target_values_match_the_progress_page(app, dataset):
+    report = build(app)
+    progress = counting.all_progress(report.as_of)
+    rows = report.section("targets").tables[0].rows
+    assert [(row[0], row[2]) for row in rows] == [(p.target.title, p.current) for p in progress]
+    supported = next(p for p in progress if p.target.measure == "supported_projects")
+    assert supported.current == 2
+
+
+# PDF ----------------------------------------------------------------------------------------
+
+def test_pdf_keeps_vietnamese_text_and_embeds_its_font(app, dataset):
+    report = build(app)
+    data = render(app, report, report_files.pdf_bytes)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for phrase in ("Đông Tảo", "Vải trứng", "Sở Khoa học và Công nghệ", dataset.narrative,
+                   "Hợp tác xã Gà Đông Tảo", report.section("applications").title):
+        assert phrase in text
+    fonts = embedded_fonts(data)
+    assert fonts and all("DejaVu" in name for name in fonts)
+
+
+def test_pdf_breaks_a_very_long_report_across_pages(app, dataset):
+    """fpdf2 cannot split one table row over pages; a 20,000-character report must still print."""
+    reporter = make_user("agency", agency=agency("DOH"))
+    ending = "Hết báo cáo của Sở Y tế."
+    narrative = ("Nuôi cấy mô cây dược liệu tại Văn Giang. " * 500)[:19_900] + ending
+    file_agency_report(reporter, narrative)
+    text = pdf_text(render(app, build(app), report_files.pdf_bytes))
+    assert ending in text
+
+
+# XLSX ---------------------------------------------------------------------------------------
+
+def test_xlsx_has_a_sheet_per_section_with_native_figures(app, dataset):
+    report = build(app)
+    workbook = openpyxl.load_workbook(io.BytesIO(render(app, report, report_files.xlsx_bytes)))
+    assert workbook.sheetnames == [section.sheet for section in report.sections]
+    assert workbook.sheetnames[:2] == ["Tóm tắt", "Hồ sơ"]
+
+    first = sheet_rows(workbook.worksheets[0])
+    assert [first[0][0], first[1][0]] == [report.title, "Sở Khoa học và Công nghệ"]
+
+    by_kind = report.section("applications").tables[0]
+    held = table_in_sheet(workbook[report.section("applications").sheet], by_kind)
+    assert held == by_kind.rows
+    assert held[-1][1:] == [7, 4, 4] and all(isinstance(n, int) for n in held[-1][1:])
+
+    targets = workbook[report.section("targets").sheet]
+    deadline = next(cell for row in targets.iter_rows() for cell in row
+                    if isinstance(cell.value, datetime))
+    assert deadline.number_format == "dd/mm/yyyy"
+
+
+def test_sheet_names_follow_excels_rules():
+    taken: set[str] = set()
+    assert report_files.sheet_name("Nguồn gen: bảo tồn/mã vạch [ADN]?", taken) == \
+        "Nguồn gen bảo tồn mã vạch ADN"
+    long = "Báo cáo của các sở, ban, ngành và địa phương"
+    first, second = report_files.sheet_name(long, taken), report_files.sheet_name(long, taken)
+    assert first == "Báo cáo của các sở, ban, ngành"  # cut at 31, the trailing space dropped
+    assert second == "Báo cáo của các sở, ban, ng (2)"
+    assert report_files.sheet_name("History", taken) != "History"
+
+
+# Command line -------------------------------------------------------------------------------
+
+def test_cli_writes_the_annual_report_as_pdf(app, runner, dataset, tmp_path):
+    path = tmp_path / "bao-cao.pdf"
+    result = runner.invoke(args=["annual-report", "--year", "2026", "--format", "pdf",
+                                 "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert str(path) in result.output
+    text = pdf_text(path.read_bytes())
+    assert "Sở Khoa học và Công nghệ" in text and "Tóm tắt" in text
+
+
+def test_cli_writes_xlsx_in_english_on_request(app, runner, dataset, tmp_path):
+    path = tmp_path / "report.xlsx"
+    result = runner.invoke(args=["annual-report", "--year", str(YEAR), "--format", "xlsx",
+                                 "-o", str(path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames[:3] == ["Summary", "Applications", "Targets"]
+    assert sheet_rows(workbook["Summary"])[1][0] == "Department of Science and Technology"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--year", "2019", "--format", "pdf"], "2019 is not a report year"),
+    (["--year", str(YEAR + 2), "--format", "pdf"], f"{YEAR + 2} is not a report year"),
+    (["--year", "twenty", "--format", "pdf"], "'twenty' is not a valid integer"),
+    (["--year", "2026", "--format", "docx"], "'docx' is not one of 'pdf', 'xlsx'"),
+])
+def test_cli_refuses_a_bad_year_or_format(app, runner, tmp_path, args, message):
+    path = tmp_path / "report"
+    result = runner.invoke(args=["annual-report", *args, "-o", str(path)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not path.exists()
+
+
+def test_cli_sends_each_reminder_once(app, runner):
+    reporter = make_user("agency", agency=agency("DARD"), email="bao.cao@sonn.example.vn")
+    first = runner.invoke(args=["send-reminders", "--today", "2026-10-27"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("Reminded DARD (14 days before): 1 recipient, ")
+    again = runner.invoke(args=["send-reminders", "--today", "2026-10-27"])
+    assert again.output.strip() == "No reminders due."
+    messages = db.session.scalars(db.select(OutboxMessage)).all()
+    assert [m.recipient for m in messages] == [reporter.email]
+
+
+def test_cli_says_when_no_reminder_is_due(app, runner):
+    make_user("agency", agency=agency("DARD"))
+    result = runner.invoke(args=["send-reminders", "--today", "2026-06-01"])
+    assert result.exit_code == 0 and result.output.strip() == "No reminders due."
+
+
+def test_cli_creates_an_agency_reporter(app, runner):
+    def create(email: str, code: str):
+        return runner.invoke(args=["create-user", email, "--role", "agency",
+                                   "--password", "Hoa-sen-trong-dam-2026", "--agency", code])
+
+    result = create("phong.khcn@sonn.example.vn", "DARD")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).filter_by(email="phong.khcn@sonn.example.vn"))
+    assert user.agency.code == "DARD"
+
+    result = create("ai.do@example.vn", "NOPE")
+    assert result.exit_code == 1
+    assert "No agency with the code NOPE" in result.output
+    assert db.session.scalar(db.select(User).filter_by(email="ai.do@example.vn")) is None
