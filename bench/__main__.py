@@ -22,6 +22,7 @@ from registry.config import TestConfig
 from registry.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed
 from registry.extensions import db
 from registry.models import Application
+from registry.models.base import province_today
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
@@ -34,7 +35,8 @@ def pages(app) -> list[tuple[str, str | None]]:
             Application.status == "approved").limit(1))
         in_review = db.session.scalar(db.select(Application.id).where(
             Application.status == "in_review").limit(1))
-    reviewer, applicant = DEMO_ACCOUNTS[1][0], DEMO_ACCOUNTS[2][0]
+    reviewer, applicant, agency = DEMO_ACCOUNTS[1][0], DEMO_ACCOUNTS[2][0], DEMO_ACCOUNTS[3][0]
+    year = province_today().year
     return [
         ("/", None),
         ("/records", None),
@@ -47,6 +49,11 @@ def pages(app) -> list[tuple[str, str | None]]:
         (f"/review/{in_review}", reviewer),
         ("/progress", None),
         ("/review/dashboard", reviewer),
+        ("/review/plan-tasks", reviewer),
+        ("/agency/", agency),
+        (f"/review/annual-report?year={year}", reviewer),
+        (f"/review/annual-report/{year}.pdf", reviewer),
+        (f"/review/annual-report/{year}.xlsx", reviewer),
         ("/api/v1/targets", None),
         ("/api/v1/records", None),
         ("/api/v1/records?per_page=100&page=2", None),

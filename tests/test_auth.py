@@ -89,7 +89,7 @@ def test_signup_with_a_taken_email_leaves_no_orphan_organisation(client):
 
 @pytest.mark.parametrize("role, endpoint", [
     ("applicant", "applicant.index"), ("reviewer", "review.queue"), ("admin", "review.queue"),
-    ("agency", "public.home"),
+    ("agency", "agency.index"),
 ])
 def test_login_sends_each_role_to_its_home(client, role, endpoint):
     user = make_user(role)

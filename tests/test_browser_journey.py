@@ -13,6 +13,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from registry import create_app
+from registry.extensions import db
+from registry.models import Agency
+from registry.models.base import province_today
 from tests.conftest import SuiteConfig
 from tests.factories import PASSWORD, make_user
 
@@ -220,3 +223,48 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     assert page.locator("html").get_attribute("lang") == "en"
     check_accessibility(page, "public-record-en")
     assert page.requests_elsewhere == []  # nothing fetched from other origins
+
+
+def test_an_agency_reports_and_the_department_consolidates(app, live_server, browser_page):
+    page, base = browser_page, live_server
+    year = province_today().year
+    reporter = make_user("agency", email="baocao@snn.hungyen.gov.vn", full_name="Trần Văn Nông")
+    reporter.agency = db.session.scalar(db.select(Agency).filter_by(code="DARD"))
+    make_user("admin", email="quantri@sokhcn.hungyen.gov.vn", full_name="Nguyễn Thị Quản Trị")
+    db.session.commit()
+
+    # 1. The agency's reporter lands on the tasks of the Department of Agriculture.
+    log_in(page, base, "baocao@snn.hungyen.gov.vn")
+    assert page.url.endswith("/agency/")
+    check_accessibility(page, "agency-tasks")
+    with page.expect_navigation():
+        page.locator(f"a[href$='/agency/tasks/III.1/{year}']").click()
+    check_accessibility(page, "agency-report-form")
+
+    # 2. A figure written the Vietnamese way, a draft, then the report is submitted.
+    page.check("input[name=status][value=done]")
+    page.fill("#narrative", "Đã trình UBND tỉnh đề án phát triển công nghiệp sinh học nông nghiệp.")
+    page.fill("#figures-0-label", "Diện tích ứng dụng")
+    page.fill("#figures-0-value", "1.234,5")
+    page.fill("#figures-0-unit", "ha")
+    with page.expect_navigation():
+        page.click("button[value=save]")
+    assert page.input_value("#figures-0-value") == "1.234,5"
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    assert page.locator("form[action$='/III.1/%s']" % year).count() == 0
+    assert "1.234,5" in page.locator("main").inner_text()
+    check_accessibility(page, "agency-report-submitted")
+    log_out(page)
+
+    # 3. The department sees it, and downloads the consolidated report.
+    log_in(page, base, "quantri@sokhcn.hungyen.gov.vn")
+    page.goto(f"{base}/review/plan-tasks?year={year}")
+    check_accessibility(page, "plan-task-reports")
+    page.goto(f"{base}/review/annual-report?year={year}")
+    assert "Đã trình UBND tỉnh đề án" in page.locator("#section-agency_reports").inner_text()
+    check_accessibility(page, "annual-report")
+    with page.expect_download() as download:
+        page.click("a[href$='.pdf']")
+    assert download.value.suggested_filename.endswith(f"{year}.pdf")
+    assert page.requests_elsewhere == []
