@@ -4,6 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -20,7 +21,7 @@ REPORT_STATUSES = {
 
 REPORT_ACTIONS = {
     "created": _l("Draft started"),
-    "submitted": _l("Submitted"),
+    "submitted": _lp("report", "Submitted"),
     "reopened": _l("Returned for correction"),
 }
 

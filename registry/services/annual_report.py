@@ -164,7 +164,8 @@ def _pvp(as_of: date) -> Section:
     return Section(
         key="pvp", title=_("Plant-variety protection filings"), sheet=_("Plant varieties"),
         paragraphs=paragraphs,
-        tables=[Table([_("Year"), _("Filings"), _("Growth on the year before (%)")], rows)],
+        # The same message as the admin page's column, formatted so that "%%" reads "%".
+        tables=[Table([_("Year"), _("Filings"), _("Growth on the year before (%%)") % {}], rows)],
     )
 
 

@@ -15,6 +15,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import selectinload
 
 from registry.extensions import db
@@ -167,7 +168,7 @@ class ExpectedReport:
 
 
 STATES = {
-    "submitted": _l("Submitted"),
+    "submitted": _lp("report", "Submitted"),
     "late": _l("Submitted late"),
     "draft": _l("Draft, not submitted"),
     "missing": _l("Nothing filed"),
