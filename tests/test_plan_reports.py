@@ -149,7 +149,7 @@ def test_invalid_figures_are_refused(app, figures):
     assert refused.value.errors["figures"]
 
 
-def test_bug_a_figure_row_of_spaces_counts_as_blank(app):
+def test_a_figure_row_of_spaces_counts_as_blank(app):
     # The form does not strip its fields: a space typed in an empty row's value must not
     # make the report unsaveable with "Figure 2 needs both a name and a value".
     report = save("III.1", reporter("DARD"), figures=[{"label": "Diện tích", "value": "3", "unit": "ha"},
@@ -157,7 +157,7 @@ def test_bug_a_figure_row_of_spaces_counts_as_blank(app):
     assert report.figures == [{"label": "Diện tích", "value": 3, "unit": "ha"}]
 
 
-def test_bug_a_vietnamese_ten_thousand_is_not_stored_as_ten(app):
+def test_a_vietnamese_ten_thousand_is_not_stored_as_ten(app):
     # "10.000" is how a Vietnamese reporter writes ten thousand: read it so, or refuse it.
     try:
         report = save("III.1", reporter("DARD"),

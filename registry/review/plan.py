@@ -90,7 +90,9 @@ def reopen_report(report_id: int):
 # The annual report ------------------------------------------------------------------------------
 
 def _report_year(year: int | None = None) -> int:
-    year = year if year is not None else _year()
+    """The year asked for; an unknown one is not found (never silently another year)."""
+    if year is None:
+        year = request.args.get("year", default=province_today().year, type=int)
     if year not in plan_reports.report_years():
         abort(404)
     return year

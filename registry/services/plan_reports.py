@@ -304,6 +304,9 @@ def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrativ
     _check_year(year)
     report = find_report(task, actor.agency, year)
     if report is not None:
+        if version in (None, ""):
+            # A colleague started the draft after this form was opened.
+            raise Conflict(_("Someone else changed this record meanwhile. Reload it and try again."))
         _check_version(report, version)
         if report.is_submitted:
             raise Conflict(_("This report has been submitted and can no longer be changed."))
@@ -492,7 +495,7 @@ def save_award(award: AwardProposal | None, actor: User, *, year: int, nominee_k
     achievement = (achievement or "").strip()
     if not achievement:
         errors["achievement"] = [_("Say what the nominee is honoured for.")]
-    if not PLAN_START_YEAR <= year <= province_today().year + 1:
+    if year not in report_years():
         errors["year"] = [_("Not a reporting year.")]
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
