@@ -250,6 +250,24 @@ def test_a_pdf_is_attached_and_a_stale_form_cannot_overwrite_the_report(app):
         save("III.1", user, version=form_version)
 
 
+def test_a_document_lost_to_a_concurrent_change_leaves_no_file_behind(app):
+    from pathlib import Path
+
+    user = reporter("DARD")
+    report = save("III.1", user)
+    commit()
+    uploads = Path(app.config["UPLOAD_DIR"])
+    uploads.mkdir(parents=True, exist_ok=True)
+    files_before = set(uploads.iterdir())
+    # A colleague's save lands between this request's read and its write.
+    db.session.execute(sa.update(AgencyReport).where(AgencyReport.id == report.id)
+                       .values(version=AgencyReport.version + 1)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(Conflict):
+        plan.add_report_attachment(report, user, io.BytesIO(PDF), "Đề án.pdf", report.version)
+    assert set(uploads.iterdir()) == files_before
+
+
 def test_a_text_file_named_pdf_is_refused(app):
     user = reporter("DARD")
     report = save("III.1", user)

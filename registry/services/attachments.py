@@ -62,18 +62,23 @@ def upload_dir() -> Path:
 
 @dataclass
 class StoredUpload:
-    """An upload checked and written to disk, not yet in the database."""
+    """An upload checked and written to disk, not yet in the database. Used as a context
+    manager around saving its row: if that fails, the file is removed again."""
 
     columns: dict
     path: Path
 
-    def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def __enter__(self) -> "StoredUpload":
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is not None:
+            self.path.unlink(missing_ok=True)
 
 
 def store_upload(stream, filename: str) -> StoredUpload:
     """Check an upload by size and by content (not by its name) and store it under a random
-    name. The caller adds the row and calls `discard()` if that fails."""
+    name. The caller saves the row inside `with store_upload(...) as stored:`."""
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     data = stream.read(limit + 1)
     name = clean_filename(filename)
@@ -105,16 +110,12 @@ def add_attachment(application: Application, actor: User, stream, filename: str,
         if application.is_owned_by(actor):
             raise Conflict(_("Documents can be added only to a draft or when revision is requested."))
         raise PermissionDenied(_("You may not add documents to this application."))
-    stored = store_upload(stream, filename)
-    attachment = Attachment(application=application, is_public=bool(is_public),
-                            uploaded_by=actor, **stored.columns)
-    db.session.add(attachment)
-    bump_version(application)
-    try:
+    with store_upload(stream, filename) as stored:
+        attachment = Attachment(application=application, is_public=bool(is_public),
+                                uploaded_by=actor, **stored.columns)
+        db.session.add(attachment)
+        bump_version(application)
         flush()
-    except Exception:
-        stored.discard()
-        raise
     return attachment
 
 

@@ -382,15 +382,11 @@ def add_report_attachment(report: AgencyReport, actor: User, stream, filename: s
     _check_version(report, version)
     if report.is_submitted:
         raise Conflict(_("This report has been submitted and can no longer be changed."))
-    stored = store_upload(stream, filename)
-    attachment = AgencyReportAttachment(report=report, uploaded_by=actor, **stored.columns)
-    db.session.add(attachment)
-    report.updated_at = now_utc()  # a new version: a stale form cannot overwrite this
-    try:
+    with store_upload(stream, filename) as stored:
+        attachment = AgencyReportAttachment(report=report, uploaded_by=actor, **stored.columns)
+        db.session.add(attachment)
+        report.updated_at = now_utc()  # a new version: a stale form cannot overwrite this
         flush()
-    except Exception:
-        stored.discard()
-        raise
     return attachment
 
 
