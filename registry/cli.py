@@ -170,15 +170,14 @@ def annual_report(year, file_format, output, lang):
     from flask import current_app
     from flask_babel import force_locale
 
-    from registry.models.base import province_today
     from registry.services import annual_report as report
     from registry.services import report_files
-    from registry.services.plan_reports import PLAN_START_YEAR
+    from registry.services.plan_reports import report_years
 
-    last = province_today().year + 1
-    if not PLAN_START_YEAR <= year <= last:
-        raise click.BadParameter(f"{year} is not a report year: choose one from {PLAN_START_YEAR} "
-                                 f"to {last}.", param_hint="'--year'")
+    years = report_years()
+    if year not in years:
+        raise click.BadParameter(f"{year} is not a report year: choose one from {min(years)} "
+                                 f"to {max(years)}.", param_hint="'--year'")
     # url_for and the reader's language need a request, as when the page renders the report.
     with current_app.test_request_context(), force_locale(lang):
         built = report.build(year)
@@ -205,13 +204,28 @@ def send_reminders(today):
     goes out once."""
     from flask import current_app
 
+    from registry.extensions import db
     from registry.services import plan_reports
+    from registry.services.errors import Conflict
     from registry.services.unit_of_work import commit
 
+    site = current_app.config.get("SITE_URL")
+    if not site:
+        click.echo("Set SITE_URL (e.g. https://cnsh.hungyen.gov.vn): the reminders link to the site.",
+                   err=True)
+        raise SystemExit(1)
     # The e-mails link to the agency pages: url_for builds them on the site's address.
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        sent = plan_reports.send_reminders(today.date() if today else None)
-        commit()
+    for attempt in (1, 2):
+        try:
+            with current_app.test_request_context(base_url=site):
+                sent = plan_reports.send_reminders(today.date() if today else None)
+                commit()
+            break
+        except Conflict:
+            # Another run recorded some of the same reminders first: try again without them.
+            db.session.rollback()
+            if attempt == 2:
+                raise
     if not sent:
         click.echo("No reminders due.")
     for reminder in sent:

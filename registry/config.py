@@ -45,7 +45,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     # Where users reach the site: links in e-mails sent from commands (reminders) point here.
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # No default in production: a reminder must not link to a developer's machine.
+    SITE_URL = os.environ.get("SITE_URL")
 
     # ASVS 5 / OWASP: pbkdf2-sha256 with at least 600,000 iterations.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"
@@ -83,11 +84,13 @@ class DevelopmentConfig(Config):
     # `make run` serves on plain http on a developer's machine; a fixed key there only signs
     # local sessions. Production (gunicorn) uses Config, which has no default.
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
 
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    SITE_URL = "http://localhost"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     # Hashing at production strength for every factory user would make the suite slow; one test

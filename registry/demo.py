@@ -377,6 +377,7 @@ def _reporting_cycle(rng: random.Random, admin: User, today: date) -> None:
                 if roll <= share_in:
                     submitted = datetime.combine(due + timedelta(days=rng.randint(-15, 2)), time(8))
                     report.submitted_at = min(submitted, datetime.combine(today, time(1)))
+                    report.first_submitted_at = report.submitted_at
                     report.submitted_by = reporter
                     db.session.add(AgencyReportEvent(report=report, actor=reporter, action="submitted",
                                                      at=report.submitted_at))

@@ -20,6 +20,12 @@ def paginate(statement):
                        error_out=False)
 
 
+def year_arg(years: list[int], default: int) -> int:
+    """The `year` argument when it is one of `years`, else `default`."""
+    year = request.args.get("year", type=int)
+    return year if year in years else default
+
+
 def safe_next(target: str | None) -> str | None:
     """A path on this site, or None: never another host (no open redirect). Browsers read
     '//host' and '/\\host' as a host name."""

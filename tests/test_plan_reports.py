@@ -306,10 +306,25 @@ def test_nothing_is_overdue_on_the_due_date_and_everything_unsubmitted_the_day_a
 ])
 def test_a_report_submitted_after_the_due_date_in_hung_yen_time_is_late(app, submitted_at_utc, state):
     report = submitted("III.1", reporter("DARD"), year=2026)
-    report.submitted_at = submitted_at_utc
+    report.submitted_at = report.first_submitted_at = submitted_at_utc
     commit()
     [row] = rows_of(plan.year_overview(2026, today=date(2026, 11, 20)), "III.1")
     assert row.state == state and not row.overdue
+
+
+def test_a_report_returned_after_the_deadline_was_still_on_time(app):
+    user = reporter("DARD")
+    report = submitted("III.1", user, year=2026)
+    report.submitted_at = report.first_submitted_at = datetime(2026, 11, 5, 3, 0)
+    commit()
+    plan.reopen_report(report, make_user("reviewer"), "Thiếu số liệu kinh phí.", report.version)
+    commit()
+    [row] = rows_of(plan.year_overview(2026, today=date(2026, 11, 20)), "III.1")
+    assert row.state == "returned" and not row.overdue
+    plan.submit_report(report, user, report.version)  # corrected on 20/11 (today, really)
+    commit()
+    [row] = rows_of(plan.year_overview(2026, today=date(2026, 11, 20)), "III.1")
+    assert row.state == "submitted"
 
 
 # Reminders ---------------------------------------------------------------------------------

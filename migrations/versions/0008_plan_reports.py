@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('first_submitted_at', sa.DateTime(), nullable=True),
     sa.Column('submitted_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("status IN ('not_started', 'in_progress', 'done', 'blocked')", name=op.f('ck_agency_reports_status')),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_agency_reports_agency_id_agencies')),
@@ -107,6 +108,11 @@ def upgrade():
     with op.batch_alter_table('agency_report_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_report_events_report_id'), ['report_id'], unique=False)
 
+    # The annual report counts the applications first submitted in a year.
+    with op.batch_alter_table('application_versions', schema=None) as batch_op:
+        batch_op.create_index('ix_application_versions_number_created_at', ['number', 'created_at'],
+                              unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('agency_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_users_agency_id'), ['agency_id'], unique=False)
@@ -116,6 +122,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('application_versions', schema=None) as batch_op:
+        batch_op.drop_index('ix_application_versions_number_created_at')
+
     
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_users_agency_id_agencies'), type_='foreignkey')

@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenFiel
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
+from registry.applicant.forms import MultiCheckboxField
 from registry.models.accounts import ROLES
 from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.base import province_today
@@ -166,3 +167,33 @@ class AwardForm(FlaskForm):
     award_form = StringField(_l("Form of award"), filters=[strip], validators=[Optional(), Length(max=300)],
                              description=_l("E.g. the certificate of merit of the Chairman of the "
                                             "Provincial People's Committee."))
+
+
+class AgencyForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[
+        DataRequired(), Length(max=20),
+        Regexp(r"^[A-Z][A-Z0-9_]+$", message=_l("Use capital letters A–Z, digits and _ only."))],
+        description=_l("A short code such as DARD. It cannot be changed later."))
+    name_vi = StringField(_l("Name (Vietnamese)"), filters=[strip],
+                          validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), filters=[strip], validators=[Optional(), Length(max=200)])
+
+
+class PlanTaskForm(FlaskForm):
+    title_vi = TextAreaField(_l("Task (Vietnamese)"), filters=[strip],
+                             validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4})
+    title_en = TextAreaField(_l("Task (English)"), filters=[strip],
+                             validators=[Optional(), Length(max=5000)], render_kw={"rows": 4})
+    lead = MultiCheckboxField(_l("Lead agencies"), coerce=int,
+                              description=_l("Each lead agency reports on the task every year. "
+                                             "“All departments, agencies and localities” means every agency."))
+    coordinating = MultiCheckboxField(_l("Coordinating agencies"), coerce=int)
+    coordination_vi = StringField(_l("Other participants (Vietnamese)"), filters=[strip],
+                                  validators=[Optional(), Length(max=1000)],
+                                  description=_l("As the plan words them, e.g. “các sở, ngành liên quan”."))
+    coordination_en = StringField(_l("Other participants (English)"), filters=[strip],
+                                  validators=[Optional(), Length(max=1000)])
+    timeframe_vi = StringField(_l("Timeframe (Vietnamese)"), filters=[strip],
+                               validators=[DataRequired(), Length(max=200)])
+    timeframe_en = StringField(_l("Timeframe (English)"), filters=[strip],
+                               validators=[Optional(), Length(max=200)])

@@ -10,13 +10,15 @@ from sqlalchemy.orm import defer, selectinload
 from wtforms import SelectChoice
 
 from registry.admin import bp
-from registry.admin.forms import (AwardForm, DistrictForm, EditUserForm, IndicatorValueForm, NewUserForm,
-                                  PvpYearCountForm, ResourceForm, TargetForm)
+from registry.admin.forms import (AgencyForm, AwardForm, DistrictForm, EditUserForm,
+                                  IndicatorValueForm, NewUserForm, PlanTaskForm, PvpYearCountForm,
+                                  ResourceForm, TargetForm)
 from registry.formatting import figure, short_date
-from registry.web import paginate, refusal_of, show_service_errors
+from registry.web import paginate, refusal_of, show_service_errors, year_arg
 from registry.extensions import db, login_manager
-from registry.models import (Agency, AwardProposal, District, GeneticResource, IndicatorValue, Organization,
-                             OutboxMessage, PvpYearCount, Target, TargetRevision, User)
+from registry.models import (Agency, AwardProposal, District, GeneticResource, IndicatorValue,
+                             Organization, OutboxMessage, PlanTask, PvpYearCount, Target,
+                             TargetRevision, User)
 from registry.models.accounts import ROLES
 from registry.models.base import province_today
 from registry.models.reference import TARGET_UNITS
@@ -372,6 +374,66 @@ def pvp_counts():
     return redirect(url_for("admin.pvp_counts"))
 
 
+# Agencies and the plan's tasks: who leads and coordinates what (departments merge and split)
+
+@bp.route("/agencies")
+def agencies():
+    reporters = dict(db.session.execute(
+        db.select(User.agency_id, func.count(User.id)).where(User.role == "agency",
+                                                           User.is_active_account.is_(True))
+        .group_by(User.agency_id)).all())
+    rows = db.session.scalars(db.select(Agency).order_by(Agency.id)).all()
+    return render_template("admin/agencies.html", agencies=rows, reporters=reporters)
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+def new_agency():
+    return _save_reference_row(AgencyForm(), Agency(), _("The agency has been saved."),
+                               "admin.agencies", _("Agencies"), _("New agency"))
+
+
+@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+def edit_agency(agency_id: int):
+    agency = db.get_or_404(Agency, agency_id)
+    form = AgencyForm(obj=agency)
+    del form.code  # reports, reminders and the seed data refer to it
+    return _save_reference_row(form, agency, _("The agency has been saved."), "admin.agencies",
+                               _("Agencies"), _("Agency %(code)s", code=agency.code))
+
+
+@bp.route("/plan-tasks")
+def plan_tasks():
+    return render_template("admin/plan_tasks.html", tasks=plan_reports.plan_tasks())
+
+
+@bp.route("/plan-tasks/<int:task_id>", methods=["GET", "POST"])
+def edit_plan_task(task_id: int):
+    task = db.get_or_404(PlanTask, task_id)
+    form = PlanTaskForm(obj=task, data={
+        "lead": [a.id for a in task.lead_agencies],
+        "coordinating": [a.id for a in task.coordinating_agencies]})
+    choices = [(agency.id, agency.name) for agency in db.session.scalars(db.select(Agency).order_by(Agency.id))]
+    form.lead.choices = choices
+    form.coordinating.choices = [choice for choice in choices
+                                 if choice[0] != plan_reports.every_agency_id()]
+
+    def again(status: int):
+        return render_template("admin/plan_task_form.html", form=form, task=task), status
+
+    if form.validate_on_submit():
+        texts = {name: form[name].data for name in (
+            "title_vi", "title_en", "coordination_vi", "coordination_en", "timeframe_vi",
+            "timeframe_en")}
+        refused = refusal_of(form, lambda: plan_reports.save_task(
+            task, current_user._get_current_object(), texts=texts, lead_ids=form.lead.data,
+            coordinating_ids=form.coordinating.data))
+        if refused:
+            return again(refused)
+        flash(_("Task %(code)s has been saved.", code=task.code), "success")
+        return redirect(url_for("admin.plan_tasks"))
+    return again(422 if form.errors else 200)
+
+
 # Award proposals (khen thưởng) for the annual report
 
 def _award_form_choices(form: AwardForm) -> AwardForm:
@@ -391,9 +453,7 @@ def _save_award(award: AwardProposal | None, form: AwardForm):
 
 @bp.route("/awards", methods=["GET", "POST"])
 def awards():
-    year = request.args.get("year", type=int)
-    if year not in plan_reports.report_years():
-        year = province_today().year
+    year = year_arg(plan_reports.report_years(), province_today().year)
     form = _award_form_choices(AwardForm(data={"year": year}))
 
     def again(status: int):
@@ -413,8 +473,9 @@ def awards():
 @bp.route("/awards/<int:award_id>", methods=["GET", "POST"])
 def edit_award(award_id: int):
     award = db.get_or_404(AwardProposal, award_id)
-    form = _award_form_choices(AwardForm(obj=award, data={
-        "organization": str(award.organization_id or "")}))
+    form = _award_form_choices(AwardForm(obj=award))
+    if not form.is_submitted():
+        form.organization.data = str(award.organization_id or "")
 
     def again(status: int):
         return render_template("admin/award_form.html", form=form, award=award), status

@@ -14,7 +14,7 @@ from registry.models.base import province_today
 from registry.services import plan_reports
 from registry.services.errors import Conflict, ValidationFailed
 from registry.services.unit_of_work import commit
-from registry.web import refusal_of, show_service_errors
+from registry.web import refusal_of, show_service_errors, year_arg
 
 
 @bp.before_request
@@ -32,15 +32,10 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year in plan_reports.report_years() else province_today().year
-
-
 @bp.get("/")
 def index():
     agency = current_user.agency
-    year = _year()
+    year = year_arg(plan_reports.report_years(), province_today().year)
     reports = plan_reports.reports_of_year(year, agency)
     rows = [(task, role, reports.get((task.id, agency.id)))
             for task, role in plan_reports.tasks_of_agency(agency)]
@@ -49,6 +44,7 @@ def index():
     return render_template(
         "agency/index.html", agency=agency, rows=rows, year=year,
         years=plan_reports.report_years(), due=due, days_left=(due - today).days,
+        state_of=plan_reports.state_of, states=plan_reports.STATES,
         is_overdue=lambda report: plan_reports.is_overdue(report, year, today),
     )
 
@@ -89,7 +85,7 @@ def _render_report(task: PlanTask, year: int, status: int = 200, form=None, uplo
         upload_form=upload_form or ReportUploadForm(formdata=None),
         version_form=VersionForm(formdata=None, data={"version": report.version if report else ""}),
         due=plan_reports.due_date(year),
-        overdue=plan_reports.is_overdue(report, year),
+        overdue=lead and plan_reports.is_overdue(report, year),
     ), status
 
 
@@ -135,6 +131,8 @@ def save(task_code: str, year: int):
 @bp.post("/tasks/<task_code>/<int:year>/attachments")
 def upload(task_code: str, year: int):
     task = _task_of_my_agency(task_code)
+    if year not in plan_reports.report_years():
+        abort(404)
     report = _my_report(task, year)
     if report is None:
         flash(_("Save the draft before adding documents."), "error")

@@ -119,10 +119,6 @@ class User(UserMixin, db.Model):
         return self.role in ("reviewer", "admin")
 
     @property
-    def is_agency_reporter(self) -> bool:
-        return self.role == "agency" and self.agency_id is not None
-
-    @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 

@@ -397,7 +397,11 @@ class ApplicationVersion(db.Model):
     """The fields as they were at one submission, frozen."""
 
     __tablename__ = "application_versions"
-    __table_args__ = (sa.UniqueConstraint("application_id", "number", name="number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "number", name="number"),
+        # The annual report counts the applications first submitted in a year.
+        sa.Index("ix_application_versions_number_created_at", "number", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)

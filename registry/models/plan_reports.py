@@ -56,6 +56,9 @@ class AgencyReport(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
     updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None]
+    # Lateness counts from the first submission: a report returned for correction after the
+    # deadline and sent again was still on time if it first came on time.
+    first_submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     task: Mapped[PlanTask] = relationship()

@@ -17,7 +17,7 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from registry.models.applications import (
     CHECKLIST,
@@ -143,3 +143,10 @@ class ImplementationForm(FlaskForm):
         _l("Comment"), id="implementation-comment", validators=[Length(max=5000)]
     )
     version = HiddenField(id="implementation-version")
+
+
+class ReopenForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(_l("What needs correcting"),
+                           validators=[DataRequired(message=_l("Say what needs correcting.")),
+                                       Length(max=2000)])

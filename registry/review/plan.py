@@ -4,19 +4,16 @@ correction, and the consolidated annual report as a page, XLSX and PDF. Staff on
 the review blueprint's `require_staff`; the rules are in `registry.services.plan_reports`."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
 from registry.extensions import db
 from registry.models import AgencyReport, AgencyReportEvent
 from registry.models.base import province_today
 from registry.review import bp
+from registry.review.forms import ReopenForm
 from registry.services import annual_report, plan_reports, report_files
-from registry.web import refusal_of
+from registry.web import refusal_of, year_arg
 
 REPORT_FILE_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -24,21 +21,9 @@ REPORT_FILE_TYPES = {
 }
 
 
-class ReopenForm(FlaskForm):
-    version = HiddenField()
-    reason = TextAreaField(_l("What needs correcting"),
-                           validators=[DataRequired(message=_l("Say what needs correcting.")),
-                                       Length(max=2000)])
-
-
-def _year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year in plan_reports.report_years() else province_today().year
-
-
 @bp.get("/plan-tasks")
 def plan_tasks():
-    year = _year()
+    year = year_arg(plan_reports.report_years(), province_today().year)
     overview = plan_reports.year_overview(year)
     only_overdue = request.args.get("show") == "overdue"
     return render_template(
@@ -63,7 +48,7 @@ def _render_report(report: AgencyReport, form: ReopenForm | None = None, status:
     form = form or ReopenForm(formdata=None, data={"version": report.version})
     return render_template("review/agency_report.html", report=report, form=form,
                            due=plan_reports.due_date(report.year),
-                           late=plan_reports.submitted_late(report),
+                           state=plan_reports.state_of(report), states=plan_reports.STATES,
                            overdue=plan_reports.is_overdue(report, report.year)), status
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.formatting import figure
+from registry.formatting import figure, short_date
 from registry.models import (
     Agency,
     Application,
@@ -115,7 +115,7 @@ def _applications(year: int, as_of: date) -> Section:
     return Section(
         key="applications", title=_("Applications"), sheet=_("Applications"),
         paragraphs=[_("Received: first submitted during the year. Statuses are as they stand on "
-                      "%(day)s.", day=as_of.strftime("%d/%m/%Y"))],
+                      "%(day)s.", day=short_date(province_today()))],
         tables=[
             Table([_("Kind")] + measures,
                   three_measures(Application.kind, [(k, str(v)) for k, v in KINDS.items()]),
@@ -176,10 +176,11 @@ def _genetics(as_of: date) -> Section:
     barcodes = dict(db.session.execute(
         sa.select(BarcodeRecord.resource_id, sa.func.count(BarcodeRecord.id))
         .where(BarcodeRecord.created_at < end).group_by(BarcodeRecord.resource_id)).all())
-    latest = (sa.select(Census.resource_id, sa.func.max(Census.id).label("id"))
-              .where(Census.counted_on <= as_of).group_by(Census.resource_id).subquery())
-    censuses = {c.resource_id: c for c in db.session.scalars(
-        sa.select(Census).join(latest, Census.id == latest.c.id))}
+    # The latest count by its date, as the resource's page shows it (a few rows per resource).
+    censuses: dict[int, Census] = {}
+    for census in db.session.scalars(sa.select(Census).where(Census.counted_on <= as_of)
+                                     .order_by(Census.counted_on.desc(), Census.id.desc())):
+        censuses.setdefault(census.resource_id, census)
     rows = []
     for resource in resources:
         census = censuses.get(resource.id)
@@ -221,7 +222,7 @@ def _tasks(overview: plan_reports.YearOverview) -> Section:
         key="tasks", title=_("Plan tasks and their reports"), sheet=_("Plan tasks"),
         paragraphs=[_("%(submitted)s of %(expected)s reports submitted; due on %(due)s.",
                       submitted=overview.submitted, expected=overview.expected,
-                      due=overview.due.strftime("%d/%m/%Y"))],
+                      due=short_date(overview.due))],
         tables=[
             Table([_("Code"), _("Task"), _("Lead agency"), _("Coordinating agencies"),
                    _("Timeframe")], tasks, title=_("The plan's tasks"), wide=(1,)),
@@ -278,7 +279,7 @@ def _overview(year: int, as_of: date, progress: list[counting.Progress], applica
     return Section(
         key="overview", title=_("Summary"), sheet=_("Summary"),
         paragraphs=[_("Figures as of %(day)s, taken from the registry when this report was made.",
-                      day=as_of.strftime("%d/%m/%Y"))],
+                      day=short_date(as_of))],
         tables=[Table([_("Item"), _("Value")], rows, wide=(0,))],
     )
 

@@ -61,6 +61,10 @@ def report_years(today: date | None = None) -> list[int]:
     return list(range(max(today.year, PLAN_START_YEAR), PLAN_START_YEAR - 1, -1))
 
 
+def every_agency_id() -> int | None:
+    return db.session.scalar(sa.select(Agency.id).where(Agency.code == EVERY_AGENCY))
+
+
 def reporting_agencies() -> list[Agency]:
     """Agencies a reporter can belong to: every agency but the plan's "all agencies" group."""
     return list(db.session.scalars(
@@ -122,20 +126,55 @@ def may_view(report: AgencyReport, user) -> bool:
                                        for task, _role in tasks_of_agency(user.agency))
 
 
+def save_task(task: PlanTask, actor: User, *, texts: dict, lead_ids: list[int],
+              coordinating_ids: list[int]) -> None:
+    """An administrator edits a task of the plan and who leads and coordinates it. A lead agency
+    that has already reported on the task this year stays a lead: its report would vanish."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators edit the plan's tasks."))
+    agencies = {agency.id: agency for agency in db.session.scalars(sa.select(Agency))}
+    lead_ids = [i for i in dict.fromkeys(lead_ids) if i in agencies]
+    coordinating_ids = [i for i in dict.fromkeys(coordinating_ids)
+                        if i in agencies and i not in lead_ids and agencies[i].code != EVERY_AGENCY]
+    errors = {}
+    if not lead_ids:
+        errors["lead"] = [_("A task has at least one lead agency.")]
+    this_year = province_today().year
+    still_reporting = [report.agency for report in db.session.scalars(
+        sa.select(AgencyReport).where(AgencyReport.task_id == task.id, AgencyReport.year == this_year))]
+    every_agency_leads = any(agencies[i].code == EVERY_AGENCY for i in lead_ids)
+    dropped = [agency.name for agency in still_reporting
+               if agency.id not in lead_ids and not every_agency_leads]
+    if dropped:
+        errors["lead"] = [_("These agencies have already reported on the task for %(year)s and "
+                            "stay lead agencies: %(names)s.", year=this_year, names="; ".join(dropped))]
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    for name, value in texts.items():
+        setattr(task, name, value or "")
+    db.session.execute(sa.delete(plan_task_agencies).where(plan_task_agencies.c.task_id == task.id))
+    db.session.execute(sa.insert(plan_task_agencies), [
+        *({"task_id": task.id, "agency_id": i, "role": "lead"} for i in lead_ids),
+        *({"task_id": task.id, "agency_id": i, "role": "coordinating"} for i in coordinating_ids),
+    ])
+    db.session.expire(task, ["lead_agencies", "coordinating_agencies"])
+    flush()
+
+
 # Reading one year --------------------------------------------------------------------------
 
 def reports_of_year(year: int, agency: Agency | None = None) -> dict[tuple[int, int], AgencyReport]:
-    """{(task_id, agency_id): report} for a year, with what the pages show, in one query each."""
-    query = (sa.select(AgencyReport).where(AgencyReport.year == year)
-             .options(selectinload(AgencyReport.attachments)))
+    """{(task_id, agency_id): report} for a year, in one query."""
+    query = sa.select(AgencyReport).where(AgencyReport.year == year)
     if agency is not None:
         query = query.where(AgencyReport.agency_id == agency.id)
     return {(r.task_id, r.agency_id): r for r in db.session.scalars(query)}
 
 
 def is_overdue(report: AgencyReport | None, year: int, today: date | None = None) -> bool:
+    """Not submitted by the deadline (a report returned for correction had come in)."""
     today = today or province_today()
-    return (report is None or not report.is_submitted) and today > due_date(year)
+    return today > due_date(year) and (report is None or report.first_submitted_at is None)
 
 
 def local_date(moment: datetime) -> date:
@@ -144,7 +183,26 @@ def local_date(moment: datetime) -> date:
 
 
 def submitted_late(report: AgencyReport) -> bool:
-    return report.submitted_at is not None and local_date(report.submitted_at) > due_date(report.year)
+    first = report.first_submitted_at
+    return first is not None and local_date(first) > due_date(report.year)
+
+
+STATES = {
+    "submitted": _lp("report", "Submitted"),
+    "late": _l("Submitted late"),
+    "draft": _l("Draft, not submitted"),
+    "returned": _l("Returned for correction"),
+    "missing": _l("Nothing filed"),
+}
+OUTSTANDING = ("missing", "draft", "returned")
+
+
+def state_of(report: AgencyReport | None) -> str:
+    if report is None:
+        return "missing"
+    if report.is_submitted:
+        return "late" if submitted_late(report) else "submitted"
+    return "returned" if report.first_submitted_at else "draft"
 
 
 @dataclass
@@ -156,23 +214,11 @@ class ExpectedReport:
 
     @property
     def state(self) -> str:
-        if self.report is None:
-            return "missing"
-        if self.report.is_submitted:
-            return "late" if submitted_late(self.report) else "submitted"
-        return "draft"
+        return state_of(self.report)
 
     @property
     def state_label(self) -> str:
         return str(STATES[self.state])
-
-
-STATES = {
-    "submitted": _lp("report", "Submitted"),
-    "late": _l("Submitted late"),
-    "draft": _l("Draft, not submitted"),
-    "missing": _l("Nothing filed"),
-}
 
 
 @dataclass
@@ -345,6 +391,7 @@ def submit_report(report: AgencyReport, actor: User, version) -> None:
         raise ValidationFailed(_("Describe what was done before submitting."),
                                {"narrative": [_("Required before the report is submitted.")]})
     report.submitted_at = now_utc()
+    report.first_submitted_at = report.first_submitted_at or report.submitted_at
     report.submitted_by = actor
     report.updated_by = actor
     _record(report, actor, "submitted")
@@ -442,7 +489,7 @@ def send_reminders(today: date | None = None) -> list[SentReminder]:
         ReportReminder.year == year, ReportReminder.days_before == days)))
     outstanding: dict[int, tuple[Agency, list[PlanTask]]] = {}
     for row in year_overview(year, today).rows:
-        if row.state in ("missing", "draft") and row.agency.id not in already:
+        if row.state in OUTSTANDING and row.agency.id not in already:
             outstanding.setdefault(row.agency.id, (row.agency, []))[1].append(row.task)
     sent = []
     due = due_date(year)

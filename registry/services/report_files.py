@@ -334,7 +334,7 @@ def _split_tall_rows(pdf: FPDF, texts: list[list[str]], widths: list[float],
     rows = []
     for cells in texts:
         lines = [pdf.multi_cell(widths[column], line_height, text, dry_run=True, output="LINES")
-                 if len(text) > LONG_TEXT else [text]
+                 if len(text) > LONG_TEXT or text.count("\n") > 5 else [text]
                  for column, text in enumerate(cells)]
         parts = max(math.ceil(len(cell_lines) / max_lines) for cell_lines in lines)
         if parts <= 1:

@@ -16,7 +16,7 @@ def flush() -> None:
     except StaleDataError as exc:
         db.session.rollback()
         raise Conflict(
-            _("Someone else changed this application at the same time. Reload it and try again.")
+            _("Someone else changed this record at the same time. Reload it and try again.")
         ) from exc
     except IntegrityError as exc:
         db.session.rollback()
