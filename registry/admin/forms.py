@@ -4,22 +4,17 @@ import math
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenField, IntegerField,
-                     PasswordField, SelectChoice, SelectField, StringField, TelField,
+                     PasswordField, SelectField, StringField, TelField,
                      TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
-from registry.applicant.forms import MultiCheckboxField
+from registry.forms import MultiCheckboxField, choices_of
 from registry.models.accounts import ROLES
 from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.base import province_today
 from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
 from registry.services.accounts import PASSWORD_MAX
-
-
-def choices_of(table: dict) -> list[SelectChoice]:
-    """A code table ({code: lazy label}) as select options."""
-    return [SelectChoice(code, label) for code, label in table.items()]
 
 
 CODE_RULES = [

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from registry.admin.forms import choices_of
+from registry.forms import choices_of
 from registry.models.plan_reports import REPORT_STATUSES
 from registry.services.plan_reports import MAX_FIGURES, NARRATIVE_MAX, show_figure
 

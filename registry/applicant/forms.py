@@ -11,16 +11,15 @@ from wtforms import (
     BooleanField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields import DateField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.extensions import db
+from registry.forms import MultiCheckboxField
 from registry.models import District, GeneticResource
 from registry.models.applications import (
     COMMON_FIELDS,
@@ -52,13 +51,6 @@ AT_LEAST = _l("Must be at least %(min)s.")
 REQUIRED_HELP = _l("Required to submit.")
 MONEY_HELP = _l("Whole đồng, digits only.")
 REQUIRED_MONEY_HELP = _l("Required to submit. Whole đồng, digits only.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of codes as checkboxes; `_macros.render_field` shows it as a fieldset."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _choices(pairs, blank: bool = False) -> list[SelectChoice]:

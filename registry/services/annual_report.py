@@ -38,6 +38,7 @@ class Table:
     title: str = ""
     # Columns holding long text: the PDF gives them the room that is left.
     wide: tuple[int, ...] = ()
+    ends_with_total: bool = False
 
 
 @dataclass
@@ -119,13 +120,15 @@ def _applications(year: int, as_of: date) -> Section:
         tables=[
             Table([_("Kind")] + measures,
                   three_measures(Application.kind, [(k, str(v)) for k, v in KINDS.items()]),
-                  title=_("By kind")),
+                  title=_("By kind"), ends_with_total=True),
             Table([_("Kind")] + [str(STATUSES[s]) for s in shown_statuses], status_rows,
-                  title=_("Applications received in %(year)s by status", year=year)),
+                  title=_("Applications received in %(year)s by status", year=year),
+                  ends_with_total=True),
             Table([_("Field")] + measures,
                   three_measures(Application.field, [(k, str(v)) for k, v in FIELDS.items()]),
-                  title=_("By field")),
-            Table([_("District")] + measures, district_rows, title=_("By district")),
+                  title=_("By field"), ends_with_total=True),
+            Table([_("District")] + measures, district_rows, title=_("By district"),
+                  ends_with_total=True),
         ],
     )
 

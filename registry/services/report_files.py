@@ -43,8 +43,10 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _is_total(row: list) -> bool:
-    return bool(row) and row[0] == _("Total")
+def _totals(table: Table) -> list[bool]:
+    """Which rows are bold: the last one when the table ends with its totals."""
+    return [table.ends_with_total and index == len(table.rows) - 1
+            for index in range(len(table.rows))]
 
 
 def _cover_lines(report: AnnualReport) -> list[str]:
@@ -145,8 +147,7 @@ class _SheetWriter:
             self._measure(column, min(_display_length(heading), NARROW_WIDTH[1]))
         self.row += 1
         self.wide.update(column + 1 for column in table.wide)
-        for values in table.rows:
-            bold = _is_total(values)
+        for values, bold in zip(table.rows, _totals(table), strict=True):
             for column, value in enumerate(values, start=1):
                 _put(self.sheet, self.row, column, value, bold=bold, wrap=column - 1 in table.wide)
                 self._measure(column, _display_length(value))
@@ -363,7 +364,7 @@ def _table(pdf: FPDF, table: Table) -> None:
     pdf.set_font(FONT, "", TABLE_SIZE)
     line_height = pdf.font_size * LINE_FACTOR
     rows = _split_tall_rows(pdf, texts, widths, line_height)
-    totals = [_is_total(values) for values in table.rows]
+    totals = _totals(table)
     with pdf.table(col_widths=widths, width=pdf.epw, line_height=line_height, text_align="LEFT",
                    v_align="TOP", headings_style=HEADINGS_STYLE, padding=(0.8, 0),
                    repeat_headings=TableHeadingsDisplay.ON_TOP_OF_EVERY_PAGE) as grid:
