@@ -1,6 +1,7 @@
 """Command-line tasks: `flask --app app <command>`."""
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from registry.extensions import db
 
@@ -13,6 +14,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(send_outbox)
     app.cli.add_command(annual_report)
     app.cli.add_command(send_reminders)
+    # `flask db check` answers "do the migrations build what the models describe?" on any
+    # database, a fresh one included (Flask-Migrate's own refuses one not yet migrated).
+    from flask_migrate.cli import db as migration_commands
+    migration_commands.add_command(check_migrations)
 
 
 def load_reference_data() -> dict[str, int]:
@@ -232,3 +237,46 @@ def send_reminders(today):
         click.echo(f"Reminded {reminder.agency.code} ({reminder.days_before} days before): "
                    f"{_plural(len(reminder.recipients), 'recipient')}, "
                    f"{_plural(len(reminder.tasks), 'task')}")
+
+
+def _at_latest_migration(directory) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config(directory)
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+@click.command("check")
+@click.option("-d", "--directory", default=None,
+              help='Migration script directory (default is "migrations")')
+@with_appcontext
+def check_migrations(directory):
+    """Check that the migrations build what the models describe. A database not yet at the
+    latest migration is left alone: the check runs on a scratch SQLite database built from
+    the migrations."""
+    import tempfile
+    from pathlib import Path
+
+    import flask_migrate
+    from flask import g
+
+    from registry import create_app
+    from registry.config import DevelopmentConfig
+
+    directory = directory or g.get("directory")
+    if _at_latest_migration(directory):
+        flask_migrate.check(directory)
+        return
+    click.echo("The database is not at the latest migration: checking on a scratch database "
+               "built from the migrations.")
+    with tempfile.TemporaryDirectory(prefix="registry-migration-check-") as scratch:
+        class ScratchConfig(DevelopmentConfig):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{Path(scratch) / 'check.sqlite3'}"
+
+        with create_app(ScratchConfig).app_context():
+            flask_migrate.upgrade(directory)
+            flask_migrate.check(directory)
