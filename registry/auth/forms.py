@@ -11,6 +11,17 @@ from registry.services.validation import TAX_CODE
 _PASSWORD_HELP = _l("At least 8 characters; avoid common passwords.")
 
 
+def new_password_field(label) -> PasswordField:
+    return PasswordField(label, validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+                         description=_PASSWORD_HELP, render_kw={"autocomplete": "new-password"})
+
+
+def repeat_password_field(label) -> PasswordField:
+    return PasswordField(label, validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
@@ -49,13 +60,8 @@ class SignupForm(FlaskForm):
                        render_kw={"autocomplete": "email"})
     phone = TelField(_l("Your phone"), validators=[Optional(), Length(max=30)],
                      render_kw={"autocomplete": "tel"})
-    password = PasswordField(_l("Password"),
-                             validators=[DataRequired(), Length(max=PASSWORD_MAX)],
-                             description=_PASSWORD_HELP,
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Repeat the password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"})
+    password = new_password_field(_l("Password"))
+    confirm = repeat_password_field(_l("Repeat the password"))
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -64,13 +70,8 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(max=PASSWORD_MAX)],
-                             description=_PASSWORD_HELP,
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"})
+    password = new_password_field(_l("New password"))
+    confirm = repeat_password_field(_l("Repeat the new password"))
 
 
 class ProfileForm(FlaskForm):
@@ -83,13 +84,8 @@ class ProfileForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
-    password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(max=PASSWORD_MAX)],
-                             description=_PASSWORD_HELP,
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"})
+    password = new_password_field(_l("New password"))
+    confirm = repeat_password_field(_l("Repeat the new password"))
 
 
 class TokenForm(FlaskForm):
