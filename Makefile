@@ -1,7 +1,8 @@
 # Two commands: `make run` (set up and serve on http://127.0.0.1:5000) and `make test`.
 VENV   := .venv
 PY     := $(VENV)/bin/python
-FLASK  := $(VENV)/bin/flask --app app
+# make run is development: a known secret key and plain http (config.py).
+FLASK  := REGISTRY_ENV=development $(VENV)/bin/flask --app app
 PYBABEL := $(VENV)/bin/pybabel
 DEMO_COUNT ?= 80
 

@@ -1,25 +1,29 @@
 """Hưng Yên Biotech Registry: the application factory."""
+import os
+from urllib.parse import urlsplit
+
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from registry.config import Config, DevelopmentConfig
+from registry.config import Config, check_config, config_from_environment
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
-    if config is None:
-        # `flask run` (make run) is development; gunicorn in production sets SECRET_KEY and
-        # REGISTRY_ENV=production.
-        import os
-        config = Config if os.environ.get("REGISTRY_ENV") == "production" else DevelopmentConfig
-    app.config.from_object(config)
+    # `make run` sets REGISTRY_ENV=development; anything unset is production (config.py).
+    app.config.from_object(config or config_from_environment())
+    check_config(app.config)
+    if app.config["REGISTRY_ENV"] == "production" and not app.config.get("TRUSTED_HOSTS"):
+        # A site answers for its own address: a forged Host header gets 400, not a page.
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["SITE_URL"]).hostname]
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)
     app.json.ensure_ascii = False  # UTF-8 JSON: Vietnamese as it is written
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in the environment.")
-    app.instance_path  # noqa: B018 - resolved once; the SQLite file and uploads live there
-    import os
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, exist_ok=True)  # the SQLite file and uploads live there
 
     register_extensions(app)
     register_blueprints(app)

@@ -219,12 +219,11 @@ def send_reminders(today):
         click.echo("Set SITE_URL (e.g. https://cnsh.hungyen.gov.vn): the reminders link to the site.",
                    err=True)
         raise SystemExit(1)
-    # The e-mails link to the agency pages: url_for builds them on the site's address.
+    # The e-mails link to the agency pages on the site's address (SITE_URL).
     for attempt in (1, 2):
         try:
-            with current_app.test_request_context(base_url=site):
-                sent = plan_reports.send_reminders(today.date() if today else None)
-                commit()
+            sent = plan_reports.send_reminders(today.date() if today else None)
+            commit()
             break
         except Conflict:
             # Another run recorded some of the same reminders first: try again without them.

@@ -1,19 +1,21 @@
-"""Security headers, session lifetimes and the session-based user loader (SPEC section 8)."""
-import time
+"""Security headers, server-side sessions with their lifetimes, and the user loader (SPEC
+section 8)."""
+import secrets
+from datetime import timedelta
 
-from flask import Flask, abort, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from registry.extensions import db, login_manager
+from registry.models.base import now_utc
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
-LOGIN_AT = "login_at"
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -28,6 +30,11 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().should_set_cookie(app, session)
 
 
+SESSION_KEY = "sid"
+# A session's "last used" is written at most this often, not on every request.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     login_manager.login_view = "auth.login"
@@ -37,33 +44,53 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(identity: str):
-        from registry.models import User
+        from registry.models import User, UserSession
 
         user_id, _sep, nonce = identity.partition(":")
-        if not user_id.isdigit():
+        key = session.get(SESSION_KEY)
+        if not user_id.isascii() or not user_id.isdigit() or not isinstance(key, str):
             return None
-        user = db.session.get(User, int(user_id))
-        # A password change or a role change renews the nonce and so ends older sessions.
-        if user is None or user.session_nonce != nonce or not user.is_active:
+        row = db.session.execute(
+            db.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == int(user_id), UserSession.key_digest == UserSession.digest(key))
+        ).first()
+        if row is None:
             return None
+        user, user_session = row
+        now = now_utc()
+        # A password or role change renews the nonce; logging out ends the row; both end the
+        # session whatever the cookie says.
+        if user.session_nonce != nonce or not user.is_active or not user_session.is_open(now):
+            return None
+        g.user_session = user_session
+        if now - user_session.last_seen_at >= TOUCH_EVERY:
+            g.touch_session = user_session.id
         return user
 
     @app.before_request
-    def enforce_absolute_session_lifetime():
+    def end_expired_sessions():
         if request.endpoint == "static" or request.blueprint == "api":
             return None
         if not session.permanent:
-            session.permanent = True  # inactivity expiry: PERMANENT_SESSION_LIFETIME
-        if not current_user.is_authenticated:
-            return None
-        started = session.get(LOGIN_AT, 0)
-        if time.time() - started > app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds():
-            logout_user()
+            session.permanent = True  # the cookie expires after PERMANENT_SESSION_LIFETIME idle
+        if SESSION_KEY in session and not current_user.is_authenticated:
+            # Logged out elsewhere, idle too long or past the 12-hour limit.
             session.clear()
             flash(_l("Your session has expired. Please log in again."), "info")
-            if request.method == "GET" and not request.path.startswith("/api/"):
+            if request.method == "GET":
                 return redirect(url_for("auth.login", next=request.full_path))
         return None
+
+    @app.after_request
+    def touch_session(response):
+        session_id = g.pop("touch_session", None)
+        if session_id is not None and response.status_code < 500:
+            from registry.models import UserSession
+
+            db.session.execute(db.update(UserSession).where(UserSession.id == session_id)
+                               .values(last_seen_at=now_utc()))
+            db.session.commit()
+        return response
 
     @app.before_request
     def refuse_nul_characters():
@@ -90,10 +117,37 @@ def init_app(app: Flask) -> None:
 
 
 def start_session(user) -> None:
-    """Log in and stamp the session for the 12-hour absolute limit."""
+    """Log in: a fresh cookie (no fixation of an earlier one) naming a new server-side session.
+    The caller commits."""
     from flask_login import login_user
 
-    session.clear()  # a fresh session: no fixation of an earlier one
+    from registry.models import UserSession
+
+    end_session()
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(
+        user=user, key_digest=UserSession.digest(key),
+        user_agent=request.headers.get("User-Agent", "")[:300],
+        address=(request.remote_addr or "")[:64],
+    ))
     login_user(user)
-    session[LOGIN_AT] = time.time()
+    session[SESSION_KEY] = key
     session.permanent = True
+
+
+def end_session() -> None:
+    """Log out this browser: its server-side session ends, so a copy of the cookie is refused
+    too. The caller commits."""
+    from flask_login import logout_user
+
+    from registry.models import UserSession
+
+    key = session.get(SESSION_KEY)
+    if isinstance(key, str):
+        db.session.execute(
+            db.update(UserSession)
+            .where(UserSession.key_digest == UserSession.digest(key), UserSession.ended_at.is_(None))
+            .values(ended_at=now_utc())
+        )
+    logout_user()
+    session.clear()

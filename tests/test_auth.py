@@ -36,18 +36,40 @@ def signup_data(**changes) -> dict:
     return data
 
 
-def test_signup_creates_organisation_and_account_and_logs_in(client):
+def outbox_to(address: str) -> list[OutboxMessage]:
+    return db.session.scalars(db.select(OutboxMessage).filter_by(recipient=address)
+                              .order_by(OutboxMessage.id)).all()
+
+
+def test_signup_confirms_the_address_then_creates_organisation_and_account(client):
     page = client.get("/auth/signup")
     assert page.status_code == 200
     assert "Khoai Chau" in page.get_data(as_text=True)  # active districts, in the reader's language
 
     response = client.post("/auth/signup", data=signup_data())
+    response.close()  # the e-mail is prepared after the response has been sent
 
     assert response.status_code == 302
-    assert response.headers["Location"] == path("applicant.index")
+    assert response.headers["Location"] == path("auth.signup_sent")
+    assert "Check your e-mail" in client.get(path("auth.signup_sent")).get_data(as_text=True)
+    # Nothing exists until the address is confirmed.
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Organization.id))) == 0
+    [message] = outbox_to("dung@phohien.vn")
+    link = re.search(r"http://localhost(/auth/signup/confirm/\S+)", message.body).group(1)
+
+    confirm_page = client.get(link)  # a mail scanner opening the link creates nothing
+    assert confirm_page.status_code == 200
+    assert "Công ty TNHH Sinh học Phố Hiến" in confirm_page.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+    confirmed = client.post(link)
+
+    assert confirmed.status_code == 302
+    assert confirmed.headers["Location"] == path("applicant.index")
     user = db.session.scalar(db.select(User).filter_by(email="dung@phohien.vn"))
     assert user.role == "applicant"
     assert user.full_name == "Phạm Thị Dung"
+    assert user.check_password(NEW_PASSWORD)
     organization = user.organization
     assert organization.name == "Công ty TNHH Sinh học Phố Hiến"
     assert organization.district.code == "van_lam"
@@ -56,6 +78,27 @@ def test_signup_creates_organisation_and_account_and_logs_in(client):
     profile = client.get("/auth/profile")
     assert profile.status_code == 200
     assert "Công ty TNHH Sinh học Phố Hiến" in profile.get_data(as_text=True)
+    # The link works once.
+    again = client.post(link)
+    assert again.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_a_confirmation_link_expires_after_a_day(client):
+    from datetime import timedelta
+
+    from registry.models import SignupRequest
+
+    client.post("/auth/signup", data=signup_data()).close()
+    link = re.search(r"http://localhost(/auth/signup/confirm/\S+)",
+                     outbox_to("dung@phohien.vn")[0].body).group(1)
+    signup = db.session.scalar(db.select(SignupRequest))
+    signup.created_at -= timedelta(hours=24, minutes=1)
+    db.session.commit()
+    response = client.post(link)
+    assert response.status_code == 302
+    assert response.headers["Location"] == path("auth.login")
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -75,14 +118,26 @@ def test_signup_shows_field_errors_and_saves_nothing(client, changes, field, mes
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
 
 
-def test_signup_with_a_taken_email_leaves_no_orphan_organisation(client):
+def test_signup_does_not_tell_which_addresses_have_accounts(client, count_queries):
     existing = make_user("applicant", email="dung@phohien.vn")
     organizations_before = db.session.scalar(db.select(db.func.count(Organization.id)))
 
-    response = client.post("/auth/signup", data=signup_data())
+    with count_queries() as taken_queries:
+        taken = client.post("/auth/signup", data=signup_data())
+    with count_queries() as free_queries:
+        free = client.post("/auth/signup", data=signup_data(email="moi@phohien.vn"))
+    # Same answer, and the same work in the request: the difference happens after it.
+    assert (taken.status_code, taken.headers["Location"]) == (free.status_code, free.headers["Location"])
+    assert taken.get_data() == free.get_data()
+    assert taken_queries.count == free_queries.count
+    taken.close()
+    free.close()
 
-    assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True)
+    [message] = outbox_to("dung@phohien.vn")
+    assert "already has an account" in message.body
+    assert "/auth/signup/confirm/" not in message.body
+    assert "/auth/forgot" in message.body
+    assert "/auth/signup/confirm/" in outbox_to("moi@phohien.vn")[0].body
     assert db.session.scalar(db.select(db.func.count(Organization.id))) == organizations_before
     assert existing.organization_id is not None
 
@@ -154,6 +209,7 @@ def test_password_reset_end_to_end(client):
     user = make_user("applicant")
 
     response = client.post("/auth/forgot", data={"email": user.email})
+    response.close()
 
     assert response.status_code == 302
     message = db.session.scalar(db.select(OutboxMessage).filter_by(recipient=user.email))
@@ -172,15 +228,25 @@ def test_password_reset_end_to_end(client):
     assert new.status_code == 302
 
 
-def test_forgot_password_answers_the_same_for_unknown_addresses(client):
+def test_forgot_password_answers_the_same_for_unknown_addresses(client, count_queries):
     user = make_user("applicant")
-    known = client.post("/auth/forgot", data={"email": user.email}, follow_redirects=True)
-    unknown = client.post("/auth/forgot", data={"email": "nobody@example.vn"},
-                          follow_redirects=True)
+    address = user.email
+    with count_queries() as known_queries:
+        known = client.post("/auth/forgot", data={"email": address})
+    with count_queries() as unknown_queries:
+        unknown = client.post("/auth/forgot", data={"email": "nobody@example.vn"})
+    # The same answer after the same work: looking the address up and writing the e-mail
+    # happen once the response has gone.
+    assert known_queries.count == unknown_queries.count == 0
+    assert outbox_to(user.email) == []
+    assert (known.status_code, known.headers["Location"]) == (unknown.status_code,
+                                                              unknown.headers["Location"])
+    known.close()
+    unknown.close()
     neutral = "If an account uses this address"
-    assert neutral in known.get_data(as_text=True)
-    assert neutral in unknown.get_data(as_text=True)
+    assert neutral in client.get(known.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 1
+    assert len(outbox_to(user.email)) == 1
 
 
 def test_reset_with_a_forged_token_is_refused(client):
@@ -259,3 +325,34 @@ def test_failed_logins_are_limited_per_account_and_per_address(app):
                         environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 429
     # Viewing the login page is not limited.
     assert limited.get("/auth/login", environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 200
+
+
+def test_signup_and_reset_requests_are_limited(app):
+    limited = create_app(RateLimitedConfig).test_client()
+    for n in range(10):
+        limited.post("/auth/signup", data=signup_data(email=f"a{n}@phohien.vn"),
+                     environ_base={"REMOTE_ADDR": "10.0.2.1"}).close()
+    assert limited.post("/auth/signup", data=signup_data(email="b@phohien.vn"),
+                        environ_base={"REMOTE_ADDR": "10.0.2.1"}).status_code == 429
+    # One address asked for from many places: limited too.
+    for n in range(10):
+        limited.post("/auth/forgot", data={"email": "target@phohien.vn"},
+                     environ_base={"REMOTE_ADDR": f"10.0.3.{n}"}).close()
+    assert limited.post("/auth/forgot", data={"email": "target@phohien.vn"},
+                        environ_base={"REMOTE_ADDR": "10.0.3.99"}).status_code == 429
+
+
+def test_guessing_the_current_password_is_limited(app):
+    user = make_user("applicant")
+    limited = create_app(RateLimitedConfig).test_client()
+    limited.set_cookie("lang", "en")
+    assert limited.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    for _ in range(10):
+        response = limited.post("/auth/password", data={
+            "current_password": "guess", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+        assert response.status_code == 422
+    blocked = limited.post("/auth/password", data={
+        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert blocked.status_code == 429
+    db.session.refresh(user)
+    assert user.check_password(PASSWORD)

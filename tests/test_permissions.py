@@ -8,7 +8,8 @@ import io
 import pytest
 
 from registry.extensions import db
-from registry.models import Agency, District, GeneticResource, OutboxMessage, PlanTask, Target
+from registry.models import (Agency, District, GeneticResource, OutboxMessage, PlanTask,
+                             SignupRequest, Target, UserSession)
 from registry.models.base import province_today
 from registry.services import applications as workflow
 from registry.services import plan_reports
@@ -60,6 +61,10 @@ ACCESS = {
     "review.annual_report_file": STAFF,
     "auth.login": EVERYONE,
     "auth.signup": EVERYONE,
+    "auth.signup_sent": EVERYONE,
+    "auth.confirm_signup": EVERYONE,  # the page that confirms; anyone holding the link
+    "auth.end_user_session": {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "owner": OK},  # its user
+    "auth.end_other_sessions": LOGGED_IN,
     "auth.forgot_password": EVERYONE,
     "auth.reset_password": EVERYONE,
     "auth.logout": EVERYONE,  # anonymous: nothing to end, sent home
@@ -145,7 +150,14 @@ def build_world():
     barcode, _warnings = add_barcode(db.session.scalar(db.select(GeneticResource).filter_by(code="ga_dong_tao")),
                                      users["reviewer"], {"sample_id": "DT-001", "marker": "D-loop",
                                                          "sequence": "ACGT" * 30})
-    db.session.add(message)
+    signup_key = "confirm-key-of-a-pending-sign-up"
+    owners_other_browser = UserSession(user=owner, key_digest=UserSession.digest("another-browser"))
+    db.session.add_all([message, owners_other_browser, SignupRequest(
+        key_digest=UserSession.digest(signup_key), email="moi@example.vn", password_hash="x",
+        details={"full_name": "Người mới", "phone": "", "organization": {
+            "name": "Tổ hợp tác mới", "org_type": "cooperative", "tax_code": None,
+            "district": "van_lam", "address": "Văn Lâm", "representative": "A", "phone": "",
+            "email": ""}})])
     commit()
     users["agency"].agency = db.session.scalar(db.select(Agency).filter_by(code="DARD"))
     task = db.session.scalar(db.select(PlanTask).filter_by(code="III.1"))
@@ -180,6 +192,8 @@ def build_world():
         "report_attachment_id": report_file.id,
         "award_id": award.id,
         "file_type": "pdf",
+        "key": signup_key,
+        "session_id": owners_other_browser.id,
     }
     by_area = {"applicant": draft, "review": submitted}
     return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}

@@ -64,6 +64,11 @@ class SignupForm(FlaskForm):
     confirm = repeat_password_field(_l("Repeat the password"))
 
 
+class ConfirmSignupForm(FlaskForm):
+    """Only the CSRF token: creating the account is a POST, so that a mail scanner opening the
+    link creates nothing."""
+
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "email"})

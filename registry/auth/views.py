@@ -1,23 +1,23 @@
 """Views of the auth area: log in and out, sign up, password reset, the profile."""
 
-from flask import (current_app, flash, redirect, render_template, request, session,
-                   url_for)
-from flask_babel import force_locale
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from registry.auth import bp
-from registry.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm,
-                                 ProfileForm, ResetPasswordForm, SignupForm, TokenForm)
-from registry.web import safe_next, show_service_errors
+from registry.auth.forms import (ChangePasswordForm, ConfirmSignupForm, ForgotPasswordForm,
+                                 LoginForm, ProfileForm, ResetPasswordForm, SignupForm,
+                                 TokenForm)
 from registry.extensions import db, limiter
 from registry.models import District
-from registry.security import start_session
+from registry.security import end_session, start_session
 from registry.services import accounts, tokens
-from registry.services.errors import DomainError, ValidationFailed
-from registry.services.mail import queue_email
+from registry.services.deferred import after_response
+from registry.services.errors import Conflict, ValidationFailed
 from registry.services.unit_of_work import commit
+from registry.web import safe_next, show_service_errors
 
 
 def _login_rate_limit() -> str:
@@ -67,8 +67,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    end_session()
+    commit()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.home"))
 
@@ -82,46 +82,74 @@ def _district_choices() -> list[SelectChoice]:
                                                           for d in districts]
 
 
+def _signup_rate_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_rate_limit, methods=["POST"])
+@limiter.limit(_signup_rate_limit, key_func=_submitted_email, methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = SignupForm()
     form.district.choices = _district_choices()
     if form.validate_on_submit():
-        district = db.session.scalar(
-            db.select(District).filter_by(code=form.district.data, active=True))
-        organization_fields = {
-            "name": form.name.data.strip(),
-            "org_type": form.org_type.data,
-            "tax_code": (form.tax_code.data or "").strip() or None,
-            "district": district,
-            "address": form.address.data.strip(),
-            "representative": form.representative.data.strip(),
-            "phone": (form.org_phone.data or "").strip(),
-            "email": (form.org_email.data or "").strip(),
-        }
-        try:
-            user = accounts.register_applicant(
-                email=form.email.data, password=form.password.data,
-                full_name=form.full_name.data, phone=form.phone.data or "",
-                organization_fields=organization_fields,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()  # the organisation was added before the account failed
-            show_service_errors(form, exc)
+        problems = accounts.password_problems(form.password.data, form.email.data)
+        if problems:
+            form.password.errors = problems
             return render_template("auth/signup.html", form=form), 422
-        except DomainError as exc:
+        details = {
+            "full_name": form.full_name.data.strip(),
+            "phone": (form.phone.data or "").strip(),
+            "organization": {
+                "name": form.name.data.strip(),
+                "org_type": form.org_type.data,
+                "tax_code": (form.tax_code.data or "").strip() or None,
+                "district": form.district.data,
+                "address": form.address.data.strip(),
+                "representative": form.representative.data.strip(),
+                "phone": (form.org_phone.data or "").strip(),
+                "email": (form.org_email.data or "").strip(),
+            },
+        }
+        # The same answer for every address; the e-mail (a link, or "you already have an
+        # account") is prepared after the response.
+        after_response(accounts.request_signup, email=form.email.data,
+                       password=form.password.data, details=details)
+        return redirect(url_for("auth.signup_sent"))
+    status = 422 if form.errors else 200
+    return render_template("auth/signup.html", form=form), status
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    return render_template("auth/signup_sent.html")
+
+
+@bp.route("/signup/confirm/<key>", methods=["GET", "POST"])
+def confirm_signup(key: str):
+    signup = accounts.pending_signup(key)
+    if signup is None:
+        flash(_("This confirmation link is not valid or has expired. Sign up again, or log in "
+                "if you have already confirmed."), "error")
+        return redirect(url_for("auth.login"))
+    form = ConfirmSignupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.confirm_signup(signup)
+        except Conflict as exc:
             db.session.rollback()
             flash(exc.message, "error")
-            return render_template("auth/signup.html", form=form), exc.status_code
+            return redirect(url_for("auth.login"))
         start_session(user)
         commit()
         flash(_("Welcome! Your organisation is registered; you can now prepare applications."),
               "success")
         return redirect(url_for("applicant.index"))
-    status = 422 if form.errors else 200
-    return render_template("auth/signup.html", form=form), status
+    return render_template("auth/signup_confirm.html", signup=signup, form=form,
+                           district=db.session.scalar(db.select(District).filter_by(
+                               code=signup.details["organization"].get("district"))))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -130,16 +158,9 @@ def signup():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        if user is not None and user.is_active:
-            link = url_for("auth.reset_password", token=accounts.password_reset_token(user),
-                           _external=True)
-            with force_locale("vi"):
-                subject = _("Reset your password")
-            queue_email(user.email, subject, "email/password_reset.txt", user=user, link=link,
-                        hours=accounts.RESET_MAX_AGE // 3600)
-            commit()
-        # The same answer whether or not the address has an account.
+        # Whether the address has an account is looked at after the response, so neither the
+        # answer nor its timing tells.
+        after_response(accounts.request_password_reset, email=form.email.data)
         flash(_("If an account uses this address, we have sent it a link to choose a new "
                 "password. The link works for one hour."), "info")
         return redirect(url_for("auth.login"))
@@ -160,10 +181,9 @@ def reset_password(token: str):
         except ValidationFailed as exc:
             show_service_errors(form, exc)
             return render_template("auth/reset_password.html", form=form, token=token), 422
-        commit()
         if current_user.is_authenticated:
-            logout_user()
-            session.clear()
+            end_session()
+        commit()
         flash(_("Your password has been changed. Log in with the new password."), "success")
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
@@ -175,7 +195,9 @@ def _render_profile(profile_form, password_form, status: int = 200, token_form=N
     user = current_user._get_current_object()
     return render_template("auth/profile.html", user=user, profile_form=profile_form,
                            password_form=password_form, token_form=token_form or TokenForm(formdata=None),
-                           tokens=tokens.tokens_of(user), new_token=new_token), status
+                           tokens=tokens.tokens_of(user), new_token=new_token,
+                           sessions=accounts.open_sessions(user),
+                           this_session=g.get("user_session")), status
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -192,8 +214,14 @@ def profile():
     return _render_profile(form, password_form, 422 if form.errors else 200)
 
 
+def _account_being_changed() -> str:
+    return f"user:{current_user.get_id()}"
+
+
 @bp.route("/password", methods=["POST"])
 @login_required
+@limiter.limit(_login_rate_limit, deduct_when=_failed)
+@limiter.limit(_login_rate_limit, key_func=_account_being_changed, deduct_when=_failed)
 def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
@@ -235,3 +263,29 @@ def revoke_token(token_id: int):
     commit()
     flash(_("The token “%(name)s” was revoked.", name=token.name), "success")
     return redirect(url_for("auth.profile", _anchor="tokens"))
+
+
+# Sessions
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_user_session(session_id: int):
+    ended = accounts.end_user_session(current_user._get_current_object(), session_id)
+    this_browser = ended.id == g.user_session.id
+    commit()
+    if this_browser:
+        session.clear()
+        flash(_("You have logged out."), "info")
+        return redirect(url_for("public.home"))
+    flash(_("That session has been logged out."), "success")
+    return redirect(url_for("auth.profile", _anchor="sessions"))
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    count = accounts.end_other_sessions(current_user._get_current_object(), g.user_session)
+    commit()
+    flash(ngettext("%(num)s other session has been logged out.",
+                   "%(num)s other sessions have been logged out.", count), "success")
+    return redirect(url_for("auth.profile", _anchor="sessions"))

@@ -1,8 +1,8 @@
 """Error pages: HTML for browsers, JSON for the API and for clients that ask for it."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from registry.extensions import db
 from registry.services.errors import DomainError
@@ -47,6 +47,12 @@ def register(app: Flask) -> None:
     def domain_error(exc: DomainError):
         db.session.rollback()
         return error_response(exc.status_code, exc.message, exc.errors)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # A Host the site does not serve: no page can be built for it (every link would name
+        # that host), so a plain answer.
+        return Response(_messages()[400], status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

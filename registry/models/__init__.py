@@ -1,5 +1,13 @@
 """All models, importable from one place (Alembic autogenerate sees every table)."""
-from registry.models.accounts import ORGANIZATION_TYPES, ROLES, ApiToken, Organization, User
+from registry.models.accounts import (
+    ORGANIZATION_TYPES,
+    ROLES,
+    ApiToken,
+    Organization,
+    SignupRequest,
+    User,
+    UserSession,
+)
 from registry.models.applications import (
     Application,
     ApplicationEvent,
@@ -24,5 +32,5 @@ __all__ = [
     "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "ApplicationVersion", "Attachment", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
-    "TargetRevision", "User",
+    "SignupRequest", "TargetRevision", "User", "UserSession",
 ]

@@ -107,7 +107,15 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def end_sessions(self) -> None:
+        """Ends every session of this user: the nonce in their cookies no longer matches, and
+        their rows in the session list are closed."""
         self.session_nonce = secrets.token_hex(16)
+        if self.id is not None:
+            db.session.execute(
+                sa.update(UserSession)
+                .where(UserSession.user_id == self.id, UserSession.ended_at.is_(None))
+                .values(ended_at=now_utc())
+            )
 
     @property
     def is_applicant(self) -> bool:
@@ -158,3 +166,67 @@ class ApiToken(db.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class UserSession(db.Model):
+    """One browser's login. The cookie carries a random key whose digest names this row, so
+    logging out (here or from another browser) ends the session on the server: a cookie kept
+    from before is refused."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    key_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_seen_at: Mapped[datetime] = mapped_column(default=now_utc)
+    ended_at: Mapped[datetime | None]
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def is_open(self, now: datetime) -> bool:
+        """Not logged out, used within the inactivity limit, younger than the absolute one."""
+        config = current_app.config
+        return (
+            self.ended_at is None
+            and now - self.last_seen_at <= config["PERMANENT_SESSION_LIFETIME"]
+            and now - self.created_at <= config["SESSION_ABSOLUTE_LIFETIME"]
+        )
+
+    @property
+    def browser(self) -> str:
+        """"Chrome 131 · Windows", from the User-Agent it logged in with."""
+        from ua_parser import parse
+
+        found = parse(self.user_agent or "")
+        parts = []
+        if found.user_agent:
+            parts.append(" ".join(p for p in (found.user_agent.family, found.user_agent.major) if p))
+        if found.os and found.os.family != "Other":
+            parts.append(found.os.family)
+        return " · ".join(parts) or (self.user_agent[:60] if self.user_agent else "")
+
+    def can_end(self, user) -> bool:
+        return user is not None and user.is_authenticated and user.id == self.user_id
+
+
+class SignupRequest(db.Model):
+    """A sign-up waiting for its e-mail address to be confirmed. Nothing exists until the link
+    in the e-mail is followed, so the sign-up form answers the same for every address."""
+
+    __tablename__ = "signup_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    # The account's and the organisation's fields as the form gave them.
+    details: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    confirmed_at: Mapped[datetime | None]

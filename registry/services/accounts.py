@@ -1,19 +1,25 @@
-"""Sign-up, passwords and password resets."""
+"""Sign-up, passwords, password resets and a user's sessions."""
+import secrets
+from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
-from registry.models import Agency, Organization, User
+from registry.models import Agency, District, Organization, SignupRequest, User, UserSession
 from registry.models.accounts import ROLES
 from registry.models.base import now_utc
-from registry.services.errors import Conflict, ValidationFailed
+from registry.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from registry.services.mail import queue_email, site_url
 from registry.services.unit_of_work import flush
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 RESET_MAX_AGE = 3600  # seconds
+SIGNUP_MAX_AGE = timedelta(hours=24)
 
 
 @lru_cache(maxsize=1)
@@ -80,13 +86,77 @@ def create_user(email: str, password: str, role: str, full_name: str = "",
     return user
 
 
-def register_applicant(*, email: str, password: str, full_name: str, phone: str,
-                       organization_fields: dict) -> User:
-    """Sign-up: a new organisation and its first applicant account, in one go."""
+def request_signup(*, email: str, password: str, details: dict) -> None:
+    """Run after the sign-up form's response (services/deferred.py), so that its answer and its
+    timing say nothing about the address: a new address is sent a link that creates the
+    account; an address that has one is told so, with links to log in and to reset."""
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        with force_locale("vi"):
+            subject = _("You already have an account")
+        queue_email(email, subject, "email/signup_existing.txt", email=email,
+                    login_link=site_url("auth.login"), reset_link=site_url("auth.forgot_password"))
+        return
+    key = secrets.token_urlsafe(32)
+    db.session.add(SignupRequest(
+        key_digest=UserSession.digest(key), email=email, details=details,
+        password_hash=generate_password_hash(password,
+                                             method=current_app.config["PASSWORD_HASH_METHOD"]),
+    ))
+    with force_locale("vi"):
+        subject = _("Confirm your e-mail address")
+    queue_email(email, subject, "email/signup_confirm.txt", name=details.get("full_name", ""),
+                organization=details.get("organization", {}).get("name", ""),
+                link=site_url("auth.confirm_signup", key=key),
+                hours=int(SIGNUP_MAX_AGE.total_seconds() // 3600))
+    flush()
+
+
+def pending_signup(key: str) -> SignupRequest | None:
+    """The sign-up a confirmation link names, while it can still be confirmed."""
+    signup = db.session.scalar(
+        db.select(SignupRequest).filter_by(key_digest=UserSession.digest(key)))
+    if signup is None or signup.confirmed_at is not None:
+        return None
+    if now_utc() - signup.created_at > SIGNUP_MAX_AGE:
+        return None
+    return signup
+
+
+def confirm_signup(signup: SignupRequest) -> User:
+    """The address is confirmed: the organisation and its first applicant account exist now."""
+    if signup.confirmed_at is not None:
+        raise Conflict(_("This sign-up has already been confirmed. Log in."))
+    if find_user_by_email(signup.email) is not None:
+        raise Conflict(_("An account with this e-mail address already exists. Log in, or reset "
+                         "its password."))
+    details = dict(signup.details)
+    organization_fields = dict(details.pop("organization"))
+    district_code = organization_fields.pop("district", None)
+    organization_fields["district"] = db.session.scalar(
+        db.select(District).filter_by(code=district_code, active=True))
     organization = Organization(**organization_fields)
-    db.session.add(organization)
-    return create_user(email, password, "applicant", full_name=full_name,
-                       organization=organization, phone=phone)
+    user = User(email=signup.email, role="applicant", organization=organization,
+                full_name=details.get("full_name", ""), phone=details.get("phone", ""),
+                password_hash=signup.password_hash)
+    db.session.add_all([organization, user])
+    signup.confirmed_at = now_utc()
+    signup.password_hash = ""  # kept once, on the account
+    flush()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Run after the forgot-password form's response (services/deferred.py): only a known,
+    active address is sent a link, and nothing in the answer tells which it was."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    with force_locale("vi"):
+        subject = _("Reset your password")
+    queue_email(user.email, subject, "email/password_reset.txt", user=user,
+                link=site_url("auth.reset_password", token=password_reset_token(user)),
+                hours=RESET_MAX_AGE // 3600)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -167,3 +237,43 @@ def user_from_reset_token(token: str) -> User | None:
     if user is None or user.password_hash[-16:] != data.get("h") or not user.is_active:
         return None
     return user
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+def open_sessions(user: User) -> list[UserSession]:
+    """The user's sessions that still work, most recently used first."""
+    now = now_utc()
+    rows = db.session.scalars(
+        db.select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
+               UserSession.created_at >= now - current_app.config["SESSION_ABSOLUTE_LIFETIME"],
+               UserSession.last_seen_at >= now - current_app.config["PERMANENT_SESSION_LIFETIME"])
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ).all()
+    return [row for row in rows if row.is_open(now)]
+
+
+def end_user_session(actor: User, session_id: int) -> UserSession:
+    """Log out one of the actor's sessions (another browser, or this one)."""
+    user_session = db.session.get(UserSession, session_id)
+    if user_session is None:
+        raise NotFound(_("This session was not found."))
+    if not user_session.can_end(actor):
+        raise PermissionDenied(_("You may end only your own sessions."))
+    if user_session.ended_at is None:
+        user_session.ended_at = now_utc()
+    flush()
+    return user_session
+
+
+def end_other_sessions(actor: User, keep: UserSession) -> int:
+    """Log out everywhere but in `keep` (this browser). Returns how many were ended."""
+    ended = db.session.execute(
+        db.update(UserSession)
+        .where(UserSession.user_id == actor.id, UserSession.id != keep.id,
+               UserSession.ended_at.is_(None))
+        .values(ended_at=now_utc())
+    ).rowcount
+    flush()
+    return ended

@@ -1,6 +1,7 @@
 """E-mail: recorded in the outbox inside the request's transaction, sent after it commits."""
 import smtplib
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -8,6 +9,15 @@ from flask_babel import force_locale
 from registry.extensions import db
 from registry.models import OutboxMessage, User
 from registry.models.base import now_utc
+
+
+def site_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail, on SITE_URL: never on the Host header of the request
+    that caused the mail, which the sender chooses."""
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/",
+                                       url_scheme=site.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def queue_email(recipient: str, subject: str, template: str, **context) -> OutboxMessage:

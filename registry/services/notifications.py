@@ -1,11 +1,10 @@
 """Who is told what by e-mail when an application moves."""
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import force_locale
 
 from registry.extensions import db
 from registry.models import Application, User
-from registry.services.mail import queue_email, staff_recipients
+from registry.services.mail import queue_email, site_url, staff_recipients
 
 
 def _owner_emails(application: Application) -> list[str]:
@@ -20,7 +19,7 @@ def _owner_emails(application: Application) -> list[str]:
 
 
 def status_changed(application: Application, comment: str) -> None:
-    link = url_for("applicant.detail", application_id=application.id, _external=True)
+    link = site_url("applicant.detail", application_id=application.id)
     with force_locale("vi"):
         subject = _("Application #%(id)s: %(status)s", id=application.id, status=application.status_label)
     for recipient in _owner_emails(application):
@@ -29,7 +28,7 @@ def status_changed(application: Application, comment: str) -> None:
 
 
 def application_submitted(application: Application, resubmitted: bool) -> None:
-    link = url_for("review.detail", application_id=application.id, _external=True)
+    link = site_url("review.detail", application_id=application.id)
     with force_locale("vi"):
         subject = _("New application to screen: #%(id)s", id=application.id)
     for recipient in staff_recipients():

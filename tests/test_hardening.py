@@ -1,0 +1,248 @@
+"""What an outside review found (issue 10): sessions end on the server, the secret key and the
+site's address come from the environment, links in e-mails never follow the Host header, and
+the app behaves behind a reverse proxy."""
+import re
+
+import pytest
+
+from registry import create_app
+from registry.config import ConfigurationError, config_from_environment
+from registry.extensions import db
+from registry.models import OutboxMessage, UserSession
+from tests.conftest import SuiteConfig
+from tests.factories import PASSWORD, make_user
+
+CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/131.0.0.0 Safari/537.36")
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.set_cookie("lang", "en")
+
+
+def browser(app, user, user_agent: str):
+    """Another browser, logged in as `user`."""
+    other = app.test_client()
+    other.set_cookie("lang", "en")
+    response = other.post("/auth/login", data={"email": user.email, "password": PASSWORD},
+                          headers={"User-Agent": user_agent})
+    assert response.status_code == 302
+    return other
+
+
+# 2. Logging out ends the session on the server ---------------------------------------------
+
+def test_a_cookie_saved_before_logout_is_refused_afterwards(app, client, login):
+    user = make_user("applicant")
+    login(user)
+    saved = client.get_cookie("session").value
+    assert client.get("/applications/").status_code == 200
+
+    client.post("/auth/logout")
+
+    replay = app.test_client()
+    replay.set_cookie("session", saved)
+    response = replay.get("/applications/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_profile_lists_open_sessions_and_logs_out_one_of_them(app, client, login):
+    user = make_user("applicant")
+    login(user)
+    phone = browser(app, user, IPHONE)
+    laptop = browser(app, user, CHROME)
+
+    page = client.get("/auth/profile").get_data(as_text=True)
+    assert "Mobile Safari 17 · iOS" in page
+    assert "Chrome 131 · Windows" in page
+    assert "(this browser)" in page
+
+    phone_session = db.session.scalar(db.select(UserSession).filter_by(user_agent=IPHONE))
+    response = client.post(f"/auth/sessions/{phone_session.id}/end")
+    assert response.status_code == 302
+    assert phone.get("/applications/").status_code == 302  # logged out over there
+    assert laptop.get("/applications/").status_code == 200
+    assert client.get("/applications/").status_code == 200
+    assert "Mobile Safari" not in client.get("/auth/profile").get_data(as_text=True)
+
+
+def test_log_out_everywhere_else_keeps_this_browser(app, client, login):
+    user = make_user("applicant")
+    login(user)
+    others = [browser(app, user, CHROME), browser(app, user, IPHONE)]
+
+    response = client.post("/auth/sessions/end-others", follow_redirects=True)
+
+    assert "2 other sessions have been logged out." in response.get_data(as_text=True)
+    assert client.get("/applications/").status_code == 200
+    for other in others:
+        assert other.get("/applications/").status_code == 302
+
+
+def test_nobody_ends_someone_elses_session(app, client, login):
+    owner, intruder = make_user("applicant"), make_user("applicant")
+    owners_browser = browser(app, owner, CHROME)
+    login(intruder)
+    row = db.session.scalar(db.select(UserSession).filter_by(user_id=owner.id))
+
+    assert client.post(f"/auth/sessions/{row.id}/end").status_code == 403
+    assert owners_browser.get("/applications/").status_code == 200
+
+
+def test_last_used_is_written_at_most_once_a_minute(app, client, login, count_queries):
+    user = make_user("applicant")
+    login(user)
+    client.get("/applications/")
+    with count_queries() as fresh:
+        client.get("/applications/")
+    row = db.session.scalar(db.select(UserSession).filter_by(user_id=user.id))
+    assert not any(s.lstrip().upper().startswith("UPDATE") for s in fresh.statements)
+
+    from datetime import timedelta
+    row.last_seen_at -= timedelta(minutes=2)
+    db.session.commit()
+    before = row.last_seen_at
+    client.get("/applications/")
+    db.session.refresh(row)
+    assert row.last_seen_at > before
+
+
+# 3. The secret key ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("environ", [
+    {},                                          # unset: production
+    {"REGISTRY_ENV": "production"},
+    {"REGISTRY_ENV": "production", "SITE_URL": "https://cnsh.hungyen.gov.vn"},
+])
+def test_production_without_a_secret_key_refuses_to_start(environ):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app(config_from_environment(environ))
+
+
+@pytest.mark.parametrize("name", ["prod", "Production", "dev", "staging", ""])
+def test_an_unknown_environment_is_refused(name):
+    with pytest.raises(ConfigurationError, match="REGISTRY_ENV"):
+        config_from_environment({"REGISTRY_ENV": name, "SECRET_KEY": "x" * 32})
+
+
+def test_production_refuses_the_development_key_and_needs_site_url():
+    with pytest.raises(ConfigurationError, match="development key"):
+        create_app(config_from_environment({"SECRET_KEY": "dev-only-not-secret",
+                                            "SITE_URL": "https://cnsh.hungyen.gov.vn"}))
+    with pytest.raises(ConfigurationError, match="SITE_URL"):
+        create_app(config_from_environment({"SECRET_KEY": "k" * 40}))
+
+
+def test_only_an_explicit_development_environment_uses_the_development_key():
+    config = config_from_environment({"REGISTRY_ENV": "development"})
+    assert config.SECRET_KEY == "dev-only-not-secret"
+    production = config_from_environment({"SECRET_KEY": "k" * 40,
+                                          "SITE_URL": "https://cnsh.hungyen.gov.vn"})
+    assert production.SECRET_KEY == "k" * 40
+    assert production.REGISTRY_ENV == "production"
+
+
+# 1. Links in e-mails and the hosts the site serves ---------------------------------------------
+
+class SiteConfig(SuiteConfig):
+    SITE_URL = "https://cnsh.hungyen.gov.vn"
+    SERVER_NAME = None
+
+
+def test_reset_link_is_built_from_site_url_not_the_host_header(app):
+    user = make_user("applicant")
+    site = create_app(SiteConfig).test_client()
+    response = site.post("/auth/forgot", data={"email": user.email},
+                         headers={"Host": "evil.example"})
+    response.close()  # the e-mail is prepared once the response has been sent
+    message = db.session.scalar(db.select(OutboxMessage).filter_by(recipient=user.email))
+    assert "evil.example" not in message.body
+    assert re.search(r"https://cnsh\.hungyen\.gov\.vn/auth/reset/\S+", message.body)
+
+
+def test_staff_notification_links_use_site_url(app):
+    from tests.factories import make_application
+
+    make_user("reviewer", email="reviewer@sokhcn.example.vn")
+    applicant = make_user("applicant")
+    application = make_application(applicant)
+    site = create_app(SiteConfig).test_client()
+    site.post("/auth/login", data={"email": applicant.email, "password": PASSWORD},
+              headers={"Host": "evil.example"})
+    site.post(f"/applications/{application.id}/submit", data={"version": application.version},
+              headers={"Host": "evil.example"})
+    message = db.session.scalar(
+        db.select(OutboxMessage).filter_by(recipient="reviewer@sokhcn.example.vn"))
+    assert message is not None
+    assert "evil.example" not in message.body
+    assert f"https://cnsh.hungyen.gov.vn/review/{application.id}" in message.body
+
+
+class TrustedHostsConfig(SuiteConfig):
+    SERVER_NAME = None
+    TRUSTED_HOSTS = ["cnsh.hungyen.gov.vn"]
+
+
+def test_requests_for_other_hosts_are_refused(app):
+    site = create_app(TrustedHostsConfig).test_client()
+    assert site.get("/", headers={"Host": "cnsh.hungyen.gov.vn"}).status_code == 200
+    assert site.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert site.post("/auth/forgot", data={"email": "a@b.vn"},
+                     headers={"Host": "evil.example"}).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 0
+
+
+def test_production_serves_only_the_host_of_site_url_by_default(app, monkeypatch):
+    production = create_app(type("Production", (SuiteConfig,), {
+        "REGISTRY_ENV": "production", "SECRET_KEY": "k" * 40, "SERVER_NAME": None,
+        "SITE_URL": "https://cnsh.hungyen.gov.vn", "TRUSTED_HOSTS": None}))
+    assert production.config["TRUSTED_HOSTS"] == ["cnsh.hungyen.gov.vn"]
+    client = production.test_client()
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+# 6. Behind a reverse proxy ---------------------------------------------------------------------
+
+class ProxiedConfig(SuiteConfig):
+    TRUSTED_PROXIES = 1
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_and_https_is_seen(app):
+    user = make_user("applicant")
+    proxied = create_app(ProxiedConfig).test_client()
+    # The proxy's own address is the same for everybody; X-Forwarded-For tells clients apart.
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(10):
+        response = proxied.post("/auth/login", environ_base=proxy,
+                                data={"email": f"guess{n}@example.vn", "password": "wrong"},
+                                headers={"X-Forwarded-For": "203.0.113.7"})
+        assert response.status_code == 200
+    assert proxied.post("/auth/login", environ_base=proxy,
+                        data={"email": "guess@example.vn", "password": "wrong"},
+                        headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+    # Another client behind the same proxy still logs in.
+    other = proxied.post("/auth/login", environ_base=proxy,
+                         data={"email": user.email, "password": PASSWORD},
+                         headers={"X-Forwarded-For": "198.51.100.20"})
+    assert other.status_code == 302
+
+    secure = proxied.get("/", environ_base=proxy, headers={"X-Forwarded-Proto": "https"})
+    assert "max-age=" in secure.headers["Strict-Transport-Security"]
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
+    limited = create_app(type("Limited", (SuiteConfig,), {"RATELIMIT_ENABLED": True})).test_client()
+    for n in range(10):
+        limited.post("/auth/login", data={"email": f"guess{n}@example.vn", "password": "wrong"},
+                     headers={"X-Forwarded-For": f"203.0.113.{n}"})
+    # Forged X-Forwarded-For values do not buy a fresh budget.
+    assert limited.post("/auth/login", data={"email": "g@example.vn", "password": "wrong"},
+                        headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    response = limited.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in response.headers
