@@ -246,3 +246,163 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
                         headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
     response = limited.get("/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in response.headers
+
+
+# 4. Formulas in the open-data CSV ---------------------------------------------------------------
+
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(app, client):
+    import csv
+    import io
+
+    from tests.factories import make_application
+
+    owner = make_user("applicant")
+    for title in ('=HYPERLINK("http://evil.example","Bấm vào đây")', "+84 dự án giống lúa",
+                  "-1+1 thử nghiệm chế phẩm", "@SUM(1+1) nuôi cấy mô"):
+        make_application(owner, "project", "approved", title=title)
+    body = client.get("/api/v1/export/records.csv").get_data(as_text=True).lstrip("\ufeff")
+    titles = {row["title"] for row in csv.DictReader(io.StringIO(body))}
+    assert titles == {"'=HYPERLINK(\"http://evil.example\",\"Bấm vào đây\")", "'+84 dự án giống lúa",
+                      "'-1+1 thử nghiệm chế phẩm", "'@SUM(1+1) nuôi cấy mô"}
+
+
+@pytest.mark.parametrize("value, published", [
+    ("=1+1", "'=1+1"), ("\tTab", "'\tTab"), ("\rCR", "'\rCR"), ("Đông Tảo", "Đông Tảo"),
+    (-5, -5), ("", ""),
+])
+def test_csv_safe(value, published):
+    from registry.api.exports import csv_safe
+
+    assert csv_safe(value) == published
+
+
+# 7. Removed documents leave the disk; a quota per organisation -------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _upload(client, application, name, content):
+    import io
+
+    db.session.refresh(application)
+    return client.post(f"/applications/{application.id}/attachments",
+                       data={"file": (io.BytesIO(content), name), "version": str(application.version)},
+                       content_type="multipart/form-data")
+
+
+def test_a_removed_document_is_deleted_from_disk_once_committed(app, client, login):
+    from registry.models import Attachment
+    from registry.services.attachments import file_path
+    from tests.factories import make_application
+
+    owner = make_user("applicant")
+    login(owner)
+    application = make_application(owner, "project", "draft")
+    assert _upload(client, application, "Thuyết minh.pdf", PDF).status_code == 302
+    attachment = db.session.scalar(db.select(Attachment))
+    path = file_path(attachment)
+    assert path.read_bytes() == PDF
+
+    # A removal that loses a race (stale version) keeps the file and the row.
+    stale = client.post(f"/applications/{application.id}/attachments/{attachment.id}/delete",
+                        data={"version": "1"})
+    assert stale.status_code == 409
+    assert path.exists()
+
+    db.session.refresh(application)
+    removed = client.post(f"/applications/{application.id}/attachments/{attachment.id}/delete",
+                          data={"version": str(application.version)})
+    assert removed.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
+    assert not path.exists()
+
+
+def test_the_storage_quota_of_an_organisation_is_enforced(app, client, login):
+    from registry.models import Attachment
+    from tests.factories import make_application
+
+    app.config["STORAGE_QUOTA_BYTES"] = 3 * 1024  # 3 KB instead of 500 MB, to keep the test fast
+    owner = make_user("applicant")
+    login(owner)
+    client.set_cookie("lang", "en")
+    first, second = (make_application(owner, "project", "draft") for _ in range(2))
+    document = PDF + b"0" * 1400
+    assert _upload(client, first, "a.pdf", document).status_code == 302
+    assert _upload(client, second, "b.pdf", document).status_code == 302
+    refused = _upload(client, second, "c.pdf", document)
+    assert refused.status_code == 422
+    assert "documents already take 2.9 KB of the 3 KB it may keep" in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 2
+
+
+# 10. Zip bombs ------------------------------------------------------------------------------------
+
+def _docx(extra_member_bytes: int = 0) -> bytes:
+    """A minimal .docx; with `extra_member_bytes` of zeros inside, deflated (a zip bomb when big)."""
+    import io
+    import zipfile
+    import zlib
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", "<w:document>Thuyết minh</w:document>")
+        if extra_member_bytes:
+            with archive.open("word/media/padding.bin", "w", force_zip64=True) as member:
+                chunk = bytes(1024 * 1024)
+                for _ in range(extra_member_bytes // len(chunk)):
+                    member.write(chunk)
+    assert zlib  # deflate is what makes the ratio
+    return buffer.getvalue()
+
+
+def test_a_docx_that_inflates_to_gigabytes_is_refused(app, client, login):
+    from registry.models import Attachment
+    from tests.factories import make_application
+
+    owner = make_user("applicant")
+    login(owner)
+    client.set_cookie("lang", "en")
+    application = make_application(owner, "project", "draft")
+    bomb = _docx(extra_member_bytes=1024 * 1024 * 1024)  # 1 GiB of zeros in about 1 MB
+    assert len(bomb) < 2 * 1024 * 1024
+
+    response = _upload(client, application, "Thuyết minh.docx", bomb)
+
+    assert response.status_code == 422
+    assert "zip bomb" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
+    # An ordinary document is still welcome.
+    assert _upload(client, application, "Thuyết minh.docx", _docx()).status_code == 302
+
+
+# 8. A reviewer who belongs to the applicant organisation ------------------------------------------
+
+def test_a_reviewer_of_the_applicant_organisation_reads_no_internal_notes_or_checklist(app, client, login):
+    from registry.services import applications as workflow
+    from registry.services.unit_of_work import commit
+    from tests.factories import make_application
+
+    owner = make_user("applicant")
+    colleague = make_user("reviewer", organization=owner.organization)
+    department = make_user("reviewer")
+    application = make_application(owner, "project", "submitted")
+    workflow.add_review_note(application, department, "Nghi vấn trùng lặp với đề tài năm 2024.")
+    workflow.save_checklist(application, department, {"documents_complete": True},
+                            application.version)
+    commit()
+
+    assert not application.can_read_internal(colleague)
+    assert application.can_read_internal(department)
+    assert not application.can_read_internal(owner)
+
+    login(colleague)
+    page = client.get(f"/review/{application.id}").get_data(as_text=True)
+    assert "Nghi vấn trùng lặp" not in page
+    assert 'id="checklist"' not in page
+    assert "not shown to you" in page
+
+    outsider = app.test_client()
+    outsider.post("/auth/login", data={"email": department.email, "password": PASSWORD})
+    page = outsider.get(f"/review/{application.id}").get_data(as_text=True)
+    assert "Nghi vấn trùng lặp" in page and 'id="checklist"' in page

@@ -51,6 +51,19 @@ def _cell(value):
     return "" if value is None else value
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A text cell that a spreadsheet would run as a formula is published with a leading
+    apostrophe, which shows it as the text it is. Every CSV the registry writes goes through
+    this."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _disposition(extension: str) -> dict:
     return {"Content-Disposition": f'attachment; filename="hung-yen-biotech-records.{extension}"'}
 
@@ -63,7 +76,7 @@ def csv_response(filters: RecordFilters) -> Response:
         yield "\ufeff"
         writer.writerow(HEADER)
         for number, row in enumerate(_rows(filters), 1):
-            writer.writerow(row)
+            writer.writerow([csv_safe(value) for value in row])
             if number % 200 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)

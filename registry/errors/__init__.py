@@ -2,6 +2,7 @@
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from registry.extensions import db
@@ -47,6 +48,16 @@ def register(app: Flask) -> None:
     def domain_error(exc: DomainError):
         db.session.rollback()
         return error_response(exc.status_code, exc.message, exc.errors)
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(exc: StaleDataError):
+        # A query inside a service flushed a row that another request changed meanwhile:
+        # the same 409 as a stale version.
+        from registry.services.unit_of_work import lost_race
+
+        db.session.rollback()
+        conflict = lost_race()
+        return error_response(conflict.status_code, conflict.message)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc: SecurityError):

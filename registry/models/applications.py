@@ -383,6 +383,11 @@ class Application(db.Model):
             and (user.organization_id is None or user.organization_id != self.organization_id)
         )
 
+    def can_read_internal(self, user: User | None) -> bool:
+        """The department's internal notes and checklist: staff who could screen it, never a
+        member of the applicant organisation."""
+        return self.can_review(user)
+
     def can_decide(self, user: User | None) -> bool:
         return self.can_review(user) and self.status in TRANSITIONS["approve"][0]
 

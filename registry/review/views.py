@@ -256,6 +256,7 @@ def _render_detail(application: Application, status: int = 200, **forms):
         newer=newer,
         changes=changes,
         can_review=application.can_review(actor),
+        can_read_internal=application.can_read_internal(actor),
         can_decide=application.can_decide(actor),
         can_start=application.can_review(actor) and application.status == "submitted",
         can_set_implementation=application.can_set_implementation(actor),
