@@ -93,6 +93,22 @@ def submit_form(page, form_selector: str = "main form[method=post]") -> None:
         page.locator(form_selector).locator("button[type=submit], input[type=submit]").last.click()
 
 
+def confirmation_link(address: str) -> str:
+    """The link of the sign-up e-mail, written once the server has sent its answer."""
+    import re
+    import time
+
+    from registry.models import OutboxMessage
+
+    for _ in range(50):
+        db.session.expire_all()
+        message = db.session.scalar(db.select(OutboxMessage).filter_by(recipient=address))
+        if message is not None:
+            return re.search(r"(https?://\S+/auth/signup/confirm/\S+)", message.body).group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no confirmation e-mail to {address}")
+
+
 def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base}/auth/login")
     check_accessibility(page, "login")
@@ -129,6 +145,13 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     page.fill("#email", "hoa.htx@example.vn")
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
+    submit_form(page)
+    assert "/auth/signup/sent" in page.url
+    check_accessibility(page, "check-your-email")
+    # The link in the confirmation e-mail creates the account.
+    page.goto(confirmation_link("hoa.htx@example.vn").replace("http://localhost", base))
+    check_accessibility(page, "confirm-signup")
+    assert "Hợp tác xã Gà Đông Tảo Khoái Châu" in page.content()
     submit_form(page)
     assert "/applications" in page.url
     check_accessibility(page, "my-applications")
