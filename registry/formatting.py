@@ -52,6 +52,14 @@ def figure(value, decimals: int | None = None) -> str:
     return format_decimal(value, format="#,##0" + fraction)
 
 
+def exact_figure(value) -> str:
+    """A number with every decimal it has (10.000,125 in Vietnamese, 10,000.125 in English):
+    what a form shows back for editing and what a typed number was understood as."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.##########")
+
+
 def label(field_name: str, code) -> str:
     """The translated label of a code value (or of each code in a list)."""
     if code in (None, ""):
@@ -74,6 +82,7 @@ def url_with(**changes) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from registry.numbers import KINDS as NUMBER_KINDS
     from registry.services.targets import STATUSES as TARGET_STATUSES
 
     app.jinja_env.filters.update(money=money, date=short_date, datetime=short_datetime, figure=figure)
@@ -85,4 +94,5 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         target_status_label=lambda status: str(TARGET_STATUSES.get(status, status)),
         get_locale=get_locale,
+        number_kind=NUMBER_KINDS.get,
     )

@@ -2,14 +2,16 @@
 import math
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenField, IntegerField,
-                     PasswordField, SelectField, StringField, TelField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField,
+                     StringField, TelField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
-from registry.forms import MultiCheckboxField, choices_of
+from registry.formatting import exact_figure
+from registry.forms import (LocalizedDecimalField, LocalizedIntegerField, MultiCheckboxField,
+                            PlainIntegerField, choices_of)
 from registry.models.accounts import ROLES
 from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.base import province_today
@@ -58,8 +60,8 @@ class DistrictForm(FlaskForm):
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
     active = BooleanField(_l("Active (can be chosen in new applications)"), default=True)
-    sort_order = IntegerField(_l("Sort order"), default=0,
-                              validators=[Optional(), NumberRange(min=0, max=100000)])
+    sort_order = PlainIntegerField(_l("Sort order"), default=0,
+                                   validators=[Optional(), NumberRange(min=0, max=100000)])
 
 
 class ResourceForm(FlaskForm):
@@ -110,24 +112,29 @@ class TargetForm(FlaskForm):
                            validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title (English)"), filters=[strip],
                            validators=[Optional(), Length(max=300)])
-    target_min = FloatField(_l("Minimum"), validators=[InputRequired(), finite_figure],
-                            description=_l("The figure that counts as reaching the target."))
-    target_max = FloatField(_l("Maximum"), validators=[Optional(), finite_figure],
-                            description=_l("Leave empty when the target has no upper bound."))
+    target_min = LocalizedDecimalField(
+        _l("Minimum"), validators=[InputRequired(), finite_figure],
+        description=_l("The figure that counts as reaching the target."))
+    target_max = LocalizedDecimalField(
+        _l("Maximum"), validators=[Optional(), finite_figure],
+        description=_l("Leave empty when the target has no upper bound."))
     unit = SelectField(_l("Unit"), choices=choices_of(TARGET_UNITS), validators=[DataRequired()])
     window_start = DateField(_l("Counting from"), validators=[Optional()],
                              description=_l("The start of the period the target covers."))
     deadline = DateField(_l("Deadline"), validators=[InputRequired()])
-    sort_order = IntegerField(_l("Sort order"), default=0,
-                              validators=[Optional(), NumberRange(min=0, max=100000)])
+    sort_order = PlainIntegerField(_l("Sort order"), default=0,
+                                   validators=[Optional(), NumberRange(min=0, max=100000)])
 
 
 class IndicatorValueForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=YEAR_RULES,
-                        description=_l("The year the figure is about."))
-    value = FloatField(_l("Value"), validators=[InputRequired(), finite_figure],
-                       description=_l("In the target's unit; percentages as numbers in percent "
-                                      "(12.5, not 0.125)."))
+    year = PlainIntegerField(_l("Year"), validators=YEAR_RULES,
+                             description=_l("The year the figure is about."))
+    value = LocalizedDecimalField(
+        _l("Value"), validators=[InputRequired(), finite_figure],
+        # 12,5 and 0,125 in Vietnamese, 12.5 and 0.125 in English
+        description=_l("In the target's unit; percentages as numbers in percent (%(percent)s, "
+                       "not %(fraction)s).", percent=LazyString(exact_figure, 12.5),
+                       fraction=LazyString(exact_figure, 0.125)))
     source = StringField(_l("Source"), filters=[strip], validators=SOURCE_RULES,
                          description=_l("Who published the figure, e.g. the statistics office "
                                         "and the report's number."))
@@ -136,17 +143,16 @@ class IndicatorValueForm(FlaskForm):
 
 
 class PvpYearCountForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=YEAR_RULES)
-    filings = IntegerField(_l("Filings"),
-                           validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
-                           description=_l("Plant-variety protection filings of Hưng Yên in "
-                                          "that year."))
+    year = PlainIntegerField(_l("Year"), validators=YEAR_RULES)
+    filings = LocalizedIntegerField(
+        _l("Filings"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
+        description=_l("Plant-variety protection filings of Hưng Yên in that year."))
     source = StringField(_l("Source"), filters=[strip], validators=SOURCE_RULES)
 
 
 class AwardForm(FlaskForm):
     version = HiddenField()
-    year = IntegerField(_l("Year"), validators=YEAR_RULES)
+    year = PlainIntegerField(_l("Year"), validators=YEAR_RULES)
     nominee_kind = SelectField(_l("Nominee"), choices=choices_of(NOMINEE_KINDS),
                                validators=[DataRequired()])
     organization = SelectField(

@@ -5,6 +5,7 @@ code, PVP certificate, uniqueness, completeness) live in `registry.services.vali
 errors come back keyed by the same field names and are shown beside the fields.
 """
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -14,12 +15,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields import DateField, IntegerField
+from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.extensions import db
-from registry.forms import MultiCheckboxField
+from registry.formatting import exact_figure
+from registry.forms import LocalizedIntegerField, MultiCheckboxField
 from registry.models import District, GeneticResource
 from registry.models.applications import (
     COMMON_FIELDS,
@@ -33,6 +35,7 @@ from registry.models.applications import (
     STARTUP_STAGES,
     TECHNOLOGIES,
 )
+from registry.numbers import COUNT, MONEY
 
 KIND_DESCRIPTIONS = {
     "project": _l("Apply, master or transfer a biotechnology: new varieties, strains, "
@@ -45,12 +48,14 @@ KIND_DESCRIPTIONS = {
 }
 
 CHOOSE = ("", _l("— Choose —"))
-NOT_A_NUMBER = _l("Must be a whole number.")
 NOT_A_DATE = _l("Must be a date (YYYY-MM-DD).")
 AT_LEAST = _l("Must be at least %(min)s.")
 REQUIRED_HELP = _l("Required to submit.")
-MONEY_HELP = _l("Whole đồng, digits only.")
-REQUIRED_MONEY_HELP = _l("Required to submit. Whole đồng, digits only.")
+# The example follows the page's language: 2.500.000.000 in Vietnamese, 2,500,000,000 in English.
+MONEY_EXAMPLE = LazyString(exact_figure, 2_500_000_000)
+MONEY_HELP = _l("Whole đồng, e.g. %(example)s.", example=MONEY_EXAMPLE)
+REQUIRED_MONEY_HELP = _l("Required to submit. Whole đồng, e.g. %(example)s.",
+                         example=MONEY_EXAMPLE)
 
 
 def _choices(pairs, blank: bool = False) -> list[SelectChoice]:
@@ -76,12 +81,11 @@ def _date(name: str) -> DateField:
     return DateField(_label(name), validators=[Optional()], invalid_value_message=NOT_A_DATE)
 
 
-def _whole_number(name: str, minimum: int = 0) -> IntegerField:
-    return IntegerField(
+def _whole_number(name: str, minimum: int = 0) -> LocalizedIntegerField:
+    return LocalizedIntegerField(
         _label(name),
         validators=[Optional(), NumberRange(min=minimum, message=AT_LEAST)],
-        invalid_value_message=NOT_A_NUMBER,
-        render_kw={"step": 1, "inputmode": "numeric"},
+        kind=MONEY if name.endswith("_vnd") else COUNT,
     )
 
 

@@ -8,10 +8,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy.orm import joinedload
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registry.extensions import db
+from registry.forms import LocalizedIntegerField
 from registry.models import BarcodeRecord, Census, GeneticResource
 from registry.models.genetics import MARKER_LABELS
 from registry.models.reference import RISK_STATUSES
@@ -32,12 +33,12 @@ class CensusForm(FlaskForm):
     counted_on = DateField(_l("Date of the count"), id="census-counted_on",
                            validators=[InputRequired(message=_l("Give the date of the count."))])
     locality = StringField(_l("Locality"), id="census-locality", validators=[Length(max=300)])
-    breeding_females = IntegerField(_l("Breeding females"), id="census-breeding_females",
-                                    validators=[Optional(), NumberRange(min=0)])
-    breeding_males = IntegerField(_l("Breeding males"), id="census-breeding_males",
-                                  validators=[Optional(), NumberRange(min=0)])
-    individuals = IntegerField(_l("Trees or accessions"), id="census-individuals",
-                               validators=[Optional(), NumberRange(min=0)])
+    breeding_females = LocalizedIntegerField(_l("Breeding females"), id="census-breeding_females",
+                                             validators=[Optional(), NumberRange(min=0)])
+    breeding_males = LocalizedIntegerField(_l("Breeding males"), id="census-breeding_males",
+                                           validators=[Optional(), NumberRange(min=0)])
+    individuals = LocalizedIntegerField(_l("Trees or accessions"), id="census-individuals",
+                                        validators=[Optional(), NumberRange(min=0)])
     note = TextAreaField(_l("Note"), id="census-note", validators=[Length(max=2000)])
 
 

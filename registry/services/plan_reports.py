@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from babel.numbers import NumberFormatError, parse_decimal
 from flask import url_for
-from flask_babel import force_locale, format_decimal, get_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
@@ -33,6 +32,7 @@ from registry.models import (
 from registry.models.base import PROVINCE_TZ, now_utc, province_today
 from registry.models.plan_reports import NOMINEE_KINDS, REPORT_STATUSES
 from registry.models.reference import plan_task_agencies
+from registry.numbers import parse_number
 from registry.services.attachments import store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.mail import queue_email
@@ -283,14 +283,15 @@ def _check_year(year: int) -> None:
 
 
 def parse_figure(value) -> float:
-    """A number as the reader writes it: "10.000,5" in Vietnamese, "10,000.5" in English.
-    Raises ValueError for anything else (a lone "10.000" is ten thousand in Vietnamese)."""
+    """A number as the reader writes it: "10.000,5" in Vietnamese, "10,000.5" in English, by the
+    rules of every number field (`registry.numbers`). Raises ValueError for anything else (a
+    lone "10.000" is ten thousand in Vietnamese, "2.5" is refused as ambiguous)."""
     if isinstance(value, (int, float)):
         return float(value)
-    try:
-        return float(parse_decimal(str(value).strip(), locale=get_locale() or "vi", strict=True))
-    except (NumberFormatError, ValueError) as exc:
-        raise ValueError(str(exc)) from None
+    number = parse_number(value, "figure")
+    if number is None:
+        raise ValueError("no number")
+    return float(number)
 
 
 def show_figure(value) -> str:
