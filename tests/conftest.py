@@ -5,6 +5,8 @@ import email.policy
 import os
 import socket
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from aiosmtpd.controller import Controller
 from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import event
+from werkzeug.serving import make_server
 
 from registry import create_app
 from registry.cli import load_reference_data
@@ -68,6 +71,23 @@ def app(_migrated):
         load_reference_data()
         yield app
         db.session.remove()
+
+
+@contextmanager
+def serving(config):
+    """A real threaded HTTP server for an app built from `config`, on a free local port;
+    yields its base URL."""
+    served = create_app(config)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with served.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

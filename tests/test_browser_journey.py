@@ -6,17 +6,14 @@ Skipped, and said so, when Chromium or Playwright is missing — unless REQUIRE_
 """
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from registry import create_app
 from registry.extensions import db
 from registry.models import Agency
 from registry.models.base import province_today
-from tests.conftest import SuiteConfig
+from tests.conftest import SuiteConfig, serving
 from tests.factories import PASSWORD, make_user
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -42,13 +39,8 @@ class LiveConfig(SuiteConfig):
 
 @pytest.fixture
 def live_server(app):
-    served = create_app(LiveConfig)
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(LiveConfig) as url:
+        yield url
 
 
 @pytest.fixture

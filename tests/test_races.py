@@ -7,14 +7,12 @@ import urllib.error
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
-from registry import create_app
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent
 from registry.services.tokens import create_token
 from registry.services.unit_of_work import commit
-from tests.conftest import SuiteConfig
+from tests.conftest import SuiteConfig, serving
 from tests.factories import make_application, make_user
 
 RACERS = 16
@@ -26,15 +24,8 @@ class ServedConfig(SuiteConfig):
 
 @pytest.fixture
 def server(app):
-    served = create_app(ServedConfig)
-    httpd = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-    with served.app_context():
-        db.engine.dispose()
+    with serving(ServedConfig) as url:
+        yield url
 
 
 def token_of(user) -> str:
