@@ -21,6 +21,9 @@ from registry import formatting
 MONEY_UNITS = ("₫", "đ", "vnđ", "vnd", "đồng")
 PERCENT_UNITS = ("%",)
 MINUS_SIGNS = {ord("\u2212"): "-", ord("\u2013"): "-"}  # typographic minus and en dash
+# Far beyond any figure of the registry (money stops at 10**15), and within what Decimal's 28
+# digits can show back with ten decimals.
+MAX_DIGITS = 18
 
 
 class NumberInputError(ValueError):
@@ -52,15 +55,17 @@ class NumberKind:
         if not body:
             return None
         if not self.grouping:
-            if re.fullmatch(r"-?[0-9]+", body):
-                return Decimal(body)
-            raise NumberInputError(_("Write digits only, without dots, commas or spaces."))
+            if not re.fullmatch(r"-?[0-9]+", body):
+                raise NumberInputError(_("Write digits only, without dots, commas or spaces."))
+            _check_length(body, body)
+            return Decimal(body)
         locale = _locale(locale)
         group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
         allowed = f"[0-9{re.escape(group + decimal)}]"
         # Babel alone would also take "1e5", "1_000", "NaN" and digits of other scripts.
         if not re.fullmatch(f"-?{allowed}*[0-9]{allowed}*", body):
             raise NumberInputError(self.how_to_write(locale))
+        _check_length(body.split(decimal)[0], body)
         try:
             value = parse_decimal(body, locale=locale, strict=True)
         except NumberFormatError:
@@ -152,11 +157,24 @@ class NumberKind:
             "data-suggest": self.did_you_mean("{suggestion}", locale),
             "data-malformed": self.how_to_write(locale),
             "data-not-whole": self.not_whole(locale),
+            "data-max-digits": str(MAX_DIGITS),
+            "data-too-long": _too_long(),
         }
 
 
 def understood_as(shown: str) -> str:
     return _("Understood as %(value)s", value=shown)
+
+
+def _check_length(integer_part: str, body: str) -> None:
+    """Refuse a number longer than any the registry holds (leading zeros do not count)."""
+    integer_digits = sum(c.isdigit() for c in re.sub(r"^[^1-9]*", "", integer_part))
+    if integer_digits > MAX_DIGITS or sum(c.isdigit() for c in body) > 2 * MAX_DIGITS:
+        raise NumberInputError(_too_long())
+
+
+def _too_long() -> str:
+    return _("The number has too many digits.")
 
 
 def _either_reading(decimal: str, thousands: str) -> str:

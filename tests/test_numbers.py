@@ -52,7 +52,11 @@ READINGS = [
     ("vi", "figure", "NaN", "Write a number such as 1.234,5"),
     ("vi", "figure", "Infinity", "Write a number such as 1.234,5"),
     ("vi", "figure", "2 ₫", "Write a number such as 1.234,5"),
+    ("vi", "money", "9" * 5000, "The number has too many digits."),
+    ("vi", "count", "1.000.000.000.000.000.000", "The number has too many digits."),
+    ("vi", "figure", "0," + "1" * 40, "The number has too many digits."),
     ("vi", "plain", "2026", 2026),
+    ("vi", "plain", "9" * 5000, "The number has too many digits."),
     ("vi", "plain", "2.026", "Write digits only"),
     ("en", "money", "2,500,000,000", 2_500_000_000),
     ("en", "money", "2,500,000,000 VND", 2_500_000_000),
@@ -70,13 +74,24 @@ READINGS = [
 
 @pytest.mark.parametrize("language, kind, text, expected", READINGS)
 def test_numbers_are_read_in_the_page_language(app, language, kind, text, expected):
-    with app.test_request_context(headers={"Cookie": f"lang={language}"}):
+    # Messages in English whatever the catalogue says; numbers in `language`.
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         if isinstance(expected, str):
             with pytest.raises(NumberInputError) as refused:
-                KINDS[kind].parse(text)
+                KINDS[kind].parse(text, locale=language)
             assert expected in str(refused.value)
         else:
-            assert KINDS[kind].parse(text) == expected
+            assert KINDS[kind].parse(text, locale=language) == expected
+
+
+@pytest.mark.parametrize("language, meant, other", [
+    ("vi", "2.500.000.000", "2,500,000,000"), ("en", "2,500,000,000", "2.500.000.000"),
+])
+def test_without_a_locale_the_page_language_decides(app, language, meant, other):
+    with app.test_request_context(headers={"Cookie": f"lang={language}"}):
+        assert KINDS["money"].parse(meant) == 2_500_000_000
+        with pytest.raises(NumberInputError):
+            KINDS["money"].parse(other)
 
 
 @pytest.mark.parametrize("language, value, shown", [
@@ -372,6 +387,9 @@ def test_the_page_says_what_is_being_typed(app, live_server, browser_page):
     assert "2,5" in output.inner_text()
     page.fill("#value", "1.234.567,25")
     shows(page, "value-understood", "1.234.567,25")
+    page.fill("#value", "9" * 19)
+    page.wait_for_function("() => { const out = document.getElementById('value-understood');"
+                           " return out.textContent === out.dataset.tooLong; }")
     check_accessibility(page, "indicator-figures-typing")
 
     page.goto(base + "/admin/pvp-counts")

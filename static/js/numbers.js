@@ -85,6 +85,10 @@
     if (!body) { return ""; }
     var allowed = new RegExp("^-?[0-9" + escapeForRegExp(o.group + o.decimal) + "]+$");
     if (!allowed.test(body)) { return o.malformed; }
+    var integerDigits = body.split(o.decimal)[0].replace(/^[^1-9]*/, "").replace(/[^0-9]/g, "");
+    if (integerDigits.length > o.maxDigits || body.replace(/[^0-9]/g, "").length > 2 * o.maxDigits) {
+      return o.tooLong;
+    }
     var number = normalised(body, o);
     if (!number) { return explain(body, o); }
     if (o.whole && number.hasDecimal) { return o.notWhole; }
@@ -105,7 +109,9 @@
       ambiguous: data.ambiguous,
       suggest: data.suggest,
       malformed: data.malformed,
-      notWhole: data.notWhole
+      notWhole: data.notWhole,
+      maxDigits: parseInt(data.maxDigits, 10),
+      tooLong: data.tooLong
     };
     var timer = null;
     input.addEventListener("input", function () {
