@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,7 +34,7 @@ from registry.models.reference import plan_task_agencies
 from registry.numbers import parse_number
 from registry.services.attachments import store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
-from registry.services.mail import queue_email
+from registry.services.mail import queue_email, site_url
 from registry.services.unit_of_work import flush
 
 PLAN_START_YEAR = 2023
@@ -415,7 +414,7 @@ def reopen_report(report: AgencyReport, actor: User, reason: str, version) -> No
     report.updated_by = actor
     _record(report, actor, "reopened", reason)
     flush()
-    link = url_for("agency.report", task_code=report.task.code, year=report.year, _external=True)
+    link = site_url("agency.report", task_code=report.task.code, year=report.year)
     with force_locale("vi"):
         subject = _("Report on task %(code)s returned for correction", code=report.task.code)
     for email in agency_emails(report.agency):
@@ -498,7 +497,7 @@ def send_reminders(today: date | None = None) -> list[SentReminder]:
         recipients = agency_emails(agency)
         if not recipients:
             continue  # nobody to tell yet; an account added later still gets this milestone
-        link = url_for("agency.index", year=year, _external=True)
+        link = site_url("agency.index", year=year)
         with force_locale("vi"):
             subject = _("Reminder: plan task reports for %(year)s are due on %(due)s",
                         year=year, due=due.strftime("%d/%m/%Y"))
