@@ -406,3 +406,15 @@ def test_a_reviewer_of_the_applicant_organisation_reads_no_internal_notes_or_che
     outsider.post("/auth/login", data={"email": department.email, "password": PASSWORD})
     page = outsider.get(f"/review/{application.id}").get_data(as_text=True)
     assert "Nghi vấn trùng lặp" in page and 'id="checklist"' in page
+
+
+def test_a_census_count_past_what_the_column_holds_is_refused(app, client, login):
+    from registry.models import Census
+
+    login(make_user("reviewer"))
+    response = client.post("/review/resources/ga_dong_tao/census", data={
+        "counted_on": "2026-06-01", "locality": "Đông Tảo", "breeding_females": "99999999999",
+        "breeding_males": "10"})
+    assert response.status_code == 422
+    assert "Must be at most 2,147,483,647" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Census.id))) == 0

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from registry.extensions import db
@@ -17,6 +18,7 @@ from registry.services.unit_of_work import flush
 
 ACCESSION = re.compile(r"^[A-Z]{1,2}\d{5,6}(\.\d+)?$")
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+MAX_COUNT = 2**31 - 1
 MIN_SEQUENCE, MAX_SEQUENCE = 50, 100_000
 
 
@@ -75,6 +77,9 @@ def add_census(resource: GeneticResource, actor: User, *, counted_on: date, loca
     for name, value in counts.items():
         if value is not None and value < 0:
             errors[name] = [_("Must be at least %(minimum)s.", minimum=0)]
+        elif value is not None and value > MAX_COUNT:
+            # The column is a 32-bit integer; no census comes near this.
+            errors[name] = [_("Must be at most %(maximum)s.", maximum=format_decimal(MAX_COUNT))]
     if resource.kind == "animal" and breeding_females is None and breeding_males is None:
         errors["breeding_females"] = [_("Give the breeding females, the breeding males or both.")]
     if resource.kind != "animal" and individuals is None:
