@@ -79,8 +79,15 @@ def _agency_choices() -> list[SelectChoice]:
         SelectChoice(str(agency.id), agency.name) for agency in plan_reports.reporting_agencies()]
 
 
+def _chosen(model, field):
+    """The row a select field names by id; None for the empty choice. The choices are checked
+    by the form, so what is left is digits or blank."""
+    value = (field.data or "").strip()
+    return db.session.get(model, int(value)) if value.isascii() and value.isdigit() else None
+
+
 def _chosen_agency(form) -> Agency | None:
-    return db.session.get(Agency, int(form.agency.data)) if form.agency.data else None
+    return _chosen(Agency, form.agency)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -89,9 +96,7 @@ def new_user():
     form.organization.choices = _organization_choices()
     form.agency.choices = _agency_choices()
     if form.validate_on_submit():
-        organization = None
-        if form.organization.data:
-            organization = db.session.get(Organization, int(form.organization.data))
+        organization = _chosen(Organization, form.organization)
         try:
             user = accounts.create_user(form.email.data, form.password.data, form.role.data,
                                         full_name=form.full_name.data or "",
@@ -442,8 +447,7 @@ def _award_form_choices(form: AwardForm) -> AwardForm:
 
 
 def _save_award(award: AwardProposal | None, form: AwardForm):
-    organization = (db.session.get(Organization, int(form.organization.data))
-                    if form.organization.data else None)
+    organization = _chosen(Organization, form.organization)
     return plan_reports.save_award(
         award, current_user._get_current_object(), year=form.year.data,
         nominee_kind=form.nominee_kind.data, nominee_name=form.nominee_name.data or "",

@@ -28,7 +28,9 @@ def normalize_sequence(text: str | None) -> str:
 
 
 def sequence_digest(sequence: str) -> str | None:
-    return hashlib.sha256(sequence.encode("ascii")).hexdigest() if sequence else None
+    # Any text has a digest; one with letters that are no nucleotide codes matches no record
+    # and is refused by validation.
+    return hashlib.sha256(sequence.encode("utf-8", "surrogatepass")).hexdigest() if sequence else None
 
 
 # FAO categories for animal breeds, from the latest census (before "maintained" programmes).
@@ -174,7 +176,7 @@ def clean_barcode(raw: dict) -> CleanBarcode:
             continue
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             errors[name] = [_("Must be a number.")]
             continue
         if not low <= number <= high or number != number:

@@ -63,7 +63,7 @@ def _as_int(value, minimum: int, maximum: int) -> int | None:
         return None
     if isinstance(value, bool):
         raise _Invalid(_("Must be a whole number."))
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,30}\s*", value):
         value = int(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
