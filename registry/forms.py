@@ -1,14 +1,30 @@
 """Form pieces every area shares."""
-from wtforms import Field, SelectChoice, SelectMultipleField
-from wtforms.validators import StopValidation
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, Field, HiddenField, SelectChoice, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from registry.numbers import COUNT, FIGURE, PLAIN, NumberInputError, NumberKind, understood_as
 
 
-def choices_of(table: dict) -> list[SelectChoice]:
-    """A code table ({code: lazy label}) as select options."""
-    return [SelectChoice(code, label) for code, label in table.items()]
+def choices(items, blank=None) -> list[SelectChoice]:
+    """(value, label) pairs, or a code table ({code: lazy label}), as select options; with
+    `blank`, a first empty option of that label ("Choose…", "All kinds")."""
+    pairs = list(items.items() if isinstance(items, dict) else items)
+    if blank is not None:
+        pairs.insert(0, ("", blank))
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class VersionForm(FlaskForm):
+    """A form that only carries the version of the record the user saw: a button such as
+    submit, withdraw or remove. A stale version is a conflict (409)."""
+
+    version = HiddenField()
+
+
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -98,3 +114,19 @@ class PlainIntegerField(LocalizedIntegerField):
     rather than read as 2026 or as 2."""
 
     kind = PLAIN
+
+
+class CensusForm(FlaskForm):
+    """A population census of a genetic resource: by the department, or by the owner of an
+    approved conservation record."""
+
+    counted_on = DateField(_l("Date of the count"), id="census-counted_on",
+                           validators=[InputRequired(message=_l("Give the date of the count."))])
+    locality = StringField(_l("Locality"), id="census-locality", validators=[Length(max=300)])
+    breeding_females = LocalizedIntegerField(_l("Breeding females"), id="census-breeding_females",
+                                             validators=[Optional(), NumberRange(min=0)])
+    breeding_males = LocalizedIntegerField(_l("Breeding males"), id="census-breeding_males",
+                                           validators=[Optional(), NumberRange(min=0)])
+    individuals = LocalizedIntegerField(_l("Trees or accessions"), id="census-individuals",
+                                        validators=[Optional(), NumberRange(min=0)])
+    note = TextAreaField(_l("Note"), id="census-note", validators=[Length(max=2000)])

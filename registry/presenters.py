@@ -3,8 +3,16 @@
 Public pages show only the allow-listed fields (SPEC section 4): a new column stays private
 until someone adds it here.
 """
+from datetime import date
+
+from flask_babel import gettext as _
+
 from registry.formatting import label, money, short_date
-from registry.models.applications import FIELD_LABELS, fields_of
+from registry.models import Application
+from registry.models.applications import FIELD_LABELS, FIELDS, KINDS, PRODUCT_TYPES, fields_of
+from registry.models.base import province_today
+from registry.models.reference import PLAN_START
+from registry.services import targets as target_service
 
 PUBLIC_FIELDS = frozenset({
     "title", "summary", "field", "district", "start_date", "end_date",
@@ -51,3 +59,41 @@ def field_rows(application, public: bool = False) -> list[tuple[str, str]]:
         value = getattr(application, name)
         rows.append((str(FIELD_LABELS[name]), display_value(name, value)))
     return rows
+
+
+# Progress against the plan ----------------------------------------------------------------
+
+def as_of_notice(as_of: date, errors: dict[str, list[str]]) -> str | None:
+    """On a page, a day that could not be used is replaced by the nearest one, and said so."""
+    if not errors:
+        return None
+    problems = " ".join(message for messages in errors.values() for message in messages)
+    return _("%(problem)s The figures are as of %(date)s.", problem=problems,
+             date=short_date(as_of))
+
+
+def progress_overview(as_of: date) -> dict:
+    """What the public progress page and the department's dashboard both show: the targets
+    and the breakdowns of approved records, as (label, count) rows for the charts."""
+    by_year = target_service.approvals_by_year(as_of)
+    return {
+        "as_of": as_of,
+        "first_as_of": PLAN_START,
+        "today": province_today(),
+        "progress": target_service.all_progress(as_of),
+        "kinds": KINDS,
+        "by_year": by_year,
+        "year_rows": [(str(year), sum(counts.values())) for year, counts in by_year],
+        "field_rows": [
+            (str(FIELDS.get(code, code)), count)
+            for code, count in target_service.approved_breakdown(Application.field, as_of)
+        ],
+        "district_rows": [
+            (district.name, count) for district, count in target_service.approvals_by_district(as_of)
+        ],
+        "product_rows": [
+            (str(PRODUCT_TYPES.get(code, code)), count)
+            for code, count in target_service.approved_breakdown(
+                Application.product_type, as_of, kind="project")
+        ],
+    }

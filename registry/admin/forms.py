@@ -11,7 +11,7 @@ from wtforms.validators import (DataRequired, Email, InputRequired, Length, Numb
 
 from registry.formatting import exact_figure
 from registry.forms import (LocalizedDecimalField, LocalizedIntegerField, MultiCheckboxField,
-                            PlainIntegerField, choices_of)
+                            PlainIntegerField, choices)
 from registry.models.accounts import ROLES
 from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.base import province_today
@@ -32,7 +32,7 @@ class NewUserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=30)])
-    role = SelectField(_l("Role"), choices=choices_of(ROLES), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=choices(ROLES), validators=[DataRequired()])
     organization = SelectField(
         _l("Organisation"), validators=[Optional()],
         description=_l("Required for applicants; optional for department staff."),
@@ -48,7 +48,7 @@ class NewUserForm(FlaskForm):
 
 class EditUserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=choices_of(ROLES), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=choices(ROLES), validators=[DataRequired()])
     agency = SelectField(_l("Agency"), validators=[Optional()],
                          description=_l("Required for agency reporters: the department, agency or "
                                         "district whose plan tasks they report on."))  # choices: the view
@@ -69,10 +69,10 @@ class ResourceForm(FlaskForm):
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     scientific_name = StringField(_l("Scientific name"), validators=[Optional(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=choices_of(RESOURCE_KINDS),
+    kind = SelectField(_l("Kind"), choices=choices(RESOURCE_KINDS),
                        validators=[DataRequired()])
     indigenous = BooleanField(_l("Indigenous resource of Hưng Yên"), default=True)
-    risk_status = SelectField(_l("Risk status"), choices=choices_of(RISK_STATUSES),
+    risk_status = SelectField(_l("Risk status"), choices=choices(RISK_STATUSES),
                               default="unknown", validators=[DataRequired()])
     description_vi = TextAreaField(_l("Description (Vietnamese)"),
                                    validators=[Optional(), Length(max=5000)])
@@ -118,7 +118,7 @@ class TargetForm(FlaskForm):
     target_max = LocalizedDecimalField(
         _l("Maximum"), validators=[Optional(), finite_figure],
         description=_l("Leave empty when the target has no upper bound."))
-    unit = SelectField(_l("Unit"), choices=choices_of(TARGET_UNITS), validators=[DataRequired()])
+    unit = SelectField(_l("Unit"), choices=choices(TARGET_UNITS), validators=[DataRequired()])
     window_start = DateField(_l("Counting from"), validators=[Optional()],
                              description=_l("The start of the period the target covers."))
     deadline = DateField(_l("Deadline"), validators=[InputRequired()])
@@ -153,7 +153,7 @@ class PvpYearCountForm(FlaskForm):
 class AwardForm(FlaskForm):
     version = HiddenField()
     year = PlainIntegerField(_l("Year"), validators=YEAR_RULES)
-    nominee_kind = SelectField(_l("Nominee"), choices=choices_of(NOMINEE_KINDS),
+    nominee_kind = SelectField(_l("Nominee"), choices=choices(NOMINEE_KINDS),
                                validators=[DataRequired()])
     organization = SelectField(
         _l("Organisation in the registry"), validators=[Optional()],

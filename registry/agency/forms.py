@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from registry.forms import choices_of
+from registry.forms import choices
 from registry.models.plan_reports import REPORT_STATUSES
 from registry.services.plan_reports import MAX_FIGURES, NARRATIVE_MAX, show_figure
 
@@ -23,7 +23,7 @@ class FigureForm(Form):
 
 class ReportForm(FlaskForm):
     version = HiddenField()
-    status = RadioField(_l("Progress of the task this year"), choices=choices_of(REPORT_STATUSES),
+    status = RadioField(_l("Progress of the task this year"), choices=choices(REPORT_STATUSES),
                         validators=[DataRequired(message=_l("Choose a status."))])
     narrative = TextAreaField(
         _l("What was done"),
@@ -47,10 +47,6 @@ def report_form_for(report) -> ReportForm:
         "version": report.version, "status": report.status, "narrative": report.narrative,
         "figures": figures[:MAX_FIGURES],
     })
-
-
-class VersionForm(FlaskForm):
-    version = HiddenField()
 
 
 class ReportUploadForm(FlaskForm):

@@ -7,8 +7,9 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from registry.agency import bp
-from registry.agency.forms import ReportForm, ReportUploadForm, VersionForm, report_form_for
+from registry.agency.forms import ReportForm, ReportUploadForm, report_form_for
 from registry.extensions import db, login_manager
+from registry.forms import VersionForm
 from registry.models import AgencyReport, AgencyReportAttachment, AgencyReportEvent, PlanTask
 from registry.models.base import province_today
 from registry.services import plan_reports

@@ -16,12 +16,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DateField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.extensions import db
 from registry.formatting import exact_figure
-from registry.forms import LocalizedIntegerField, MultiCheckboxField
+from registry.forms import LocalizedIntegerField, MultiCheckboxField, choices
 from registry.models import District, GeneticResource
 from registry.models.applications import (
     COMMON_FIELDS,
@@ -47,7 +46,7 @@ KIND_DESCRIPTIONS = {
                      "national office."),
 }
 
-CHOOSE = ("", _l("— Choose —"))
+CHOOSE_LABEL = _l("— Choose —")
 NOT_A_DATE = _l("Must be a date (YYYY-MM-DD).")
 AT_LEAST = _l("Must be at least %(min)s.")
 REQUIRED_HELP = _l("Required to submit.")
@@ -58,22 +57,18 @@ REQUIRED_MONEY_HELP = _l("Required to submit. Whole đồng, e.g. %(example)s.",
                          example=MONEY_EXAMPLE)
 
 
-def _choices(pairs, blank: bool = False) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in ([CHOOSE, *pairs] if blank else pairs)]
-
-
 def _label(name: str):
     return FIELD_LABELS[name]
 
 
 def _code_select(name: str, table: dict) -> SelectField:
     # The service checks the codes and reports unknown ones in the user's language.
-    return SelectField(_label(name), choices=_choices(table.items(), blank=True),
+    return SelectField(_label(name), choices=choices(table, blank=CHOOSE_LABEL),
                        validate_choice=False)
 
 
 def _code_checkboxes(name: str, table: dict) -> MultiCheckboxField:
-    return MultiCheckboxField(_label(name), choices=_choices(table.items()),
+    return MultiCheckboxField(_label(name), choices=choices(table),
                               validate_choice=False)
 
 
@@ -114,7 +109,7 @@ class ApplicationForm(FlaskForm):
     )
     summary = _long_text("summary")
     field = _code_select("field", FIELDS)
-    district = SelectField(_label("district"), choices=_choices([], blank=True),
+    district = SelectField(_label("district"), choices=choices([], blank=CHOOSE_LABEL),
                            validate_choice=False)
     start_date = _date("start_date")
     end_date = _date("end_date")
@@ -124,7 +119,7 @@ class ApplicationForm(FlaskForm):
         districts = db.session.scalars(
             db.select(District).filter_by(active=True).order_by(District.sort_order, District.id)
         ).all()
-        self.district.choices = _choices(((d.code, d.name) for d in districts), blank=True)
+        self.district.choices = choices(((d.code, d.name) for d in districts), blank=CHOOSE_LABEL)
         required = set(REQUIRED_TO_SUBMIT[self.kind])
         for name in self.field_names:
             money = name.endswith("_vnd")
@@ -185,7 +180,7 @@ class ConservationForm(ApplicationForm):
     kind = "conservation"
     kind_section_title = _l("The conservation effort")
 
-    resource = SelectField(_label("resource"), choices=_choices([], blank=True),
+    resource = SelectField(_label("resource"), choices=choices([], blank=CHOOSE_LABEL),
                            validate_choice=False)
     methods = _code_checkboxes("methods", CONSERVATION_METHODS)
     population_count = _whole_number("population_count")
@@ -196,7 +191,7 @@ class ConservationForm(ApplicationForm):
         resources = db.session.scalars(
             db.select(GeneticResource).order_by(GeneticResource.name_vi)
         ).all()
-        self.resource.choices = _choices(((r.code, r.name) for r in resources), blank=True)
+        self.resource.choices = choices(((r.code, r.name) for r in resources), blank=CHOOSE_LABEL)
 
 
 class PvpFilingForm(ApplicationForm):
@@ -240,12 +235,6 @@ def initial_data(application) -> dict:
             data[name] = "" if value is None and name in ("field", "product_type", "stage",
                                                            "office_status") else value
     return data
-
-
-class VersionForm(FlaskForm):
-    """Submit: a button that carries the version the user saw."""
-
-    version = HiddenField()
 
 
 class WithdrawForm(FlaskForm):

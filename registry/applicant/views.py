@@ -11,11 +11,10 @@ from registry.applicant.forms import (
     FORMS,
     KIND_DESCRIPTIONS,
     UploadForm,
-    VersionForm,
     WithdrawForm,
     initial_data,
 )
-from registry.review.genetics import CensusForm
+from registry.forms import CensusForm, VersionForm
 from registry.web import paginate, show_service_errors
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent, Attachment

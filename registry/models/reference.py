@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.extensions import db
 from registry.models.base import BilingualName, current_language
 
+# The plan (December 2023) counts from its baseline year: progress is shown from this day, the
+# growth of plant-variety filings is measured from this year, and reports are due from it on.
+PLAN_START = date(2023, 1, 1)
+
 RESOURCE_KINDS = {"plant": _l("Plant"), "animal": _l("Animal"), "microbe": _l("Microorganism")}
 
 RISK_STATUSES = {

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from registry.public import views  # noqa: E402,F401  (routes register on import)
+from registry.public import catalogue, files, progress, resources, views  # noqa: E402,F401  (routes register on import)

@@ -7,18 +7,22 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
     RadioField,
     SearchField,
-    SelectChoice,
     SelectField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from registry.forms import VersionForm, choices
+from registry.models.genetics import MARKER_LABELS
+from registry.models.reference import RISK_STATUSES
 from registry.models.applications import (
     CHECKLIST,
     FIELDS,
@@ -43,14 +47,6 @@ DECISION_CHOICES = {
 }
 
 
-def choices(items) -> list[SelectChoice]:
-    """(value, label) pairs, or a code -> label table, as WTForms choices."""
-    pairs = items.items() if isinstance(items, dict) else items
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _with_all(table: dict, all_label) -> list[SelectChoice]:
-    return choices([("", all_label), *table.items()])
 
 
 def _plausible_date(field) -> None:
@@ -63,12 +59,12 @@ class QueueFilterForm(FlaskForm):
     """The queue's GET filters. Built with `formdata=request.args` and no CSRF token."""
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=_with_all(KINDS, _l("All kinds")), default="")
+    kind = SelectField(_l("Kind"), choices=choices(KINDS, blank=_l("All kinds")), default="")
     status = SelectField(
-        _l("Status"), choices=_with_all(QUEUE_STATUSES, _l("All statuses")), default=""
+        _l("Status"), choices=choices(QUEUE_STATUSES, blank=_l("All statuses")), default=""
     )
-    field = SelectField(_l("Field"), choices=_with_all(FIELDS, _l("All fields")), default="")
-    district = SelectField(_l("District"), choices=_with_all({}, _l("All districts")), default="")
+    field = SelectField(_l("Field"), choices=choices(FIELDS, blank=_l("All fields")), default="")
+    district = SelectField(_l("District"), choices=choices({}, blank=_l("All districts")), default="")
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
     submitted_to = DateField(_l("Submitted until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=choices(SORTS), default=DEFAULT_SORT)
@@ -80,7 +76,7 @@ class QueueFilterForm(FlaskForm):
         _plausible_date(field)
 
     def set_districts(self, districts) -> None:
-        self.district.choices = _with_all({d.code: d.name for d in districts}, _l("All districts"))
+        self.district.choices = choices({d.code: d.name for d in districts}, blank=_l("All districts"))
 
     def validate_or_reset(self) -> bool:
         """Validate, then forget every value that did not validate, so that a mangled link
@@ -103,8 +99,8 @@ class CompareVersionsForm(FlaskForm):
     newer = SelectField(_l("with version"), name="to", coerce=int, validate_choice=True)
 
 
-class VersionForm(FlaskForm):
-    """A form that only carries the record's version: starting the review."""
+class StartReviewForm(VersionForm):
+    """Starting the review: only the version (its own id, beside the page's other forms)."""
 
     version = HiddenField(id="start-version")
 
@@ -150,3 +146,36 @@ class ReopenForm(FlaskForm):
     reason = TextAreaField(_l("What needs correcting"),
                            validators=[DataRequired(message=_l("Say what needs correcting.")),
                                        Length(max=2000)])
+
+
+# Genetic resources -------------------------------------------------------------------------
+
+class BarcodeForm(FlaskForm):
+    sample_id = StringField(_l("Sample id"), id="barcode-sample_id")
+    marker = SelectField(_l("Marker"), id="barcode-marker", choices=choices(MARKER_LABELS),
+                         validate_choice=False)  # the service names the markers
+    sequence = TextAreaField(_l("Sequence"), id="barcode-sequence",
+                             description=_l("IUPAC nucleotide letters; case and spaces do not "
+                                            "matter. Not needed for SSR and SNP panels."))
+    genbank_accession = StringField(_l("GenBank accession"), id="barcode-genbank_accession",
+                                    description=_l("For example MN123456.1."))
+    collected_on = DateField(_l("Collected on"), id="barcode-collected_on", validators=[Optional()])
+    locality = StringField(_l("Locality"), id="barcode-locality")
+    latitude = StringField(_l("Latitude"), id="barcode-latitude")
+    longitude = StringField(_l("Longitude"), id="barcode-longitude")
+    lab = StringField(_l("Laboratory"), id="barcode-lab")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("FASTA file"), id="import-file", render_kw={"accept": ".fasta,.fa,.fas,.txt"},
+                     description=_l("Headers as >sample_id|resource|marker|accession."))
+    text = TextAreaField(_l("Or paste the FASTA text"), id="import-text")
+    marker = SelectField(_l("Marker when the header has none"), id="import-marker",
+                         choices=choices([("", _l("None")), *MARKER_LABELS.items()]),
+                         validate_choice=False)
+    lab = StringField(_l("Laboratory"), id="import-lab", validators=[Length(max=300)])
+
+
+class RiskForm(FlaskForm):
+    risk_status = SelectField(_l("Risk status"), id="risk-status", choices=choices(RISK_STATUSES),
+                              validate_choice=False)

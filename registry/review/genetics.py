@@ -3,21 +3,16 @@ records and FASTA import. Staff only, through the review blueprint's `require_st
 are in `registry.services.genetics`; views load, read the form, call one service and commit."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from sqlalchemy.orm import joinedload
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registry.extensions import db
-from registry.forms import LocalizedIntegerField
+from registry.forms import CensusForm
 from registry.models import BarcodeRecord, Census, GeneticResource
 from registry.models.genetics import MARKER_LABELS
 from registry.models.reference import RISK_STATUSES
 from registry.review import bp
-from registry.review.forms import choices
+from registry.review.forms import BarcodeForm, ImportForm, RiskForm
 from registry.services import genetics
 from registry.services.errors import DomainError, ValidationFailed
 from registry.services.unit_of_work import commit
@@ -25,52 +20,6 @@ from registry.web import paginate
 
 RECENT_CENSUSES = 10
 MAX_FASTA_BYTES = 5 * 1024 * 1024
-
-
-# Forms ---------------------------------------------------------------------------------------
-
-class CensusForm(FlaskForm):
-    counted_on = DateField(_l("Date of the count"), id="census-counted_on",
-                           validators=[InputRequired(message=_l("Give the date of the count."))])
-    locality = StringField(_l("Locality"), id="census-locality", validators=[Length(max=300)])
-    breeding_females = LocalizedIntegerField(_l("Breeding females"), id="census-breeding_females",
-                                             validators=[Optional(), NumberRange(min=0)])
-    breeding_males = LocalizedIntegerField(_l("Breeding males"), id="census-breeding_males",
-                                           validators=[Optional(), NumberRange(min=0)])
-    individuals = LocalizedIntegerField(_l("Trees or accessions"), id="census-individuals",
-                                        validators=[Optional(), NumberRange(min=0)])
-    note = TextAreaField(_l("Note"), id="census-note", validators=[Length(max=2000)])
-
-
-class BarcodeForm(FlaskForm):
-    sample_id = StringField(_l("Sample id"), id="barcode-sample_id")
-    marker = SelectField(_l("Marker"), id="barcode-marker", choices=choices(MARKER_LABELS),
-                         validate_choice=False)  # the service names the markers
-    sequence = TextAreaField(_l("Sequence"), id="barcode-sequence",
-                             description=_l("IUPAC nucleotide letters; case and spaces do not "
-                                            "matter. Not needed for SSR and SNP panels."))
-    genbank_accession = StringField(_l("GenBank accession"), id="barcode-genbank_accession",
-                                    description=_l("For example MN123456.1."))
-    collected_on = DateField(_l("Collected on"), id="barcode-collected_on", validators=[Optional()])
-    locality = StringField(_l("Locality"), id="barcode-locality")
-    latitude = StringField(_l("Latitude"), id="barcode-latitude")
-    longitude = StringField(_l("Longitude"), id="barcode-longitude")
-    lab = StringField(_l("Laboratory"), id="barcode-lab")
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("FASTA file"), id="import-file", render_kw={"accept": ".fasta,.fa,.fas,.txt"},
-                     description=_l("Headers as >sample_id|resource|marker|accession."))
-    text = TextAreaField(_l("Or paste the FASTA text"), id="import-text")
-    marker = SelectField(_l("Marker when the header has none"), id="import-marker",
-                         choices=choices([("", _l("None")), *MARKER_LABELS.items()]),
-                         validate_choice=False)
-    lab = StringField(_l("Laboratory"), id="import-lab", validators=[Length(max=300)])
-
-
-class RiskForm(FlaskForm):
-    risk_status = SelectField(_l("Risk status"), id="risk-status", choices=choices(RISK_STATUSES),
-                              validate_choice=False)
 
 
 # Helpers -------------------------------------------------------------------------------------

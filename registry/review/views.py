@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.web import paginate
 from registry.extensions import db, login_manager
 from registry.formatting import short_datetime
+from registry.forms import choices
 from registry.models import (
     Application,
     ApplicationEvent,
@@ -27,8 +28,7 @@ from registry.models.applications import (
     STATUSES,
 )
 from registry.models.base import PROVINCE_TZ, current_language, now_utc, province_today
-from registry.presenters import display_value, field_rows
-from registry.public.views import parse_as_of, progress_overview
+from registry.presenters import as_of_notice, display_value, field_rows, progress_overview
 from registry.review import bp
 from registry.review.forms import (
     DEFAULT_SORT,
@@ -39,8 +39,7 @@ from registry.review.forms import (
     ImplementationForm,
     NoteForm,
     QueueFilterForm,
-    VersionForm,
-    choices,
+    StartReviewForm,
 )
 from registry.services import applications as workflow
 from registry.services import plan_reports
@@ -152,11 +151,11 @@ def _month_label(year: int, month: int) -> str:
 
 @bp.get("/dashboard")
 def dashboard():
-    as_of, notice = parse_as_of(request.args)
+    as_of, errors = target_service.parse_as_of(request.args)
     health = target_service.queue_health()
     return render_template(
         "review/dashboard.html",
-        notice=notice,
+        notice=as_of_notice(as_of, errors),
         health=health,
         month_rows=[(_month_label(year, month), count)
                     for (year, month), count in health["decisions_per_month"]],
@@ -226,7 +225,7 @@ def _render_detail(application: Application, status: int = 200, **forms):
     """The application's page; `forms` replaces the blank forms by posted ones (with errors)."""
     actor = _actor()
     version = application.version
-    start_form = forms.get("start_form") or VersionForm(formdata=None, data={"version": version})
+    start_form = forms.get("start_form") or StartReviewForm(formdata=None, data={"version": version})
     decision_form = forms.get("decision_form") or DecisionForm(formdata=None, data={"version": version})
     checklist_form = forms.get("checklist_form") or ChecklistForm(
         formdata=None, data={"version": version, **(application.review_checklist or {})}
@@ -307,7 +306,7 @@ def _done(application: Application, message: str, anchor: str | None = None):
 @bp.post("/<int:application_id>/start")
 def start(application_id: int):
     application = _load(application_id)
-    form = VersionForm()
+    form = StartReviewForm()
     try:
         workflow.start_review(application, _actor(), form.version.data)
         commit()

@@ -30,14 +30,14 @@ from registry.models import (
 )
 from registry.models.base import PROVINCE_TZ, now_utc, province_today
 from registry.models.plan_reports import NOMINEE_KINDS, REPORT_STATUSES
-from registry.models.reference import plan_task_agencies
+from registry.models.reference import PLAN_START, plan_task_agencies
 from registry.numbers import parse_number
 from registry.services.attachments import store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.mail import queue_email, site_url
 from registry.services.unit_of_work import flush
 
-PLAN_START_YEAR = 2023
+PLAN_START_YEAR = PLAN_START.year
 EVERY_AGENCY = "ALL"  # the plan's "các sở, ban, ngành, địa phương": each agency reports itself
 REPORT_DUE = (11, 10)  # agencies report before 10 November
 CONSOLIDATION_DUE = (11, 30)  # the department reports to the People's Committee before 30 November

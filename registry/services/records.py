@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
 from registry.models import Application, District
@@ -14,6 +15,11 @@ from registry.services.text import like_pattern, search_terms
 APPROVED = Application.status == "approved"
 APPROVAL_YEAR = sa.extract("year", Application.approved_on)
 YEARS = range(1900, 2201)
+
+
+def listing_options():
+    """What a record in a list shows besides its own columns, loaded with it."""
+    return (joinedload(Application.organization), joinedload(Application.district))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -24,17 +25,40 @@ from registry.models import (
     User,
 )
 from registry.models.applications import DECISIONS
-from registry.models.base import PROVINCE_TZ, now_utc
+from registry.models.base import PROVINCE_TZ, now_utc, province_today
+from registry.models.reference import PLAN_START
 from registry.services.errors import ValidationFailed
 from registry.services.unit_of_work import flush
 
-PVP_BASELINE_YEAR = 2023
+PVP_BASELINE_YEAR = PLAN_START.year
 STATUSES = {
     "achieved": _l("Achieved"),
     "on_track": _l("On track"),
     "behind": _l("Behind"),
     "no_data": _l("No data yet"),
 }
+
+
+def parse_as_of(args) -> tuple[date, dict[str, list[str]]]:
+    """The day the figures are counted on (`as_of=YYYY-MM-DD`, default today in Hưng Yên) and
+    what was wrong with the day asked, as field errors (like `RecordFilters.from_args`). With
+    errors, the day is the nearest usable one: pages show it with a notice, the API refuses."""
+    today = province_today()
+    text = (args.get("as_of") or "").strip()
+    if not text:
+        return today, {}
+    try:
+        asked = date.fromisoformat(text) if len(text) == 10 and text.isascii() else None
+    except ValueError:
+        asked = None
+    if asked is None:
+        return today, {"as_of": [_("Must be a date (YYYY-MM-DD).")]}
+    if asked > today:
+        return today, {"as_of": [_("This date is in the future.")]}
+    if asked < PLAN_START:
+        return PLAN_START, {"as_of": [_("The plan is counted from %(date)s.",
+                                        date=format_date(PLAN_START, "dd/MM/yyyy"))]}
+    return asked, {}
 
 
 def end_of_day_utc(day: date) -> datetime:
