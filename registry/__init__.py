@@ -4,7 +4,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from registry.config import Config, check_config, config_from_environment
 
@@ -49,12 +50,24 @@ def register_extensions(app: Flask) -> None:
 
 
 class RowId(IntegerConverter):
-    """`<int:…>` in every route: a number past a 64-bit id names no row, so it is a 404
-    before any database is asked (SQLite cannot even compare it)."""
+    """`<int:…>` in every route: a number past the ids' INTEGER columns (32 bits on PostgreSQL)
+    names no row, so it is a 404 before any database is asked (PostgreSQL refuses to compare it,
+    SQLite cannot past 64 bits).
+
+    A 404 for every method: the converter's usual ValidationError would make Werkzeug's router
+    answer 405 to a PATCH whose GET rule, tried first, has the same path."""
+
+    MAX = 2**31 - 1
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", self.MAX)
         super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def register_blueprints(app: Flask) -> None:

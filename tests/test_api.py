@@ -429,6 +429,8 @@ MALFORMED = [
 def test_malformed_bodies(client, world, draft):
     for data, content_type, status in MALFORMED:
         for method, url in _targets(draft):
+            if not data and url.endswith(("/submit", "/withdraw")):
+                continue  # no body needed there (SPEC section 6): see test_api_input.py
             response = client.open(url, method=method, data=data, content_type=content_type,
                                    headers=bearer(world.token("owner")))
             assert_error(response, status, where=f"{method} {url} {content_type} {data!r}")
@@ -473,9 +475,8 @@ def test_ids_out_of_range_are_404(client, world):
             assert_error(call(client, "GET", url.format(id=number), world.token("admin")), 404,
                          where=url.format(id=number))
     huge = f"/api/v1/applications/{10**30}"
-    # Werkzeug's router answers 405 here (it sees a GET route of that shape): a clear refusal.
-    response = call(client, "PATCH", huge, world.token("owner"), {"version": 1})
-    assert_error(response, response.status_code if response.status_code in (404, 405) else 404)
+    # Not 405, although Werkzeug's router sees a GET route of that shape first (RowId).
+    assert_error(call(client, "PATCH", huge, world.token("owner"), {"version": 1}), 404)
 
 
 def test_unknown_routes_and_methods_answer_json(client, world, draft):
@@ -599,7 +600,8 @@ def test_stale_submit_and_withdraw_are_409(client, world, draft):
         response = call(client, "POST", f"/api/v1/applications/{draft.id}/{action}", world.token("owner"),
                         {"version": 0})
         assert_error(response, 409)
-        response = call(client, "POST", f"/api/v1/applications/{draft.id}/{action}", world.token("owner"), {})
+        response = call(client, "POST", f"/api/v1/applications/{draft.id}/{action}", world.token("owner"),
+                        {"version": None})
         assert_error(response, 422, "version")
     assert (fresh(draft).status, fresh(draft).version) == ("draft", 1)
 

@@ -137,7 +137,8 @@ def _operation_groups(document: dict) -> list[dict]:
                     "type": type_text,
                     "notes": with_code(" ".join([parameter.get("description", ""), *notes]).strip()),
                 })
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            request_body = operation.get("requestBody", {})
+            body = request_body.get("content", {}).get("application/json")
             responses = []
             for code, response in operation["responses"].items():
                 response = _resolve(document, response)
@@ -153,6 +154,7 @@ def _operation_groups(document: dict) -> list[dict]:
                 "public": operation["security"] == [],
                 "parameters": parameters,
                 "body": _ref_name(body["schema"]["$ref"]) if body else None,
+                "body_required": request_body.get("required", False),
                 "responses": responses,
             })
     return list(groups.values())

@@ -17,6 +17,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from limits import parse as parse_rate_limit
 
+from registry import RowId
 from registry.api.views import MAX_PAGE, MAX_PER_PAGE
 from registry.models.accounts import ORGANIZATION_TYPES
 from registry.models.applications import (
@@ -65,6 +66,7 @@ class Operation:
     description: LazyString | str = ""
     parameters: tuple[str, ...] = ()  # names in components.parameters
     body: str | None = None  # a schema in components.schemas
+    body_required: bool = True
     status: int = 200
     content: dict | None = None  # media type -> schema of the successful response
     errors: tuple[int, ...] = ()
@@ -88,6 +90,8 @@ FILTERS = ("kind", "field", "district", "year", "q")
 BARCODE_INPUT = ("sample_id", "marker", "sequence", "genbank_accession", "collected_on", "locality",
                  "latitude", "longitude", "lab")
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
+# Every operation may answer 400: the app refuses a NUL in the path or in a query value.
+ALWAYS_ERRORS = (400,)
 
 TAGS = {  # name -> (title, description)
     "records": (_l("Approved records"), _l("Public: no token needed.")),
@@ -150,42 +154,50 @@ OPERATIONS = {
                        "refused with 422. The organisation is always the caller's. Answers 201 "
                        "with the record and its address in the Location header."),
         body="ApplicationCreate", status=201, content=_json("Application"),
-        errors=(400, 401, 403, 409, 413, 415, 422, 429), headers=("Location",),
+        errors=(400, 401, 403, 409, 413, 415, 422, 429), headers=("Location", "ETag"),
     ),
     "api.get_application": Operation(
         tag="applications", who=_l("Owner, reviewer, admin"),
         summary=_l("One application with all its fields"),
         description=_l("Includes `status` and `version`. Applications the caller may not see "
                        "answer 404."),
-        content=_json("Application"), errors=(401, 403, 404, 429),
+        content=_json("Application"), errors=(401, 403, 404, 429), headers=("ETag",),
     ),
     "api.update_application": Operation(
         tag="applications", who=_l("Owner"),
         summary=_l("Change an application's fields"),
         description=_l("Only while the application is a draft or a revision is requested. The body "
-                       "carries the `version` last read and only the fields to change; a stale "
-                       "version answers 409. The kind cannot change."),
-        body="ApplicationPatch", content=_json("Application"), errors=WRITE_ERRORS,
+                       "carries the `version` last read (or the If-Match header does) and only the "
+                       "fields to change; a stale version answers 409. The kind cannot change."),
+        parameters=("If-Match",), body="ApplicationPatch", content=_json("Application"),
+        errors=WRITE_ERRORS, headers=("ETag",),
     ),
     "api.submit_application": Operation(
         tag="applications", who=_l("Owner"),
         summary=_l("Submit an application for screening"),
-        description=_l("From draft or revision requested to submitted. An incomplete application "
-                       "answers 422 with the missing fields."),
-        body="VersionOnly", content=_json("Application"), errors=WRITE_ERRORS,
+        description=_l("From draft or revision requested to submitted. No body is needed: without "
+                       "a version it acts on the current one. A `version` in the body or an "
+                       "If-Match header makes it conditional (409 when stale). An incomplete "
+                       "application answers 422 with the missing fields."),
+        parameters=("If-Match",), body="VersionOnly", body_required=False,
+        content=_json("Application"), errors=WRITE_ERRORS, headers=("ETag",),
     ),
     "api.withdraw_application": Operation(
         tag="applications", who=_l("Owner"),
         summary=_l("Withdraw an application"),
-        description=_l("From any state before a decision to withdrawn."),
-        body="Withdrawal", content=_json("Application"), errors=WRITE_ERRORS,
+        description=_l("From any state before a decision to withdrawn. No body is needed; a "
+                       "`version` in the body or an If-Match header makes it conditional, as for "
+                       "submitting."),
+        parameters=("If-Match",), body="Withdrawal", body_required=False,
+        content=_json("Application"), errors=WRITE_ERRORS, headers=("ETag",),
     ),
     "api.decide_application": Operation(
         tag="applications", who=_l("Reviewer, admin (not of the applicant organisation)"),
         summary=_l("Approve, reject or request a revision"),
         description=_l("A comment is required to reject or to request a revision. Approval gives "
                        "the record its public code and publishes it."),
-        body="Decision", content=_json("Application"), errors=WRITE_ERRORS,
+        parameters=("If-Match",), body="Decision", content=_json("Application"),
+        errors=WRITE_ERRORS, headers=("ETag",),
     ),
     "api.application_history": Operation(
         tag="applications", who=_l("Owner, reviewer, admin"),
@@ -253,7 +265,8 @@ OPERATIONS = {
 }
 
 ERROR_RESPONSES = {
-    400: ("BadRequest", _l("The body is not a JSON object.")),
+    400: ("BadRequest", _l("The body is not a JSON object, or the request holds a character that "
+                           "text cannot: a NUL anywhere, or an unpaired surrogate in the body.")),
     401: ("Unauthorized", _l("A token is needed, or the token sent is not valid (wrong, revoked or "
                              "of a disabled user).")),
     403: ("Forbidden", _l("The caller's role may not do this.")),
@@ -394,7 +407,11 @@ def _schemas() -> dict:
         "url": url,
     }
     version = {"type": "integer", "description": str(
-        _l("The `version` of the application as last read."))}
+        _l("The `version` of the application as last read: required, here or as the If-Match "
+           "header."))}
+    optional_version = {"type": "integer", "description": str(
+        _l("The `version` of the application as last read; if sent (here or as If-Match), a "
+           "stale one answers 409."))}
     resource_properties = {
         "code": {"type": "string"},
         "name_vi": {"type": "string"},
@@ -477,16 +494,15 @@ def _schemas() -> dict:
                                           for kind, name in create_kinds.items()}},
         },
         "ApplicationPatch": {
-            "type": "object", "required": ["version"],
+            "type": "object",
             "description": str(_l("`version` and the fields to change, of the application's kind.")),
             "properties": {"version": version, "kind": _enum(KINDS, _l("If sent, the current kind.")),
                            **{name: field_schema(name, writing=True) for name in ALL_FIELDS}},
         },
-        "VersionOnly": {"type": "object", "required": ["version"], "properties": {"version": version}},
-        "Withdrawal": {"type": "object", "required": ["version"],
-                       "properties": {"version": version, "comment": comment}},
+        "VersionOnly": {"type": "object", "properties": {"version": optional_version}},
+        "Withdrawal": {"type": "object", "properties": {"version": optional_version, "comment": comment}},
         "Decision": {
-            "type": "object", "required": ["decision", "version"],
+            "type": "object", "required": ["decision"],
             "properties": {
                 "decision": {"type": "string", "enum": list(DECISIONS)},
                 "comment": {**comment, "description": str(
@@ -585,6 +601,11 @@ def _parameters() -> dict:
                              maximum=MAX_PER_PAGE)),
         "as_of": query("as_of", _date(), _l("The picture on this date (YYYY-MM-DD); today by "
                                             "default.")),
+        "If-Match": {"name": "If-Match", "in": "header", "required": False,
+                     "schema": {"type": "string"},
+                     "description": str(_l("The ETag of the application as last read, such as "
+                                           "`\"3\"`: a stale one answers 409. Instead of, or as "
+                                           "well as, `version` in the body."))},
         "marker": query("marker", {"type": "string", "enum": list(MARKERS)}, _l("Only this marker.")),
         "status": query("status", _enum(STATUSES),
                         _l("Only this status (`draft` for applicants only).")),
@@ -606,7 +627,10 @@ def openapi_path(rule: str) -> str:
 def _path_parameters(rule: str) -> list[dict]:
     parameters = []
     for match in _RULE_ARGUMENT.finditer(rule):
-        schema = {"type": "integer", "minimum": 0} if match["converter"] == "int" else {"type": "string"}
+        if match["converter"] == "int":  # a row id: past RowId.MAX it names no row (404)
+            schema = {"type": "integer", "minimum": 0, "maximum": RowId.MAX}
+        else:
+            schema = {"type": "string"}
         parameter = {"name": match["name"], "in": "path", "required": True, "schema": schema}
         if match["name"] in PATH_PARAMETERS:
             parameter["description"] = str(PATH_PARAMETERS[match["name"]])
@@ -627,13 +651,14 @@ def _operation(endpoint: str, op: Operation, rule: str) -> dict:
         "parameters": [*_path_parameters(rule), *(_ref("parameters", name) for name in op.parameters)],
         "responses": {
             str(op.status): success,
-            **{str(code): _ref("responses", ERROR_RESPONSES[code][0]) for code in op.errors},
+            **{str(code): _ref("responses", ERROR_RESPONSES[code][0])
+               for code in sorted({*ALWAYS_ERRORS, *op.errors})},
         },
     }
     if op.description:
         operation["description"] = str(op.description)
     if op.body:
-        operation["requestBody"] = {"required": True, "content": _content(_json(op.body))}
+        operation["requestBody"] = {"required": op.body_required, "content": _content(_json(op.body))}
     return operation
 
 
@@ -685,6 +710,9 @@ def build_document() -> dict:
             "headers": {
                 "Location": {"description": str(_l("The new application's address.")),
                              "schema": {"type": "string"}},
+                "ETag": {"description": str(_l("The application's `version` in quotes, such as "
+                                               "`\"3\"`: send it back as If-Match.")),
+                         "schema": {"type": "string", "pattern": '^"[0-9]+"$'}},
                 "Content-Disposition": {"description": str(_l("A download, with a file name.")),
                                         "schema": {"type": "string"}},
                 "Retry-After": {"description": str(_l("Seconds to wait.")), "schema": {"type": "integer"}},

@@ -1,5 +1,7 @@
 """Routes of the JSON API. Each one parses, calls one service, serializes."""
 import functools
+import json
+import re
 
 from flask import abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
@@ -83,47 +85,110 @@ def roles(*allowed: str):
 
 # Request helpers ---------------------------------------------------------------------------
 
-def json_body() -> dict:
+def json_body(optional: bool = False) -> dict:
+    """The request's JSON object. With `optional`, a request without a body (no Content-Type,
+    or an empty body) gives {}.
+
+    Parsed here rather than by Flask's get_json(silent=True), which lets a RecursionError through:
+    anything that is not a JSON object in UTF-8 (malformed, nested deeper than the parser follows,
+    NaN or Infinity, which JSON does not have) is a 400, and so is text no column can store."""
+    if optional and not request.content_length and not request.get_data(cache=True):
+        return {}
     if not request.is_json:
         abort(415)
-    body = request.get_json(silent=True)
+    try:
+        body = json.loads(request.get_data(cache=True).decode("utf-8-sig"), parse_constant=_not_json)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        body = None
     if not isinstance(body, dict):
         raise DomainError(_("The body must be a JSON object."))  # 400
-    if _has_nul(body):
-        abort(400)  # as for forms and query strings: PostgreSQL refuses a NUL in text
+    if _has_unstorable_text(body):
+        raise DomainError(_("Text in the body may not contain a NUL character or an unpaired "
+                            "surrogate."))
     return body
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+# A NUL: PostgreSQL refuses it in text (forms and query strings are refused the same way). A lone
+# surrogate (a "\ud800" escape without its pair): no UTF-8 for it, so SQLite cannot store it.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _has_unstorable_text(value) -> bool:
+    """Whether any key or string in the body holds such a character; iterative, however deep
+    the body is nested."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 
-def text_field(application: Application, body: dict, name: str) -> str:
-    """An optional text field of an action's body. A stale version is still a conflict first."""
+def text_field(body: dict, name: str) -> str:
+    """An optional text field of an action's body."""
     value = body.get(name) or ""
     if not isinstance(value, str):
-        workflow.check_version(application, body.get("version"))
         raise ValidationFailed(_("Some fields are not valid."), {name: [_("Must be text.")]})
     return value
 
 
+def if_match_version() -> str | None:
+    """The version an If-Match header names ("3", W/"3" or 3); None without one, or for *."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    if not (value.isascii() and value.isdigit()):
+        raise ValidationFailed(_("Some fields are not valid."),
+                               {"If-Match": [_('Must be an ETag of the application, such as "3".')]})
+    return value
+
+
+def requested_version(application: Application, body: dict):
+    """The version the caller last read: `version` in the body or the If-Match header. When
+    both are sent, both must be current. None when neither is (for submit and withdraw: no
+    condition; the other actions refuse it)."""
+    header = if_match_version()
+    if "version" not in body:
+        return header
+    workflow.check_version(application, body["version"])  # null or not a number: 422; stale: 409
+    if header is not None:
+        workflow.check_version(application, header)
+    return body["version"]
+
+
+def _whole_number(raw: str) -> int | None:
+    """A query argument of ASCII digits as a number; None for anything else. (str.isdigit()
+    also accepts '²' and '①', which int() refuses.) Past 18 digits it is simply very large."""
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    digits = raw.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else 10**18
+
+
 def pagination_args() -> tuple[int, int]:
     errors = {}
-    page = request.args.get("page", "1")
-    per_page = request.args.get("per_page", str(current_app.config["PER_PAGE"]))
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+    page = _whole_number(request.args.get("page", "1"))
+    per_page = _whole_number(request.args.get("per_page", str(current_app.config["PER_PAGE"])))
+    if page is None or not 1 <= page <= MAX_PAGE:
         errors["page"] = [_("Must be a whole number from 1 to %(maximum)s.", maximum=MAX_PAGE)]
-    if not per_page.isdigit() or int(per_page) < 1:
+    if per_page is None or per_page < 1:
         errors["per_page"] = [_("Must be a whole number from 1 to %(maximum)s.", maximum=MAX_PER_PAGE)]
     if errors:
         raise ValidationFailed(_("Some query arguments are not valid."), errors)
-    return int(page), min(int(per_page), MAX_PER_PAGE)
+    return page, min(per_page, MAX_PER_PAGE)
 
 
 def page_of(statement, serialize) -> dict:
@@ -149,6 +214,14 @@ def load_application(application_id: int, *options) -> Application:
     if application is None or not application.can_view(g.api_user):
         abort(404)
     return application
+
+
+def application_response(application: Application, status: int = 200):
+    """One application as JSON, with its version as the ETag (for a later If-Match)."""
+    response = jsonify(full_application(application))
+    response.status_code = status
+    response.set_etag(str(application.version))
+    return response
 
 
 def _full_options():
@@ -232,8 +305,7 @@ def create_application():
                                {"kind": [_("Unknown kind of application.")]})
     application = workflow.create_application(g.api_user, kind, body)
     commit()
-    response = jsonify(full_application(application))
-    response.status_code = 201
+    response = application_response(application, 201)
     response.headers["Location"] = url_for("api.get_application", application_id=application.id)
     return response
 
@@ -241,7 +313,7 @@ def create_application():
 @bp.get("/applications/<int:application_id>")
 @roles("applicant", "reviewer", "admin")
 def get_application(application_id: int):
-    return jsonify(full_application(load_application(application_id, *_full_options())))
+    return application_response(load_application(application_id, *_full_options()))
 
 
 @bp.patch("/applications/<int:application_id>")
@@ -249,7 +321,8 @@ def get_application(application_id: int):
 def update_application(application_id: int):
     application = load_application(application_id, *_full_options())
     body = json_body()
-    version = body.pop("version", None)
+    version = requested_version(application, body)
+    body.pop("version", None)
     kind = body.pop("kind", application.kind)
     body.pop("organization", None)
     if kind != application.kind:
@@ -258,27 +331,30 @@ def update_application(application_id: int):
                                {"kind": [_("The kind of an application cannot change.")]})
     workflow.update_application(application, g.api_user, body, version)
     commit()
-    return jsonify(full_application(application))
+    return application_response(application)
 
 
 @bp.post("/applications/<int:application_id>/submit")
 @roles("applicant", "reviewer", "admin")
 def submit_application(application_id: int):
+    """No body needed: without a version (in the body or If-Match) it acts on the current one."""
     application = load_application(application_id, *_full_options())
-    workflow.submit_application(application, g.api_user, json_body().get("version"))
+    version = requested_version(application, json_body(optional=True))
+    workflow.submit_application(application, g.api_user, version)
     commit()
-    return jsonify(full_application(application))
+    return application_response(application)
 
 
 @bp.post("/applications/<int:application_id>/withdraw")
 @roles("applicant", "reviewer", "admin")
 def withdraw_application(application_id: int):
     application = load_application(application_id, *_full_options())
-    body = json_body()
-    comment = text_field(application, body, "comment")
-    workflow.withdraw_application(application, g.api_user, body.get("version"), comment)
+    body = json_body(optional=True)
+    version = requested_version(application, body)  # a stale version is a conflict first
+    comment = text_field(body, "comment")
+    workflow.withdraw_application(application, g.api_user, version, comment)
     commit()
-    return jsonify(full_application(application))
+    return application_response(application)
 
 
 @bp.post("/applications/<int:application_id>/decision")
@@ -286,12 +362,13 @@ def withdraw_application(application_id: int):
 def decide_application(application_id: int):
     application = load_application(application_id, *_full_options())
     body = json_body()
-    comment = text_field(application, body, "comment")
+    version = requested_version(application, body)
+    comment = text_field(body, "comment")
     decision = body.get("decision")
     workflow.record_decision(application, g.api_user, decision if isinstance(decision, str) else "",
-                             comment, body.get("version"))
+                             comment, version)
     commit()
-    return jsonify(full_application(application))
+    return application_response(application)
 
 
 @bp.get("/applications/<int:application_id>/history")

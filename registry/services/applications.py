@@ -81,25 +81,37 @@ def missing_for_submission(application: Application) -> list[str]:
 # Writing --------------------------------------------------------------------------------
 
 def check_version(application: Application, version) -> None:
-    if version is None or str(version).strip() == "":
+    """`version` must be the record's current one. It may come as an int, as a whole float
+    (JSON has only numbers) or as ASCII digits (forms, If-Match); anything else, bool, inf, nan,
+    '²' and numbers past 64 bits included, is not a version."""
+    if version is None or (isinstance(version, str) and version.strip() == ""):
         raise ValidationFailed(
             _("The request must carry the record's version."),
             {"version": [_("This field is required.")]},
         )
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
+    if isinstance(version, bool):
+        number = None
+    elif isinstance(version, int):
+        number = version
+    elif isinstance(version, float):
+        number = int(version) if version.is_integer() else None  # inf and nan are not integers
+    elif isinstance(version, str) and version.strip().isascii() and version.strip().isdigit():
+        digits = version.strip().lstrip("0") or "0"
+        number = int(digits) if len(digits) <= 19 else None
+    else:
+        number = None
+    if number is None or not -(2**63) <= number < 2**63:
         raise ValidationFailed(
             _("The version must be a whole number."),
             {"version": [_("Must be a whole number.")]},
-        ) from None
-    if version != application.version:
+        )
+    if number != application.version:
         raise Conflict(
             _(
                 "This application was changed by someone else (version %(current)s, you had "
                 "version %(given)s). Reload it and try again.",
                 current=application.version,
-                given=version,
+                given=number,
             )
         )
 
@@ -199,7 +211,9 @@ def update_application(application: Application, actor: User, raw: dict, version
 
 
 def submit_application(application: Application, actor: User, version) -> Application:
-    check_version(application, version)
+    """`version` None: no condition, act on the current version (SPEC section 6)."""
+    if version is not None:
+        check_version(application, version)
     if not application.is_owned_by(actor):
         raise PermissionDenied(_("Only the applicant organisation can submit this application."))
     missing = missing_fields(application.kind, current_values(application))
@@ -226,7 +240,9 @@ def submit_application(application: Application, actor: User, version) -> Applic
 
 
 def withdraw_application(application: Application, actor: User, version, comment: str = "") -> Application:
-    check_version(application, version)
+    """`version` None: no condition, as for submitting."""
+    if version is not None:
+        check_version(application, version)
     if not application.is_owned_by(actor):
         raise PermissionDenied(_("Only the applicant organisation can withdraw this application."))
     from_status = _transition(application, actor, "withdraw", comment.strip())
