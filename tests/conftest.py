@@ -60,6 +60,7 @@ def _fresh_request_globals(sender, **extra):
     # previous request's user and locale so that each request starts as a browser's would.
     g.pop("_login_user", None)
     g.pop("_flask_babel", None)
+    g.pop("api_token", None)
 
 
 @pytest.fixture

@@ -418,3 +418,26 @@ def test_a_census_count_past_what_the_column_holds_is_refused(app, client, login
     assert response.status_code == 422
     assert "Must be at most 2,147,483,647" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Census.id))) == 0
+
+
+# 5. One API budget per token, however the header is spelt -------------------------------------------
+
+def test_the_api_limit_cannot_be_dodged_by_respelling_the_authorization_header(app):
+    from registry.services.tokens import create_token
+    from registry.services.unit_of_work import commit
+
+    _token, secret = create_token(make_user("reviewer"), "batch")
+    commit()
+    limited = create_app(type("Limited", (SuiteConfig,), {
+        "RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "5 per minute"})).test_client()
+    spellings = [f"Bearer {secret}", f"bearer {secret}", f"Bearer  {secret}", f"Bearer {secret}\t",
+                 f"BEARER {secret}"]
+    for header in spellings:
+        assert limited.get("/api/v1/applications", headers={"Authorization": header}).status_code == 200
+    for header in spellings:
+        response = limited.get("/api/v1/applications", headers={"Authorization": header})
+        assert response.status_code == 429, header
+    # A wrong token counts against the address, not a budget of its own.
+    other = limited.get("/api/v1/applications", headers={"Authorization": "Bearer hyr_wrong"},
+                        environ_base={"REMOTE_ADDR": "10.7.0.1"})
+    assert other.status_code == 401

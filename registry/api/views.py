@@ -16,7 +16,7 @@ from registry.models.applications import KINDS, STATUSES
 from registry.services import applications as workflow
 from registry.services.errors import DomainError, ValidationFailed
 from registry.services.records import RecordFilters, newest_first
-from registry.services.tokens import user_for_token
+from registry.services.tokens import active_token, bearer_secret
 from registry.services.unit_of_work import commit
 
 MAX_PER_PAGE = 100
@@ -25,12 +25,22 @@ MAX_PAGE = 100_000
 
 # Authentication and limits ----------------------------------------------------------------
 
+def caller_token() -> ApiToken | None | bool:
+    """The request's API token, looked up once for the limit and for authentication alike:
+    None without an Authorization header, False for one that names no active token."""
+    if "api_token" not in g:
+        header = request.headers.get("Authorization")
+        g.api_token = None if header is None else (active_token(bearer_secret(header)) or False)
+    return g.api_token
+
+
 def _api_rate_key() -> str:
-    """Per token when one is sent (a batch client), per address otherwise. The key holds a
-    digest, never the token itself."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "token:" + ApiToken.digest(header)
+    """Per token when a valid one is sent (a batch client), per address otherwise. Keyed on
+    the token as authenticated, so "bearer X" or "Bearer  X" is the same budget as
+    "Bearer X"."""
+    token = caller_token()
+    if token:
+        return f"token:{token.id}"
     return "ip:" + (request.remote_addr or "")
 
 
@@ -48,15 +58,10 @@ def authenticate():
     if request.content_length is not None and request.content_length > limit:
         abort(413)
     request.max_content_length = limit
-    g.api_user = None
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    scheme, _sep, secret = header.partition(" ")
-    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    token = caller_token()
+    if token is False:
         abort(401)
-    g.api_user = user
+    g.api_user = token.user if token else None
     return None
 
 

@@ -45,8 +45,18 @@ def tokens_of(user: User) -> list[ApiToken]:
     ))
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active user a token belongs to, or None for a wrong, revoked or disabled one."""
+def bearer_secret(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, read as authentication reads it:
+    the scheme in any case, spaces and tabs around the token ignored. None otherwise."""
+    scheme, _sep, secret = (header or "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return secret.strip() or None
+
+
+def active_token(secret: str | None) -> ApiToken | None:
+    """The active token of an active user that `secret` is, or None for a wrong, revoked or
+    disabled one."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     token = db.session.scalar(
@@ -58,4 +68,4 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    return token
