@@ -70,7 +70,7 @@ def _my_report(task: PlanTask, year: int) -> AgencyReport | None:
 
 def _render_report(task: PlanTask, year: int, status: int = 200, form=None, upload_form=None):
     report = _my_report(task, year)
-    lead = plan_reports.is_lead(task, current_user.agency)
+    lead = task.is_led_by(current_user.agency)
     editable = lead and (report is None or not report.is_submitted)
     # The lead agencies' submitted reports, so coordinating agencies see where the task stands.
     others = [r for r in db.session.scalars(
@@ -104,7 +104,7 @@ def save(task_code: str, year: int):
     task = _task_of_my_agency(task_code)
     if year not in plan_reports.report_years():
         abort(404)
-    if not plan_reports.is_lead(task, current_user.agency):
+    if not task.can_file_report(current_user):
         abort(403)
     form = ReportForm()
     submitting = request.form.get("action") == "submit"
@@ -161,7 +161,7 @@ def upload(task_code: str, year: int):
 def remove_attachment(attachment_id: int):
     attachment = db.get_or_404(AgencyReportAttachment, attachment_id)
     report = attachment.report
-    if report.agency_id != current_user.agency_id:
+    if not report.is_filed_by(current_user):
         abort(404)
     form = VersionForm()
     if form.validate_on_submit():

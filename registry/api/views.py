@@ -11,7 +11,7 @@ from registry.api import bp
 from registry.api import exports
 from registry.api.serializers import full_application, history_entry, public_record, record_summary
 from registry.extensions import db, limiter
-from registry.models import ApiToken, Application, ApplicationEvent, Organization
+from registry.models import ApiToken, Application, ApplicationEvent, Organization, visible_applications
 from registry.models.applications import KINDS, STATUSES
 from registry.services import applications as workflow
 from registry.services.errors import DomainError, ValidationFailed
@@ -275,10 +275,6 @@ def export_xlsx():
 def list_applications():
     user = g.api_user
     conditions = []
-    if user.role == "applicant":
-        conditions.append(Application.organization_id == user.organization_id)
-    else:
-        conditions.append(Application.status != "draft")  # reviewers never see drafts
     errors = {}
     status, kind = request.args.get("status"), request.args.get("kind")
     if status:
@@ -292,7 +288,7 @@ def list_applications():
     if errors:
         raise ValidationFailed(_("Some query arguments are not valid."), errors)
     statement = (
-        db.select(Application).where(*conditions).options(*_full_options())
+        visible_applications(user).where(*conditions).options(*_full_options())
         .order_by(Application.updated_at.desc(), Application.id.desc())
     )
     return jsonify(page_of(statement, full_application))

@@ -17,7 +17,7 @@ from registry.applicant.forms import (
 from registry.forms import CensusForm, VersionForm
 from registry.web import paginate, show_service_errors
 from registry.extensions import db
-from registry.models import Application, ApplicationEvent, Attachment
+from registry.models import Application, ApplicationEvent, Attachment, visible_applications
 from registry.models.applications import (
     IMPLEMENTATION_STATUSES,
     KINDS,
@@ -64,8 +64,8 @@ def _detail_options():
 def _render_detail(application: Application, status: int = 200, upload_form=None,
                    withdraw_form=None, census_form=None):
     version = application.version
-    census_allowed = application.resource is not None and genetics.may_record_census(
-        application.resource, current_user, application)
+    census_allowed = application.resource is not None and application.resource.can_record_census(
+        current_user, application)
     editable = application.can_edit(current_user)
     upload_form = upload_form or UploadForm(formdata=None, data={"version": version})
     withdraw_form = withdraw_form or WithdrawForm(formdata=None, data={"version": version})
@@ -91,25 +91,19 @@ def _render_detail(application: Application, status: int = 200, upload_form=None
 
 @bp.get("/")
 def index():
-    organization_id = current_user.organization_id
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
 
-    in_kind = [Application.organization_id == organization_id]
+    mine = visible_applications(current_user)
     if kind:
-        in_kind.append(Application.kind == kind)
-    counts = dict(
-        db.session.execute(
-            db.select(Application.status, db.func.count(Application.id))
-            .where(*in_kind)
-            .group_by(Application.status)
-        ).all()
-    )
-    query = db.select(Application).where(*in_kind)
+        mine = mine.where(Application.kind == kind)
+    counts = dict(db.session.execute(
+        mine.with_only_columns(Application.status, db.func.count(Application.id))
+        .group_by(Application.status)
+    ).all())
     if status:
-        query = query.where(Application.status == status)
-    query = query.order_by(Application.created_at.desc(), Application.id.desc())
-    pagination = paginate(query)
+        mine = mine.where(Application.status == status)
+    pagination = paginate(mine.order_by(Application.created_at.desc(), Application.id.desc()))
     return render_template(
         "applicant/index.html",
         pagination=pagination,

@@ -14,6 +14,7 @@ from registry.models.applications import (
     ApplicationVersion,
     Attachment,
     ReviewNote,
+    visible_applications,
 )
 from registry.models.genetics import BarcodeRecord, Census
 from registry.models.mail import OutboxMessage
@@ -32,5 +33,5 @@ __all__ = [
     "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "ApplicationVersion", "Attachment", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
-    "SignupRequest", "TargetRevision", "User", "UserSession",
+    "SignupRequest", "TargetRevision", "User", "UserSession", "visible_applications",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.extensions import db
-from registry.models.base import now_utc
+from registry.models.base import now_utc, signed_in
 from registry.models.reference import Agency, District
 
 ROLES = {
@@ -167,6 +167,10 @@ class ApiToken(db.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    def can_revoke(self, user) -> bool:
+        """A token is revoked by the person it belongs to."""
+        return signed_in(user) and user.id == self.user_id
+
 
 class UserSession(db.Model):
     """One browser's login. The cookie carries a random key whose digest names this row, so
@@ -213,7 +217,8 @@ class UserSession(db.Model):
         return " · ".join(parts) or (self.user_agent[:60] if self.user_agent else "")
 
     def can_end(self, user) -> bool:
-        return user is not None and user.is_authenticated and user.id == self.user_id
+        """A session is logged out by the person it belongs to (from any of their browsers)."""
+        return signed_in(user) and user.id == self.user_id
 
 
 class SignupRequest(db.Model):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.models.accounts import Organization, User
-from registry.models.base import now_utc
+from registry.models.base import StoredFile, now_utc, signed_in
 from registry.models.reference import District, GeneticResource
 
 KINDS = {
@@ -43,7 +43,6 @@ TRANSITIONS = {
 }
 DECISIONS = ("approve", "reject", "request_revision")
 EDITABLE_STATUSES = frozenset({"draft", "revision_requested"})
-DECIDED_STATUSES = frozenset({"approved", "rejected"})
 
 ACTIONS = {
     "create": _l("Created"),
@@ -116,6 +115,13 @@ IMPLEMENTATION_STATUSES = {
     "ongoing": _l("Ongoing"),
     "completed": _l("Completed (accepted)"),
     "terminated": _l("Terminated"),
+}
+# implementation status -> the ones it may change to: an approved record is ongoing, later
+# completed (accepted) or terminated; both ends are final.
+IMPLEMENTATION_TRANSITIONS = {
+    "ongoing": frozenset({"completed", "terminated"}),
+    "completed": frozenset(),
+    "terminated": frozenset(),
 }
 
 # The fields of each kind, in the order forms and detail pages show them.
@@ -348,21 +354,20 @@ class Application(db.Model):
     def is_public(self) -> bool:
         return self.status == "approved"
 
-    # Permissions: the one place that says who may do what.
+    # Permissions: the one place that says who may do what (lists: `visible_applications`).
     def is_owned_by(self, user: User | None) -> bool:
-        return (
-            user is not None
-            and getattr(user, "is_authenticated", False)
-            and user.role == "applicant"
-            and user.organization_id == self.organization_id
-        )
+        return signed_in(user) and user.role == "applicant" and user.organization_id == self.organization_id
+
+    def is_of_organisation_of(self, user: User | None) -> bool:
+        """The user, whatever their role, belongs to the applicant organisation: staff of it
+        may not screen it."""
+        return (signed_in(user) and user.organization_id is not None
+                and user.organization_id == self.organization_id)
 
     def can_view(self, user: User | None) -> bool:
         if self.is_owned_by(user):
             return True
-        if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
-            return self.status != "draft"  # reviewers never see drafts
-        return False
+        return signed_in(user) and user.is_staff and self.status != "draft"  # staff never see drafts
 
     def can_edit(self, user: User | None) -> bool:
         return self.is_owned_by(user) and self.status in EDITABLE_STATUSES
@@ -375,13 +380,7 @@ class Application(db.Model):
 
     def can_review(self, user: User | None) -> bool:
         """Screening: start the review, notes, checklist. Not on your own organisation's."""
-        return (
-            user is not None
-            and getattr(user, "is_authenticated", False)
-            and user.is_staff
-            and self.status != "draft"
-            and (user.organization_id is None or user.organization_id != self.organization_id)
-        )
+        return self.can_view(user) and user.is_staff and not self.is_of_organisation_of(user)
 
     def can_read_internal(self, user: User | None) -> bool:
         """The department's internal notes and checklist: staff who could screen it, never a
@@ -392,7 +391,8 @@ class Application(db.Model):
         return self.can_review(user) and self.status in TRANSITIONS["approve"][0]
 
     def can_set_implementation(self, user: User | None) -> bool:
-        return self.can_review(user) and self.status == "approved"
+        return (self.can_review(user) and self.status == "approved"
+                and bool(IMPLEMENTATION_TRANSITIONS.get(self.implementation_status)))
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.kind} {self.status}>"
@@ -465,21 +465,30 @@ class ReviewNote(db.Model):
     author: Mapped[User] = relationship()
 
 
-class Attachment(db.Model):
+class Attachment(StoredFile, db.Model):
     """A document stored outside the web root under a random name."""
 
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
     is_public: Mapped[bool] = mapped_column(default=False)
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
-    uploaded_by: Mapped[User] = relationship()
+
+    def can_download(self, user) -> bool:
+        """Whoever may see the application; anyone, for a public document of a public record."""
+        return self.application.can_view(user) or (self.application.is_public and self.is_public)
+
+
+def visible_applications(user: User | None):
+    """The one query of the applications a user may see in a list (the applicant's list, the
+    department's queue, the API): an applicant their organisation's, drafts included; staff
+    every application but drafts; anyone else none. `Application.can_view` says the same of
+    one application."""
+    statement = sa.select(Application)
+    if signed_in(user) and user.role == "applicant" and user.organization_id is not None:
+        return statement.where(Application.organization_id == user.organization_id)
+    if signed_in(user) and user.is_staff:
+        return statement.where(Application.status != "draft")
+    return statement.where(sa.false())

@@ -2,7 +2,9 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask_babel import get_locale
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 PROVINCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -15,6 +17,12 @@ def now_utc() -> datetime:
 def province_today() -> date:
     """The calendar date in Hưng Yên: approvals and deadlines are dated in local time."""
     return datetime.now(PROVINCE_TZ).date()
+
+
+def signed_in(user) -> bool:
+    """Whether `user` is a logged-in person (not None, not Flask-Login's anonymous user): the
+    first question of every `can_*` method."""
+    return user is not None and bool(getattr(user, "is_authenticated", False))
 
 
 def current_language() -> str:
@@ -36,3 +44,24 @@ class BilingualName:
         if current_language() == "en" and self.name_en:
             return self.name_en
         return self.name_vi
+
+
+class StoredFile:
+    """The columns of an uploaded document (an application's or a report's): its name as the
+    person gave it, the random name it is stored under, what it really is, its size and digest,
+    and who uploaded it when."""
+
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    @declared_attr
+    def uploaded_by_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey("users.id"))
+
+    @declared_attr
+    def uploaded_by(cls):
+        return relationship("User")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.models.accounts import Organization, User
-from registry.models.base import now_utc
+from registry.models.base import StoredFile, now_utc, signed_in
 from registry.models.reference import Agency, PlanTask
 
 REPORT_STATUSES = {
@@ -81,6 +81,33 @@ class AgencyReport(db.Model):
     def status_label(self) -> str:
         return str(REPORT_STATUSES.get(self.status, self.status))
 
+    # Who may do what ---------------------------------------------------------------------
+
+    def is_filed_by(self, user) -> bool:
+        """The report is this reporter's agency's, on a task it leads."""
+        return self.task.can_file_report(user) and user.agency_id == self.agency_id
+
+    def can_edit(self, user) -> bool:
+        """Its agency edits it, documents included, until it is submitted."""
+        return self.is_filed_by(user) and not self.is_submitted
+
+    def can_view(self, user) -> bool:
+        """Department staff see every report; an agency its own, and the submitted reports on
+        the tasks it leads or coordinates."""
+        if not signed_in(user):
+            return False
+        if user.is_staff:
+            return True
+        if user.role != "agency" or user.agency is None:
+            return False
+        if self.agency_id == user.agency_id:
+            return True
+        return self.is_submitted and self.task.involves(user.agency)
+
+    def can_reopen(self, user) -> bool:
+        """Department staff return a submitted report for correction."""
+        return signed_in(user) and user.is_staff and self.is_submitted
+
     def __repr__(self) -> str:
         return f"<AgencyReport {self.task_id}/{self.agency_id}/{self.year}>"
 
@@ -111,23 +138,18 @@ def _report_history_is_append_only(mapper, connection, target):  # noqa: ARG001
     raise RuntimeError("report history is append-only")
 
 
-class AgencyReportAttachment(db.Model):
+class AgencyReportAttachment(StoredFile, db.Model):
     """A document attached to a report, stored like an application's (outside the web root)."""
 
     __tablename__ = "agency_report_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("agency_reports.id"), index=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     report: Mapped[AgencyReport] = relationship(back_populates="attachments")
-    uploaded_by: Mapped[User] = relationship()
+
+    def can_download(self, user) -> bool:
+        return self.report.can_view(user)
 
 
 class ReportReminder(db.Model):

@@ -6,7 +6,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.models.base import BilingualName, current_language
+from registry.models.base import BilingualName, current_language, signed_in
+
+# The plan gives some tasks to "các sở, ban, ngành, địa phương": each agency reports itself.
+EVERY_AGENCY = "ALL"
 
 # The plan (December 2023) counts from its baseline year: progress is shown from this day, the
 # growth of plant-variety filings is measured from this year, and reports are due from it on.
@@ -60,6 +63,27 @@ class GeneticResource(BilingualName, db.Model):
     # Geographical indication or collective brand, as the owner of the right words it.
     protection_vi: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     protection_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    # Who may do what ---------------------------------------------------------------------
+
+    def can_record_census(self, user, application=None) -> bool:
+        """The department always; the owner of an approved conservation record of this
+        resource, for that record."""
+        if not signed_in(user):
+            return False
+        if user.is_staff:
+            return True
+        return (application is not None and application.kind == "conservation"
+                and application.resource_id == self.id and application.is_owned_by(user)
+                and application.status == "approved")
+
+    def can_add_barcodes(self, user) -> bool:
+        """DNA barcode records and FASTA imports: department staff."""
+        return signed_in(user) and user.is_staff
+
+    def can_confirm_risk(self, user) -> bool:
+        """The risk category the census proposes is confirmed by an administrator."""
+        return signed_in(user) and user.is_admin
 
     @property
     def protection(self) -> str:
@@ -178,6 +202,26 @@ class PlanTask(db.Model):
         viewonly=True,
         order_by=Agency.code,
     )
+
+    # Who may do what ---------------------------------------------------------------------
+
+    def is_led_by(self, agency: Agency | None) -> bool:
+        """The agency leads this task (a task the plan gives to every agency is led by each)."""
+        if agency is None or agency.code == EVERY_AGENCY:
+            return False
+        return any(lead.code in (EVERY_AGENCY, agency.code) for lead in self.lead_agencies)
+
+    def involves(self, agency: Agency | None) -> bool:
+        """The agency leads or coordinates this task."""
+        if agency is None or agency.code == EVERY_AGENCY:
+            return False
+        return self.is_led_by(agency) or any(
+            other.code in (EVERY_AGENCY, agency.code) for other in self.coordinating_agencies)
+
+    def can_file_report(self, user) -> bool:
+        """An active reporter of an agency that leads the task files its yearly report."""
+        return (signed_in(user) and user.role == "agency" and user.is_active
+                and self.is_led_by(user.agency))
 
     def _pick(self, stem: str) -> str:
         en = getattr(self, f"{stem}_en")

@@ -7,7 +7,6 @@ from registry.extensions import db
 from registry.models import AgencyReportAttachment, Attachment
 from registry.public import bp
 from registry.services import attachments as attachment_service
-from registry.services import plan_reports
 
 
 @bp.get("/files/<int:attachment_id>")
@@ -16,7 +15,7 @@ def download(attachment_id: int):
         Attachment, attachment_id, options=[joinedload(Attachment.application)]
     )
     # 404, not 403: whether a private document exists is itself private.
-    if not attachment_service.can_download(attachment, current_user):
+    if not attachment.can_download(current_user):
         abort(404)
     path = attachment_service.file_path(attachment)
     if not path.is_file():
@@ -36,7 +35,7 @@ def download(attachment_id: int):
 def report_file(attachment_id: int):
     """A document attached to an agency's plan task report: staff and the agencies involved."""
     attachment = db.get_or_404(AgencyReportAttachment, attachment_id)
-    if not plan_reports.may_view(attachment.report, current_user):
+    if not attachment.can_download(current_user):
         abort(404)
     path = attachment_service.file_path(attachment)
     if not path.is_file():

@@ -52,7 +52,7 @@ def _render(resource: GeneticResource, status: int = 200, **forms):
         census_form=forms.get("census_form") or CensusForm(formdata=None),
         barcode_form=forms.get("barcode_form") or BarcodeForm(formdata=None),
         import_form=forms.get("import_form") or ImportForm(formdata=None),
-        risk_form=risk_form, can_confirm=_actor().is_admin,
+        risk_form=risk_form, can_confirm=resource.can_confirm_risk(_actor()),
     ), status
 
 
@@ -164,7 +164,7 @@ def import_fasta(code: str):
 @bp.post("/resources/<code>/risk")
 def confirm_risk(code: str):
     resource = _load(code)
-    if not _actor().is_admin:
+    if not resource.can_confirm_risk(_actor()):
         abort(403)
     form = RiskForm()
     if not form.validate():

@@ -20,6 +20,7 @@ from registry.models import (
     District,
     Organization,
     ReviewNote,
+    visible_applications,
 )
 from registry.models.applications import (
     CHECKLIST,
@@ -95,7 +96,7 @@ def queue():
     form.set_districts(districts)
     ignored_filters = form.validate_or_reset()
 
-    conditions = [Application.status != "draft"]
+    conditions = []
     if form.kind.data:
         conditions.append(Application.kind == form.kind.data)
     if form.field.data:
@@ -112,19 +113,16 @@ def queue():
         conditions.append(Application.search_text.like(like_pattern(term), escape="\\"))
 
     # The tabs count every status under the other filters.
-    counts = dict(
-        db.session.execute(
-            db.select(Application.status, db.func.count(Application.id))
-            .where(*conditions)
-            .group_by(Application.status)
-        ).all()
-    )
+    visible = visible_applications(_actor()).where(*conditions)
+    counts = dict(db.session.execute(
+        visible.with_only_columns(Application.status, db.func.count(Application.id))
+        .group_by(Application.status)
+    ).all())
     if form.status.data:
-        conditions.append(Application.status == form.status.data)
+        visible = visible.where(Application.status == form.status.data)
 
     statement = (
-        db.select(Application)
-        .where(*conditions)
+        visible
         .options(joinedload(Application.organization), joinedload(Application.district))
         .order_by(*_queue_order(form.sort.data or DEFAULT_SORT))
     )
@@ -236,9 +234,7 @@ def _render_detail(application: Application, status: int = 200, **forms):
         data={"version": version, "implementation_status": application.implementation_status},
     )
     compare_form, older, newer, changes = _version_comparison(application)
-    own_organisation = (
-        actor.organization_id is not None and actor.organization_id == application.organization_id
-    )
+    own_organisation = application.is_of_organisation_of(actor)
     return render_template(
         "review/detail.html",
         application=application,

@@ -20,6 +20,7 @@ from registry.models.applications import (
     CHECKLIST,
     DECISIONS,
     IMPLEMENTATION_STATUSES,
+    IMPLEMENTATION_TRANSITIONS,
     TRANSITIONS,
     fields_of,
 )
@@ -276,14 +277,14 @@ def _next_public_code(year: int) -> str:
 def record_decision(application: Application, actor: User, decision: str, comment: str, version) -> Application:
     """approve | reject | request_revision, by a reviewer or admin of another organisation."""
     check_version(application, version)
+    if not application.can_review(actor):
+        if actor.is_staff and application.is_of_organisation_of(actor):
+            raise PermissionDenied(_("You may not decide on an application of your own organisation."))
+        raise PermissionDenied(_("You may not decide on this application."))
     if decision not in DECISIONS:
         raise ValidationFailed(
             _("Some fields are not valid."), {"decision": [_("Choose approve, reject or request_revision.")]}
         )
-    if not application.can_review(actor):
-        if actor.is_staff and actor.organization_id == application.organization_id:
-            raise PermissionDenied(_("You may not decide on an application of your own organisation."))
-        raise PermissionDenied(_("You may not decide on this application."))
     comment = (comment or "").strip()
     if decision in ("reject", "request_revision") and not comment:
         raise ValidationFailed(
@@ -310,14 +311,17 @@ def record_decision(application: Application, actor: User, decision: str, commen
 
 
 def set_implementation_status(application: Application, actor: User, status: str, comment: str, version) -> Application:
-    """ongoing -> completed (nghiệm thu) or terminated, for approved records."""
+    """ongoing -> completed (nghiệm thu) or terminated, for approved records; both are final."""
     check_version(application, version)
+    if not application.can_review(actor) or application.status != "approved":
+        raise PermissionDenied(_("You may not change the implementation status of this record."))
     if status not in IMPLEMENTATION_STATUSES:
         raise ValidationFailed(_("Some fields are not valid."), {"implementation_status": [_("Unknown value: %(values)s.", values=status)]})
-    if not application.can_set_implementation(actor):
-        raise PermissionDenied(_("You may not change the implementation status of this record."))
     if status == application.implementation_status:
         raise Conflict(_("The record already has this implementation status."))
+    if status not in IMPLEMENTATION_TRANSITIONS[application.implementation_status]:
+        raise Conflict(_("A record that is %(status)s cannot change its implementation status.",
+                         status=application.implementation_label.lower()))
     application.implementation_status = status
     _record_event(application, actor, "implementation", application.status, application.status,
                   (comment or "").strip(), implementation=status)

@@ -178,13 +178,6 @@ def remove_attachment(attachment: Attachment, actor: User, version) -> None:
     flush()
 
 
-def can_download(attachment: Attachment, user) -> bool:
-    application = attachment.application
-    if application.can_view(user):
-        return True
-    return application.is_public and attachment.is_public
-
-
 def file_path(attachment) -> Path:
     """Where an application's or a report's attachment is stored."""
     return upload_dir() / attachment.stored_name

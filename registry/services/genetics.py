@@ -56,18 +56,10 @@ def proposed_risk(resource: GeneticResource) -> str | None:
     return fao_category(latest_census(resource)) if resource.kind == "animal" else None
 
 
-def may_record_census(resource: GeneticResource, user: User, application=None) -> bool:
-    if user.is_staff:
-        return True
-    return (application is not None and application.kind == "conservation"
-            and application.resource_id == resource.id and application.is_owned_by(user)
-            and application.status == "approved")
-
-
 def add_census(resource: GeneticResource, actor: User, *, counted_on: date, locality: str,
                breeding_females: int | None = None, breeding_males: int | None = None,
                individuals: int | None = None, note: str = "", application=None) -> Census:
-    if not may_record_census(resource, actor, application):
+    if not resource.can_record_census(actor, application):
         raise PermissionDenied(_("You may not record a census for this resource."))
     errors: dict[str, list[str]] = {}
     if counted_on > province_today():
@@ -97,7 +89,7 @@ def add_census(resource: GeneticResource, actor: User, *, counted_on: date, loca
 
 
 def confirm_risk(resource: GeneticResource, actor: User, risk_status: str) -> None:
-    if not actor.is_admin:
+    if not resource.can_confirm_risk(actor):
         raise PermissionDenied(_("Only an administrator confirms a risk status."))
     if risk_status not in RISK_STATUSES:
         raise ValidationFailed(_("Some fields are not valid."),

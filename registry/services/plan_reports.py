@@ -30,7 +30,7 @@ from registry.models import (
 )
 from registry.models.base import PROVINCE_TZ, now_utc, province_today
 from registry.models.plan_reports import NOMINEE_KINDS, REPORT_STATUSES
-from registry.models.reference import PLAN_START, plan_task_agencies
+from registry.models.reference import EVERY_AGENCY, PLAN_START, plan_task_agencies
 from registry.numbers import parse_number
 from registry.services.attachments import store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
@@ -38,7 +38,6 @@ from registry.services.mail import queue_email, site_url
 from registry.services.unit_of_work import flush
 
 PLAN_START_YEAR = PLAN_START.year
-EVERY_AGENCY = "ALL"  # the plan's "các sở, ban, ngành, địa phương": each agency reports itself
 REPORT_DUE = (11, 10)  # agencies report before 10 November
 CONSOLIDATION_DUE = (11, 30)  # the department reports to the People's Committee before 30 November
 REMINDER_DAYS = (14, 3)
@@ -86,12 +85,6 @@ def leads_of(task: PlanTask, agencies: list[Agency]) -> list[Agency]:
     return [agency for agency in task.lead_agencies if agency.code != EVERY_AGENCY]
 
 
-def is_lead(task: PlanTask, agency: Agency | None) -> bool:
-    if agency is None or agency.code == EVERY_AGENCY:
-        return False
-    return any(lead.code in (EVERY_AGENCY, agency.code) for lead in task.lead_agencies)
-
-
 def tasks_of_agency(agency: Agency) -> list[tuple[PlanTask, str]]:
     """(task, "lead" | "coordinating") for every task the agency leads or coordinates."""
     roles = {}
@@ -103,26 +96,6 @@ def tasks_of_agency(agency: Agency) -> list[tuple[PlanTask, str]]:
         if roles.get(task_id) != "lead":
             roles[task_id] = role
     return [(task, roles[task.id]) for task in plan_tasks() if task.id in roles]
-
-
-def may_file(task: PlanTask, user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role == "agency"
-                and user.is_active and is_lead(task, user.agency))
-
-
-def may_view(report: AgencyReport, user) -> bool:
-    """Department staff see every report; an agency sees its own, and the submitted reports on
-    the tasks it takes part in."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_staff:
-        return True
-    if user.role != "agency" or user.agency is None:
-        return False
-    if report.agency_id == user.agency_id:
-        return True
-    return report.is_submitted and any(task.id == report.task_id
-                                       for task, _role in tasks_of_agency(user.agency))
 
 
 def save_task(task: PlanTask, actor: User, *, texts: dict, lead_ids: list[int],
@@ -345,7 +318,7 @@ def find_report(task: PlanTask, agency: Agency, year: int) -> AgencyReport | Non
 def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrative: str,
                 figures: list[dict], version=None) -> AgencyReport:
     """Create or update the actor's agency's draft report on `task` for `year`."""
-    if not may_file(task, actor):
+    if not task.can_file_report(actor):
         raise PermissionDenied(_("Only a reporter of a lead agency of this task can file its report."))
     _check_year(year)
     report = find_report(task, actor.agency, year)
@@ -382,7 +355,7 @@ def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrativ
 
 
 def submit_report(report: AgencyReport, actor: User, version) -> None:
-    if not may_file(report.task, actor) or report.agency_id != actor.agency_id:
+    if not report.is_filed_by(actor):
         raise PermissionDenied(_("Only a reporter of the agency that wrote this report can submit it."))
     _check_version(report, version)
     if report.is_submitted:
@@ -424,7 +397,7 @@ def reopen_report(report: AgencyReport, actor: User, reason: str, version) -> No
 
 def add_report_attachment(report: AgencyReport, actor: User, stream, filename: str,
                           version) -> AgencyReportAttachment:
-    if not may_file(report.task, actor) or report.agency_id != actor.agency_id:
+    if not report.is_filed_by(actor):
         raise PermissionDenied(_("You may not add documents to this report."))
     _check_version(report, version)
     if report.is_submitted:
@@ -439,7 +412,7 @@ def add_report_attachment(report: AgencyReport, actor: User, stream, filename: s
 
 def remove_report_attachment(attachment: AgencyReportAttachment, actor: User, version) -> None:
     report = attachment.report
-    if not may_file(report.task, actor) or report.agency_id != actor.agency_id:
+    if not report.is_filed_by(actor):
         raise PermissionDenied(_("You may not remove documents from this report."))
     _check_version(report, version)
     if report.is_submitted:

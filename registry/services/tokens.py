@@ -31,8 +31,8 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound(_("The token was not found."))
+    if token is None or not token.can_revoke(user):
+        raise NotFound(_("The token was not found."))  # someone else's token: as if none
     if token.revoked_at is None:
         token.revoked_at = now_utc()
         flush()
