@@ -1,4 +1,5 @@
 """Small helpers every area's views share: pages of results, safe redirects, service errors."""
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, request
@@ -41,11 +42,11 @@ def safe_next(target: str | None) -> str | None:
 
 def show_service_errors(form, exc: DomainError) -> None:
     """Put a service's field errors beside the form's fields of the same name; flash the
-    message when some error has no field to stand beside."""
+    message when some error has no field to stand beside. (Pages call `run_service`.)"""
     db.session.rollback()
     unplaced = []
     for name, messages in exc.errors.items():
-        if name in form and form[name].type not in ("HiddenField", "CSRFTokenField"):
+        if form is not None and name in form and form[name].type not in ("HiddenField", "CSRFTokenField"):
             form[name].errors = list(messages)
         else:
             unplaced.extend(messages)
@@ -53,20 +54,40 @@ def show_service_errors(form, exc: DomainError) -> None:
         flash(exc.message, "error")
 
 
-def refusal_of(form, action) -> int | None:
-    """Run `action` (one service call) and commit. When the service refuses, put its errors
-    beside the form's fields (422) or flash the conflict (409) and return that status;
-    None when it went through."""
+@dataclass
+class Outcome:
+    """What became of one service call made for a form: its result, or the status of the
+    refusal (422 invalid, 409 conflict) with the form ready to be shown again."""
+
+    result: object = None
+    status: int | None = None
+    error: DomainError | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.status is not None
+
+
+def run_service(form, action, record=None) -> Outcome:
+    """The one way a page calls a service: run `action` (one service call) and commit.
+
+    When the service refuses, nothing of the attempt is kept (rollback) and what was typed stays
+    in `form`: a ValidationFailed puts its errors beside the fields of the same name (422, the
+    others flashed); a Conflict is flashed (409), and the form takes the `version` of `record` as
+    it is now, so that sending it again is a fresh attempt. PermissionDenied and NotFound go on
+    to the error pages (403, 404). The caller shows the page again with `outcome.status`."""
     from registry.services.unit_of_work import commit
 
     try:
-        action()
+        result = action()
         commit()
     except ValidationFailed as exc:
         show_service_errors(form, exc)
-        return 422
+        return Outcome(status=422, error=exc)
     except Conflict as exc:
-        db.session.rollback()
+        db.session.rollback()  # expires `record`: it reloads as it is now
         flash(exc.message, "error")
-        return 409
-    return None
+        if record is not None and form is not None and "version" in form:
+            form.version.data = record.version
+        return Outcome(status=409, error=exc)
+    return Outcome(result=result)

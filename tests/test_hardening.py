@@ -441,3 +441,15 @@ def test_the_api_limit_cannot_be_dodged_by_respelling_the_authorization_header(a
     other = limited.get("/api/v1/applications", headers={"Authorization": "Bearer hyr_wrong"},
                         environ_base={"REMOTE_ADDR": "10.7.0.1"})
     assert other.status_code == 401
+
+
+def test_a_password_change_keeps_this_browser_logged_in(app):
+    # Another app instance: each request has its own database session, as when served.
+    user = make_user("applicant")
+    site = create_app(SuiteConfig).test_client()
+    site.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    changed = site.post("/auth/password", data={
+        "current_password": PASSWORD, "password": "Vai-trung-Hung-Yen-2027",
+        "confirm": "Vai-trung-Hung-Yen-2027"})
+    assert changed.status_code == 302
+    assert site.get("/applications/").status_code == 200

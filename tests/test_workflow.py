@@ -1,6 +1,8 @@
 """The workflow services, called directly."""
 import pytest
 
+from registry.extensions import db
+from registry.models.applications import TRANSITIONS
 from registry.services import applications as workflow
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.unit_of_work import commit
@@ -76,3 +78,36 @@ def test_granted_filing_needs_certificate(app):
     with pytest.raises(ValidationFailed) as raised:
         make_application(owner, "pvp_filing", "draft", office_status="granted")
     assert {"certificate_number", "granted_on"} <= set(raised.value.errors)
+
+
+ALL_STATUSES = ("draft", "submitted", "in_review", "revision_requested", "approved", "rejected",
+                "withdrawn")
+
+
+@pytest.mark.parametrize("status", ALL_STATUSES)
+@pytest.mark.parametrize("action", sorted(TRANSITIONS))
+def test_every_action_from_every_status_follows_the_transition_table(app, action, status):
+    owner, reviewer = make_user("applicant"), make_user("reviewer")
+    application = make_application(owner, "startup", status, reviewer=reviewer)
+    allowed_from, to_status = TRANSITIONS[action]
+    version = application.version
+    act = {
+        "submit": lambda: workflow.submit_application(application, owner, version),
+        "withdraw": lambda: workflow.withdraw_application(application, owner, version),
+        "start_review": lambda: workflow.start_review(application, reviewer, version),
+    }.get(action, lambda: workflow.record_decision(application, reviewer, action,
+                                                   "Ý kiến của Hội đồng.", version))
+    if status in allowed_from:
+        act()
+        commit()
+        assert application.status == to_status
+        assert application.version == version + 1
+        assert application.events[-1].from_status == status
+    else:
+        # Staff never see drafts: acting on one is refused as not theirs, before any rule.
+        refusal = PermissionDenied if status == "draft" and action not in ("submit", "withdraw") else Conflict
+        with pytest.raises(refusal):
+            act()
+        db.session.rollback()
+        assert application.status == status
+        assert application.version == version

@@ -14,7 +14,7 @@ from registry.admin.forms import (AgencyForm, AwardForm, DistrictForm, EditUserF
                                   IndicatorValueForm, NewUserForm, PlanTaskForm, PvpYearCountForm,
                                   ResourceForm, TargetForm)
 from registry.formatting import figure, short_date
-from registry.web import paginate, refusal_of, show_service_errors, year_arg
+from registry.web import paginate, run_service, year_arg
 from registry.extensions import db, login_manager
 from registry.models import (Agency, AwardProposal, District, GeneticResource, IndicatorValue,
                              Organization, OutboxMessage, PlanTask, PvpYearCount, Target,
@@ -24,9 +24,7 @@ from registry.models.base import province_today
 from registry.models.reference import TARGET_UNITS
 from registry.services import accounts, plan_reports
 from registry.services import targets as progress
-from registry.services.errors import Conflict, ValidationFailed
 from registry.services.text import like_pattern
-from registry.services.unit_of_work import commit
 
 
 @bp.before_request
@@ -97,18 +95,13 @@ def new_user():
     form.agency.choices = _agency_choices()
     if form.validate_on_submit():
         organization = _chosen(Organization, form.organization)
-        try:
-            user = accounts.create_user(form.email.data, form.password.data, form.role.data,
-                                        full_name=form.full_name.data or "",
-                                        organization=organization, phone=form.phone.data or "",
-                                        agency=_chosen_agency(form))
-        except ValidationFailed as exc:
-            show_service_errors(form, exc)
-            return render_template("admin/user_new.html", form=form), 422
-        except Conflict as exc:
-            flash(exc.message, "error")
-            return render_template("admin/user_new.html", form=form), 409
-        commit()
+        outcome = run_service(form, lambda: accounts.create_user(
+            form.email.data, form.password.data, form.role.data,
+            full_name=form.full_name.data or "", organization=organization,
+            phone=form.phone.data or "", agency=_chosen_agency(form)))
+        if outcome.refused:
+            return render_template("admin/user_new.html", form=form), outcome.status
+        user = outcome.result
         flash(_("The account %(email)s has been created.", email=user.email), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_new.html", form=form), 422 if form.errors else 200
@@ -127,9 +120,9 @@ def edit_user(user_id: int):
         return render_template("admin/user_edit.html", form=form, user=user), status
 
     if form.validate_on_submit():
-        refused = refusal_of(form, lambda: accounts.update_account(
+        refused = run_service(form, lambda: accounts.update_account(
             user, actor, full_name=form.full_name.data or "", role=form.role.data,
-            active=form.active.data, agency=_chosen_agency(form)))
+            active=form.active.data, agency=_chosen_agency(form))).status
         if refused:
             return again(refused)
         flash(_("The account %(email)s has been saved.", email=user.email), "success")
@@ -176,12 +169,10 @@ def _save_reference_row(form, row, saved_message: str, list_endpoint: str, list_
     form.populate_obj(row)
     if getattr(row, "sort_order", 0) is None:
         row.sort_order = 0
-    db.session.add(row)
-    try:
-        commit()
-    except Conflict as exc:  # a row with the same code saved meanwhile
-        flash(exc.message, "error")
-        return again(409)
+    # A row with the same code saved meanwhile is a conflict (409).
+    refused = run_service(form, lambda: db.session.add(row)).status
+    if refused:
+        return again(refused)
     flash(saved_message, "success")
     return redirect(url_for(list_endpoint))
 
@@ -286,8 +277,8 @@ def new_target():
         return again(422)
     # What admins add is a figure they enter year by year; the registry counts only its own.
     target = Target(code=form.code.data, measure="indicator")
-    refused = refusal_of(form, lambda: progress.save_target(
-        target, current_user._get_current_object(), _target_values(form)))
+    refused = run_service(form, lambda: progress.save_target(
+        target, current_user._get_current_object(), _target_values(form))).status
     if refused:  # 409: the same code saved meanwhile
         return again(refused)
     flash(_("The target %(code)s has been added.", code=target.code), "success")
@@ -310,8 +301,8 @@ def edit_target(target_id: int):
 
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
-    refused = refusal_of(form, lambda: progress.save_target(
-        target, current_user._get_current_object(), _target_values(form)))
+    refused = run_service(form, lambda: progress.save_target(
+        target, current_user._get_current_object(), _target_values(form))).status
     if refused:
         return again(refused)
     flash(_("The target %(code)s has been saved.", code=target.code), "success")
@@ -342,9 +333,9 @@ def target_values(target_id: int):
         return again(409)
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
-    refused = refusal_of(form, lambda: progress.record_indicator(
+    refused = run_service(form, lambda: progress.record_indicator(
         target, current_user._get_current_object(), form.year.data, form.value.data,
-        form.source.data, form.reported_on.data))
+        form.source.data, form.reported_on.data)).status
     if refused:
         return again(refused)
     flash(_("The figure for %(year)s has been recorded.", year=form.year.data), "success")
@@ -371,8 +362,8 @@ def pvp_counts():
 
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
-    refused = refusal_of(form, lambda: progress.record_pvp_year(
-        current_user._get_current_object(), form.year.data, form.filings.data, form.source.data))
+    refused = run_service(form, lambda: progress.record_pvp_year(
+        current_user._get_current_object(), form.year.data, form.filings.data, form.source.data)).status
     if refused:
         return again(refused)
     flash(_("The filings of %(year)s have been recorded.", year=form.year.data), "success")
@@ -429,9 +420,9 @@ def edit_plan_task(task_id: int):
         texts = {name: form[name].data for name in (
             "title_vi", "title_en", "coordination_vi", "coordination_en", "timeframe_vi",
             "timeframe_en")}
-        refused = refusal_of(form, lambda: plan_reports.save_task(
+        refused = run_service(form, lambda: plan_reports.save_task(
             task, current_user._get_current_object(), texts=texts, lead_ids=form.lead.data,
-            coordinating_ids=form.coordinating.data))
+            coordinating_ids=form.coordinating.data)).status
         if refused:
             return again(refused)
         flash(_("Task %(code)s has been saved.", code=task.code), "success")
@@ -466,7 +457,7 @@ def awards():
                                awards=plan_reports.awards_of_year(year)), status
 
     if form.validate_on_submit():
-        refused = refusal_of(form, lambda: _save_award(None, form))
+        refused = run_service(form, lambda: _save_award(None, form)).status
         if refused:
             return again(refused)
         flash(_("The award proposal has been added."), "success")
@@ -485,7 +476,7 @@ def edit_award(award_id: int):
         return render_template("admin/award_form.html", form=form, award=award), status
 
     if form.validate_on_submit():
-        refused = refusal_of(form, lambda: _save_award(award, form))
+        refused = run_service(form, lambda: _save_award(award, form)).status
         if refused:
             return again(refused)
         flash(_("The award proposal has been saved."), "success")
@@ -498,8 +489,8 @@ def delete_award(award_id: int):
     award = db.get_or_404(AwardProposal, award_id)
     year = award.year
     # CSRFProtect has checked the token; the service checks the version.
-    refused = refusal_of(FlaskForm(), lambda: plan_reports.delete_award(
-        award, current_user._get_current_object(), request.form.get("version")))
+    refused = run_service(FlaskForm(), lambda: plan_reports.delete_award(
+        award, current_user._get_current_object(), request.form.get("version"))).status
     if not refused:
         flash(_("The award proposal has been removed."), "success")
     return redirect(url_for("admin.awards", year=year))

@@ -13,9 +13,7 @@ from registry.forms import VersionForm
 from registry.models import AgencyReport, AgencyReportAttachment, AgencyReportEvent, PlanTask
 from registry.models.base import province_today
 from registry.services import plan_reports
-from registry.services.errors import Conflict, ValidationFailed
-from registry.services.unit_of_work import commit
-from registry.web import refusal_of, show_service_errors, year_arg
+from registry.web import run_service, year_arg
 
 
 @bp.before_request
@@ -118,7 +116,7 @@ def save(task_code: str, year: int):
         if submitting:
             plan_reports.submit_report(saved, _actor(), saved.version)
 
-    refused = refusal_of(form, save_and_maybe_submit)
+    refused = run_service(form, save_and_maybe_submit).status
     if refused:
         return _render_report(task, year, refused, form=form)
     if submitting:
@@ -142,18 +140,11 @@ def upload(task_code: str, year: int):
     if not form.validate_on_submit():
         return _render_report(task, year, 422, upload_form=form)
     file = form.file.data
-    try:
-        attachment = plan_reports.add_report_attachment(report, _actor(), file.stream,
-                                                        file.filename or "", form.version.data)
-        commit()
-    except ValidationFailed as exc:
-        show_service_errors(form, exc)
-        return _render_report(task, year, 422, upload_form=form)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _render_report(task, year, 409)
-    flash(_("The document “%(name)s” was added.", name=attachment.original_name), "success")
+    outcome = run_service(form, lambda: plan_reports.add_report_attachment(
+        report, _actor(), file.stream, file.filename or "", form.version.data), record=report)
+    if outcome.refused:
+        return _render_report(task, year, outcome.status, upload_form=form)
+    flash(_("The document “%(name)s” was added.", name=outcome.result.original_name), "success")
     return redirect(url_for(".report", task_code=task.code, year=year, _anchor="documents"))
 
 
@@ -165,8 +156,8 @@ def remove_attachment(attachment_id: int):
         abort(404)
     form = VersionForm()
     if form.validate_on_submit():
-        refused = refusal_of(form, lambda: plan_reports.remove_report_attachment(
-            attachment, _actor(), form.version.data))
+        refused = run_service(form, lambda: plan_reports.remove_report_attachment(
+            attachment, _actor(), form.version.data)).status
         if not refused:
             flash(_("The document was removed."), "success")
     return redirect(url_for(".report", task_code=report.task.code, year=report.year,

@@ -15,7 +15,7 @@ from registry.applicant.forms import (
     initial_data,
 )
 from registry.forms import CensusForm, VersionForm
-from registry.web import paginate, show_service_errors
+from registry.web import paginate, run_service
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent, Attachment, visible_applications
 from registry.models.applications import (
@@ -26,8 +26,6 @@ from registry.models.applications import (
 from registry.services import applications as workflow
 from registry.services import attachments as documents
 from registry.services import genetics
-from registry.services.errors import Conflict, ValidationFailed
-from registry.services.unit_of_work import commit
 from registry.services.validation import field_label
 
 
@@ -128,17 +126,17 @@ def create(kind: str):
     if kind not in FORMS:
         abort(404)
     form = FORMS[kind]()
+    status = 200
     if form.validate_on_submit():
-        try:
-            application = workflow.create_application(current_user, kind, form.values())
-            commit()
-        except ValidationFailed as exc:
-            show_service_errors(form, exc)
-        else:
+        outcome = run_service(form, lambda: workflow.create_application(current_user, kind,
+                                                                         form.values()))
+        if not outcome.refused:
             flash(_("The draft was saved. You can complete it and add documents before you "
                     "submit it."), "success")
-            return redirect(url_for(".detail", application_id=application.id))
-    status = 422 if form.is_submitted() else 200
+            return redirect(url_for(".detail", application_id=outcome.result.id))
+        status = outcome.status
+    elif form.is_submitted():
+        status = 422
     return render_template("applicant/form.html", form=form, kind=kind, kind_label=KINDS[kind],
                            application=None), status
 
@@ -163,25 +161,29 @@ def edit(application_id: int):
     form = form_class() if request.method == "POST" else form_class(data=initial_data(application))
     status = 200
     if form.validate_on_submit():
-        try:
-            workflow.update_application(application, current_user, form.values(),
-                                        form.version.data)
-            commit()
-        except Conflict as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            status = 409
-        except ValidationFailed as exc:
-            show_service_errors(form, exc)
-            status = 422
-        else:
+        outcome = run_service(form, lambda: workflow.update_application(
+            application, current_user, form.values(), form.version.data), record=application)
+        if not outcome.refused:
             flash(_("Your changes were saved."), "success")
             return redirect(url_for(".detail", application_id=application.id))
+        status = outcome.status
     elif form.is_submitted():
         status = 422
     return render_template("applicant/form.html", form=form, kind=application.kind,
                            kind_label=KINDS[application.kind], application=application,
                            conflict=status == 409), status
+
+
+def _act(application: Application, form, action, message: str, anchor: str | None = None,
+         **forms):
+    """One action on the application's page: the service call, then the page again with the
+    refusal (422 beside the fields, 409 with the record as it is now) or a redirect with
+    `message`. `forms` names the refused form for the page."""
+    outcome = run_service(form, action, record=application)
+    if outcome.refused:
+        return _render_detail(_load(application.id, *_detail_options()), outcome.status, **forms)
+    flash(message, "success")
+    return redirect(url_for(".detail", application_id=application.id, _anchor=anchor))
 
 
 @bp.post("/<int:application_id>/submit")
@@ -190,25 +192,20 @@ def submit(application_id: int):
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        workflow.submit_application(application, current_user, form.version.data)
-        commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")  # names the missing fields, when some are missing
-        if "version" in exc.errors:
-            return redirect(url_for(".detail", application_id=application.id))
+    outcome = run_service(form, lambda: workflow.submit_application(
+        application, current_user, form.version.data), record=application)
+    if outcome.status == 409 or (outcome.refused and "version" in outcome.error.errors):
+        return _render_detail(_load(application_id, *_detail_options()), outcome.status)
+    if outcome.refused:
+        # The message names the missing fields; the other rules are named one by one, and
+        # all are put right on the edit page.
         required = _("Required before submission.")
-        for name, messages in exc.errors.items():
+        for name, messages in outcome.error.errors.items():
             for message in messages:
                 if message != required:
                     flash(_("%(field)s: %(message)s", field=field_label(name), message=message),
                           "error")
         return redirect(url_for(".edit", application_id=application.id))
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _render_detail(_load(application_id, *_detail_options()), 409)
     flash(_("The application was submitted. The Department will screen it and you will be "
             "told of every change by e-mail."), "success")
     return redirect(url_for(".detail", application_id=application.id))
@@ -220,16 +217,10 @@ def withdraw(application_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _render_detail(application, 422, withdraw_form=form)
-    try:
-        workflow.withdraw_application(application, current_user, form.version.data,
-                                      form.reason.data or "")
-        commit()
-    except (Conflict, ValidationFailed) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _render_detail(_load(application_id, *_detail_options()), exc.status_code)
-    flash(_("The application was withdrawn."), "success")
-    return redirect(url_for(".detail", application_id=application.id))
+    return _act(application, form,
+                lambda: workflow.withdraw_application(application, current_user,
+                                                      form.version.data, form.reason.data or ""),
+                _("The application was withdrawn."), withdraw_form=form)
 
 
 # Documents --------------------------------------------------------------------------------
@@ -238,27 +229,17 @@ def withdraw(application_id: int):
 def upload(application_id: int):
     application = _load(application_id, *_detail_options())
     form = UploadForm()
-    status = 422
-    if form.validate_on_submit():
-        file = form.file.data
-        try:
-            attachment = documents.add_attachment(application, current_user, file.stream,
-                                                  file.filename or "", form.public.data,
-                                                  form.version.data)
-            commit()
-        except Conflict as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            # The page shows the record as it is now; the user chooses the file again.
-            return _render_detail(_load(application_id, *_detail_options()), 409)
-        except ValidationFailed as exc:
-            show_service_errors(form, exc)
-        else:
-            flash(_("The document “%(name)s” was added.", name=attachment.original_name),
-                  "success")
-            return redirect(url_for(".detail", application_id=application.id,
-                                    _anchor="documents"))
-    return _render_detail(_load(application_id, *_detail_options()), status, upload_form=form)
+    if not form.validate_on_submit():
+        return _render_detail(application, 422, upload_form=form)
+    file = form.file.data
+    outcome = run_service(form, lambda: documents.add_attachment(
+        application, current_user, file.stream, file.filename or "", form.public.data,
+        form.version.data), record=application)
+    if outcome.refused:
+        return _render_detail(_load(application_id, *_detail_options()), outcome.status,
+                              upload_form=form)
+    flash(_("The document “%(name)s” was added.", name=outcome.result.original_name), "success")
+    return redirect(url_for(".detail", application_id=application.id, _anchor="documents"))
 
 
 @bp.post("/<int:application_id>/attachments/<int:attachment_id>/delete")
@@ -271,15 +252,9 @@ def remove_attachment(application_id: int, attachment_id: int):
     if not form.validate_on_submit():
         abort(400)
     name = attachment.original_name
-    try:
-        documents.remove_attachment(attachment, current_user, form.version.data)
-        commit()
-    except (Conflict, ValidationFailed) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _render_detail(_load(application_id, *_detail_options()), exc.status_code)
-    flash(_("The document “%(name)s” was removed.", name=name), "success")
-    return redirect(url_for(".detail", application_id=application.id, _anchor="documents"))
+    return _act(application, form,
+                lambda: documents.remove_attachment(attachment, current_user, form.version.data),
+                _("The document “%(name)s” was removed.", name=name), "documents")
 
 
 # Population census of an approved conservation record ---------------------------------------
@@ -292,15 +267,9 @@ def add_census(application_id: int):
     form = CensusForm()
     if not form.validate_on_submit():
         return _render_detail(application, 422, census_form=form)
-    try:
-        genetics.add_census(
-            application.resource, current_user, counted_on=form.counted_on.data,
-            locality=form.locality.data or "", breeding_females=form.breeding_females.data,
-            breeding_males=form.breeding_males.data, individuals=form.individuals.data,
-            note=form.note.data or "", application=application)
-        commit()
-    except ValidationFailed as exc:
-        show_service_errors(form, exc)
-        return _render_detail(_load(application_id, *_detail_options()), 422, census_form=form)
-    flash(_("The census was recorded."), "success")
-    return redirect(url_for(".detail", application_id=application.id, _anchor="census"))
+    return _act(application, form, lambda: genetics.add_census(
+        application.resource, current_user, counted_on=form.counted_on.data,
+        locality=form.locality.data or "", breeding_females=form.breeding_females.data,
+        breeding_males=form.breeding_males.data, individuals=form.individuals.data,
+        note=form.note.data or "", application=application),
+        _("The census was recorded."), "census", census_form=form)

@@ -15,9 +15,8 @@ from registry.models import District
 from registry.security import end_session, start_session
 from registry.services import accounts, tokens
 from registry.services.deferred import after_response
-from registry.services.errors import Conflict, ValidationFailed
 from registry.services.unit_of_work import commit
-from registry.web import safe_next, show_service_errors
+from registry.web import run_service, safe_next
 
 
 def _login_rate_limit() -> str:
@@ -136,14 +135,9 @@ def confirm_signup(key: str):
         return redirect(url_for("auth.login"))
     form = ConfirmSignupForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.confirm_signup(signup)
-        except Conflict as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        outcome = run_service(form, lambda: start_session(accounts.confirm_signup(signup)))
+        if outcome.refused:  # confirmed meanwhile, or the address has an account by now
             return redirect(url_for("auth.login"))
-        start_session(user)
-        commit()
         flash(_("Welcome! Your organisation is registered; you can now prepare applications."),
               "success")
         return redirect(url_for("applicant.index"))
@@ -176,14 +170,14 @@ def reset_password(token: str):
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        def reset():
             accounts.change_password(user, None, form.password.data)
-        except ValidationFailed as exc:
-            show_service_errors(form, exc)
-            return render_template("auth/reset_password.html", form=form, token=token), 422
-        if current_user.is_authenticated:
-            end_session()
-        commit()
+            if current_user.is_authenticated:
+                end_session()
+
+        outcome = run_service(form, reset)
+        if outcome.refused:
+            return render_template("auth/reset_password.html", form=form, token=token), outcome.status
         flash(_("Your password has been changed. Log in with the new password."), "success")
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
@@ -226,14 +220,14 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        def change():
             accounts.change_password(user, form.current_password.data, form.password.data)
-        except ValidationFailed as exc:
-            show_service_errors(form, exc)
-            return _render_profile(ProfileForm(formdata=None, obj=user), form, 422)
-        commit()
-        # The change ended every session, this one included; keep this browser logged in.
-        start_session(user)
+            # The change ended every session, this one included; keep this browser logged in.
+            start_session(user)
+
+        outcome = run_service(form, change)
+        if outcome.refused:
+            return _render_profile(ProfileForm(formdata=None, obj=user), form, outcome.status)
         flash(_("Your password has been changed. Other sessions have been logged out."),
               "success")
         return redirect(url_for("auth.profile"))

@@ -14,9 +14,7 @@ from registry.models.reference import RISK_STATUSES
 from registry.review import bp
 from registry.review.forms import BarcodeForm, ImportForm, RiskForm
 from registry.services import genetics
-from registry.services.errors import DomainError, ValidationFailed
-from registry.services.unit_of_work import commit
-from registry.web import paginate
+from registry.web import paginate, run_service
 
 RECENT_CENSUSES = 10
 MAX_FASTA_BYTES = 5 * 1024 * 1024
@@ -56,20 +54,9 @@ def _render(resource: GeneticResource, status: int = 200, **forms):
     ), status
 
 
-def _failed(resource: GeneticResource, exc: DomainError, form_name: str, form):
-    """422 with the service's errors beside the fields; other errors go to the error pages."""
-    db.session.rollback()
-    if not isinstance(exc, ValidationFailed):
-        raise exc
-    unplaced = False
-    for name, messages in exc.errors.items():
-        if name in form and form[name].type != "CSRFTokenField":
-            form[name].errors = list(messages)
-        else:
-            unplaced = True
-    if unplaced or not exc.errors:
-        flash(exc.message, "error")
-    return _render(_load(resource.code), 422, **{form_name: form})
+def _refused(resource: GeneticResource, form_name: str, form, status: int):
+    """The tools page again, the refused form as it was typed."""
+    return _render(_load(resource.code), status, **{form_name: form})
 
 
 def _done(resource: GeneticResource, message: str, anchor: str | None = None):
@@ -110,15 +97,12 @@ def add_census(code: str):
     form = CensusForm()
     if not form.validate():
         return _render(resource, 422, census_form=form)
-    try:
-        genetics.add_census(resource, _actor(), counted_on=form.counted_on.data,
-                            locality=form.locality.data or "",
-                            breeding_females=form.breeding_females.data,
-                            breeding_males=form.breeding_males.data,
-                            individuals=form.individuals.data, note=form.note.data or "")
-        commit()
-    except DomainError as exc:
-        return _failed(resource, exc, "census_form", form)
+    outcome = run_service(form, lambda: genetics.add_census(
+        resource, _actor(), counted_on=form.counted_on.data, locality=form.locality.data or "",
+        breeding_females=form.breeding_females.data, breeding_males=form.breeding_males.data,
+        individuals=form.individuals.data, note=form.note.data or ""))
+    if outcome.refused:
+        return _refused(resource, "census_form", form, outcome.status)
     return _done(resource, _("The census is recorded."), "census")
 
 
@@ -130,11 +114,10 @@ def add_barcode(code: str):
         return _render(resource, 422, barcode_form=form)
     raw = {name: form[name].data for name in ("sample_id", "marker", "sequence", "genbank_accession",
                                               "collected_on", "locality", "latitude", "longitude", "lab")}
-    try:
-        record, warnings = genetics.add_barcode(resource, _actor(), raw)
-        commit()
-    except DomainError as exc:
-        return _failed(resource, exc, "barcode_form", form)
+    outcome = run_service(form, lambda: genetics.add_barcode(resource, _actor(), raw))
+    if outcome.refused:
+        return _refused(resource, "barcode_form", form, outcome.status)
+    record, warnings = outcome.result
     for warning in warnings:
         flash(warning, "warning")
     return _done(resource, _("The barcode record %(sample)s is saved.", sample=record.sample_id),
@@ -150,12 +133,11 @@ def import_fasta(code: str):
     text = _fasta_text(form)
     if text is None:
         return _render(resource, 422, import_form=form)
-    try:
-        report = genetics.import_fasta(resource, _actor(), text, form.marker.data or "",
-                                       form.lab.data or "")
-        commit()
-    except DomainError as exc:
-        return _failed(resource, exc, "import_form", form)
+    outcome = run_service(form, lambda: genetics.import_fasta(
+        resource, _actor(), text, form.marker.data or "", form.lab.data or ""))
+    if outcome.refused:
+        return _refused(resource, "import_form", form, outcome.status)
+    report = outcome.result
     accepted = sum(1 for line in report if line.accepted)
     return render_template("review/resource_import.html", resource=resource, report=report,
                            accepted=accepted, rejected=len(report) - accepted)
@@ -169,9 +151,8 @@ def confirm_risk(code: str):
     form = RiskForm()
     if not form.validate():
         return _render(resource, 422, risk_form=form)
-    try:
-        genetics.confirm_risk(resource, _actor(), form.risk_status.data or "")
-        commit()
-    except DomainError as exc:
-        return _failed(resource, exc, "risk_form", form)
+    outcome = run_service(form, lambda: genetics.confirm_risk(resource, _actor(),
+                                                              form.risk_status.data or ""))
+    if outcome.refused:
+        return _refused(resource, "risk_form", form, outcome.status)
     return _done(resource, _("The risk status is now %(status)s.", status=resource.risk_label), "risk")

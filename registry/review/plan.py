@@ -13,7 +13,7 @@ from registry.models.base import province_today
 from registry.review import bp
 from registry.review.forms import ReopenForm
 from registry.services import annual_report, plan_reports, report_files
-from registry.web import refusal_of, year_arg
+from registry.web import run_service, year_arg
 
 REPORT_FILE_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,8 +63,8 @@ def reopen_report(report_id: int):
     form = ReopenForm()
     if not form.validate_on_submit():
         return _render_report(report, form, 422)
-    refused = refusal_of(form, lambda: plan_reports.reopen_report(
-        report, current_user._get_current_object(), form.reason.data, form.version.data))
+    refused = run_service(form, lambda: plan_reports.reopen_report(
+        report, current_user._get_current_object(), form.reason.data, form.version.data)).status
     if refused:
         return _render_report(_load_report(report_id), form, refused)
     flash(_("The report has been returned to %(agency)s for correction; its reporters were told by e-mail.",

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from registry.web import paginate
+from registry.web import paginate, run_service
 from registry.extensions import db, login_manager
 from registry.formatting import short_datetime
 from registry.forms import choices
@@ -45,9 +45,7 @@ from registry.review.forms import (
 from registry.services import applications as workflow
 from registry.services import plan_reports
 from registry.services import targets as target_service
-from registry.services.errors import Conflict, DomainError, ValidationFailed
 from registry.services.text import like_pattern, search_terms
-from registry.services.unit_of_work import commit
 
 WAITING_STATUSES = frozenset({"submitted", "in_review"})
 
@@ -265,31 +263,6 @@ def detail(application_id: int):
     return _render_detail(_load_for_page(application_id))
 
 
-def _failed(exc: DomainError, application_id: int, form_name: str, form):
-    """Show a refused action on the application's page: 422 with the errors beside the
-    fields, 409 with the record as it is now. Nothing of the attempt is kept."""
-    db.session.rollback()
-    if isinstance(exc, ValidationFailed):
-        unplaced = False
-        for name, messages in exc.errors.items():
-            if name in form and name != "version":
-                form[name].errors = list(messages)
-            else:
-                unplaced = True
-        if unplaced or not exc.errors:
-            flash(exc.message, "error")
-        application = _load_for_page(application_id)
-        return _render_detail(application, 422, **{form_name: form})
-    if isinstance(exc, Conflict):
-        flash(exc.message, "error")
-        application = _load_for_page(application_id)
-        # The page shows the record as it is now; what was typed stays in the form.
-        if "version" in form:
-            form.version.data = application.version
-        return _render_detail(application, 409, **{form_name: form})
-    raise exc  # PermissionDenied and NotFound: the error pages (403, 404)
-
-
 def _invalid(application: Application, form_name: str, form):
     return _render_detail(_load_for_page(application.id), 422, **{form_name: form})
 
@@ -299,16 +272,23 @@ def _done(application: Application, message: str, anchor: str | None = None):
     return redirect(url_for("review.detail", application_id=application.id, _anchor=anchor))
 
 
+def _act(application: Application, form_name: str, form, action, message: str,
+         anchor: str | None = None):
+    """One screening action: the service call, then the page again with the refusal (422
+    beside the fields, 409 with the record as it is now) or a redirect with `message`."""
+    outcome = run_service(form, action, record=application)
+    if outcome.refused:
+        return _render_detail(_load_for_page(application.id), outcome.status, **{form_name: form})
+    return _done(application, message, anchor)
+
+
 @bp.post("/<int:application_id>/start")
 def start(application_id: int):
     application = _load(application_id)
     form = StartReviewForm()
-    try:
-        workflow.start_review(application, _actor(), form.version.data)
-        commit()
-    except DomainError as exc:
-        return _failed(exc, application_id, "start_form", form)
-    return _done(application, _("The review has started."))
+    return _act(application, "start_form", form,
+                lambda: workflow.start_review(application, _actor(), form.version.data),
+                _("The review has started."))
 
 
 @bp.post("/<int:application_id>/decision")
@@ -317,14 +297,10 @@ def decide(application_id: int):
     form = DecisionForm()
     if not form.validate():
         return _invalid(application, "decision_form", form)
-    try:
-        workflow.record_decision(
-            application, _actor(), form.decision.data, form.comment.data, form.version.data
-        )
-        commit()
-    except DomainError as exc:
-        return _failed(exc, application_id, "decision_form", form)
-    return _done(application, _("The decision is recorded and the applicant has been notified."))
+    return _act(application, "decision_form", form,
+                lambda: workflow.record_decision(application, _actor(), form.decision.data,
+                                                 form.comment.data, form.version.data),
+                _("The decision is recorded and the applicant has been notified."))
 
 
 @bp.post("/<int:application_id>/checklist")
@@ -334,12 +310,9 @@ def checklist(application_id: int):
     if not form.validate():
         return _invalid(application, "checklist_form", form)
     results = {code: form[code].data for code in CHECKLIST}
-    try:
-        workflow.save_checklist(application, _actor(), results, form.version.data)
-        commit()
-    except DomainError as exc:
-        return _failed(exc, application_id, "checklist_form", form)
-    return _done(application, _("The checklist is saved."), "checklist")
+    return _act(application, "checklist_form", form,
+                lambda: workflow.save_checklist(application, _actor(), results, form.version.data),
+                _("The checklist is saved."), "checklist")
 
 
 @bp.post("/<int:application_id>/notes")
@@ -348,12 +321,9 @@ def add_note(application_id: int):
     form = NoteForm()
     if not form.validate():
         return _invalid(application, "note_form", form)
-    try:
-        workflow.add_review_note(application, _actor(), form.body.data)
-        commit()
-    except DomainError as exc:
-        return _failed(exc, application_id, "note_form", form)
-    return _done(application, _("The note is saved."), "notes")
+    return _act(application, "note_form", form,
+                lambda: workflow.add_review_note(application, _actor(), form.body.data),
+                _("The note is saved."), "notes")
 
 
 @bp.post("/<int:application_id>/implementation")
@@ -362,12 +332,8 @@ def implementation(application_id: int):
     form = ImplementationForm()
     if not form.validate():
         return _invalid(application, "implementation_form", form)
-    try:
-        workflow.set_implementation_status(
-            application, _actor(), form.implementation_status.data, form.comment.data,
-            form.version.data,
-        )
-        commit()
-    except DomainError as exc:
-        return _failed(exc, application_id, "implementation_form", form)
-    return _done(application, _("The implementation status is saved."))
+    return _act(application, "implementation_form", form,
+                lambda: workflow.set_implementation_status(
+                    application, _actor(), form.implementation_status.data, form.comment.data,
+                    form.version.data),
+                _("The implementation status is saved."))
