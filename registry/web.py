@@ -15,10 +15,12 @@ def page_number() -> int:
     return page if page is not None and 1 <= page <= MAX_PAGE else 1
 
 
-def paginate(statement):
-    """One page of a select, with its total, by the `page` argument and PER_PAGE."""
-    return db.paginate(statement, page=page_number(), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
+def paginate(statement, page: int | None = None, per_page: int | None = None):
+    """One page of a select, with its total: by default the `page` argument and PER_PAGE (the
+    API passes what it validated)."""
+    return db.paginate(statement, page=page or page_number(),
+                       per_page=per_page or current_app.config["PER_PAGE"], error_out=False,
+                       count=True)
 
 
 def year_arg(years: list[int], default: int) -> int:

@@ -18,6 +18,7 @@ from registry.services.errors import DomainError, ValidationFailed
 from registry.services.records import RecordFilters, newest_first
 from registry.services.tokens import active_token, bearer_secret
 from registry.services.unit_of_work import commit
+from registry.web import paginate
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
@@ -198,12 +199,9 @@ def pagination_args() -> tuple[int, int]:
 
 def page_of(statement, serialize) -> dict:
     page, per_page = pagination_args()
-    total = db.session.scalar(
-        db.select(db.func.count()).select_from(statement.order_by(None).subquery())
-    )
-    items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return {"items": [serialize(item) for item in items], "total": total, "page": page,
-            "per_page": per_page}
+    result = paginate(statement, page=page, per_page=per_page)
+    return {"items": [serialize(item) for item in result.items], "total": result.total,
+            "page": page, "per_page": per_page}
 
 
 def record_filters() -> RecordFilters:

@@ -1,5 +1,5 @@
 """Shared column helpers."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -17,6 +17,31 @@ def now_utc() -> datetime:
 def province_today() -> date:
     """The calendar date in Hưng Yên: approvals and deadlines are dated in local time."""
     return datetime.now(PROVINCE_TZ).date()
+
+
+# Stored timestamps are naive UTC; people read and pick days in Hưng Yên time. The conversions
+# between the two, in one place.
+
+def province_time(moment: datetime) -> datetime:
+    """A stored (naive UTC) timestamp as Hưng Yên wall-clock time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(PROVINCE_TZ)
+
+
+def province_date(moment: datetime) -> date:
+    """The Hưng Yên calendar date of a stored (naive UTC) timestamp."""
+    return province_time(moment).date()
+
+
+def start_of_day_utc(day: date) -> datetime:
+    """Midnight at the start of `day` in Hưng Yên, as the naive UTC the columns store."""
+    return datetime.combine(day, time.min, tzinfo=PROVINCE_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+def end_of_day_utc(day: date) -> datetime:
+    """The first instant after `day` in Hưng Yên, as the naive UTC the columns store."""
+    return start_of_day_utc(day + timedelta(days=1))
 
 
 def signed_in(user) -> bool:

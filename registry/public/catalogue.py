@@ -3,7 +3,7 @@ public page; an organisation's public page."""
 import re
 
 import sqlalchemy as sa
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,7 +14,7 @@ from registry.presenters import field_rows
 from registry.public import bp
 from registry.services.records import (APPROVAL_YEAR, APPROVED, RecordFilters, listing_options,
                                        newest_first)
-from registry.web import page_number
+from registry.web import paginate
 
 PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 
@@ -81,14 +81,8 @@ def catalogue():
         sa.select(District).order_by(District.sort_order, District.name_vi)
     ).all()
     filters, _ignored = RecordFilters.from_args(request.args)
-    pagination = db.paginate(
-        newest_first(
-            sa.select(Application).where(*filters.conditions()).options(*listing_options())
-        ),
-        page=page_number(),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    pagination = paginate(newest_first(
+        sa.select(Application).where(*filters.conditions()).options(*listing_options())))
     return render_template(
         "public/catalogue.html",
         filters=filters,
@@ -133,16 +127,10 @@ def organization(organization_id: int):
     organization = db.get_or_404(
         Organization, organization_id, options=[joinedload(Organization.district)]
     )
-    pagination = db.paginate(
-        newest_first(
-            sa.select(Application)
-            .where(APPROVED, Application.organization_id == organization.id)
-            .options(*listing_options())
-        ),
-        page=page_number(),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    pagination = paginate(newest_first(
+        sa.select(Application)
+        .where(APPROVED, Application.organization_id == organization.id)
+        .options(*listing_options())))
     # An organisation becomes public with its first approved record, not before.
     if not pagination.total:
         abort(404)

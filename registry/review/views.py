@@ -1,7 +1,7 @@
 """The department's screening area: the queue, the dashboard, an application's file and the
 decisions (SPEC section 4). Views load, check, call one service, commit and redirect; the rules
 are in `registry.services.applications`."""
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -28,7 +28,8 @@ from registry.models.applications import (
     IMPLEMENTATION_STATUSES,
     STATUSES,
 )
-from registry.models.base import PROVINCE_TZ, current_language, now_utc, province_today
+from registry.models.base import (current_language, end_of_day_utc, now_utc, province_today,
+                                  start_of_day_utc)
 from registry.presenters import as_of_notice, display_value, field_rows, progress_overview
 from registry.review import bp
 from registry.review.forms import (
@@ -65,11 +66,6 @@ def _actor():
 
 # The queue -------------------------------------------------------------------------------
 
-def _province_midnight_utc(day: date) -> datetime:
-    """Reviewers pick dates in Hưng Yên time; `submitted_at` is stored as naive UTC."""
-    return datetime.combine(day, time.min, tzinfo=PROVINCE_TZ).astimezone(UTC).replace(tzinfo=None)
-
-
 def _queue_order(sort: str):
     if sort == "submitted_at":
         return (Application.submitted_at.asc(), Application.id.asc())
@@ -103,10 +99,9 @@ def queue():
         district_ids = {d.code: d.id for d in districts}
         conditions.append(Application.district_id == district_ids[form.district.data])
     if form.submitted_from.data:
-        conditions.append(Application.submitted_at >= _province_midnight_utc(form.submitted_from.data))
+        conditions.append(Application.submitted_at >= start_of_day_utc(form.submitted_from.data))
     if form.submitted_to.data:
-        next_day = form.submitted_to.data + timedelta(days=1)
-        conditions.append(Application.submitted_at < _province_midnight_utc(next_day))
+        conditions.append(Application.submitted_at < end_of_day_utc(form.submitted_to.data))
     for term in search_terms(form.q.data):
         conditions.append(Application.search_text.like(like_pattern(term), escape="\\"))
 

@@ -23,10 +23,9 @@ from registry.models import (
     Target,
 )
 from registry.models.applications import FIELDS, KINDS, STATUSES
-from registry.models.base import now_utc, province_today
+from registry.models.base import end_of_day_utc, now_utc, province_date, province_today
 from registry.services import plan_reports
 from registry.services import targets as counting
-from registry.services.targets import end_of_day_utc
 
 DEPARTMENT_CODE = "DOST"
 
@@ -218,7 +217,7 @@ def _tasks(overview: plan_reports.YearOverview) -> Section:
         reports.append([
             row.task.code, row.agency.name, row.state_label,
             report.status_label if report else "",
-            plan_reports.local_date(report.submitted_at) if report and report.submitted_at else None,
+            province_date(report.submitted_at) if report and report.submitted_at else None,
             _("Overdue") if row.overdue else "",
         ])
     return Section(

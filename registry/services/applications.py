@@ -30,6 +30,7 @@ from registry.services.errors import Conflict, PermissionDenied, ValidationFaile
 from registry.services.text import fold
 from registry.services.unit_of_work import flush
 from registry.services.validation import check_rules, clean_values, field_label, missing_fields
+from registry.services.versions import given_version
 
 PUBLIC_CODE_PREFIX = "HY-CNSH"
 
@@ -82,30 +83,9 @@ def missing_for_submission(application: Application) -> list[str]:
 # Writing --------------------------------------------------------------------------------
 
 def check_version(application: Application, version) -> None:
-    """`version` must be the record's current one. It may come as an int, as a whole float
-    (JSON has only numbers) or as ASCII digits (forms, If-Match); anything else, bool, inf, nan,
-    '²' and numbers past 64 bits included, is not a version."""
-    if version is None or (isinstance(version, str) and version.strip() == ""):
-        raise ValidationFailed(
-            _("The request must carry the record's version."),
-            {"version": [_("This field is required.")]},
-        )
-    if isinstance(version, bool):
-        number = None
-    elif isinstance(version, int):
-        number = version
-    elif isinstance(version, float):
-        number = int(version) if version.is_integer() else None  # inf and nan are not integers
-    elif isinstance(version, str) and version.strip().isascii() and version.strip().isdigit():
-        digits = version.strip().lstrip("0") or "0"
-        number = int(digits) if len(digits) <= 19 else None
-    else:
-        number = None
-    if number is None or not -(2**63) <= number < 2**63:
-        raise ValidationFailed(
-            _("The version must be a whole number."),
-            {"version": [_("Must be a whole number.")]},
-        )
+    """`version` must be the application's current one (`given_version` says what a version
+    may look like)."""
+    number = given_version(version)
     if number != application.version:
         raise Conflict(
             _(

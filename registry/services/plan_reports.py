@@ -7,7 +7,7 @@ correction. Reminders go out 14 and 3 days before the deadline. Pages and the CL
 """
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import force_locale, format_decimal
@@ -28,7 +28,7 @@ from registry.models import (
     ReportReminder,
     User,
 )
-from registry.models.base import PROVINCE_TZ, now_utc, province_today
+from registry.models.base import now_utc, province_date, province_today
 from registry.models.plan_reports import NOMINEE_KINDS, REPORT_STATUSES
 from registry.models.reference import EVERY_AGENCY, PLAN_START, plan_task_agencies
 from registry.numbers import parse_number
@@ -36,6 +36,7 @@ from registry.services.attachments import store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.mail import queue_email, site_url
 from registry.services.unit_of_work import flush
+from registry.services.versions import given_version
 
 PLAN_START_YEAR = PLAN_START.year
 REPORT_DUE = (11, 10)  # agencies report before 10 November
@@ -149,14 +150,9 @@ def is_overdue(report: AgencyReport | None, year: int, today: date | None = None
     return today > due_date(year) and (report is None or report.first_submitted_at is None)
 
 
-def local_date(moment: datetime) -> date:
-    """The Hưng Yên calendar date of a stored (naive UTC) timestamp."""
-    return moment.replace(tzinfo=UTC).astimezone(PROVINCE_TZ).date()
-
-
 def submitted_late(report: AgencyReport) -> bool:
     first = report.first_submitted_at
-    return first is not None and local_date(first) > due_date(report.year)
+    return first is not None and province_date(first) > due_date(report.year)
 
 
 STATES = {
@@ -237,12 +233,7 @@ def year_overview(year: int, today: date | None = None) -> YearOverview:
 # Writing ------------------------------------------------------------------------------------
 
 def _check_version(row, version) -> None:
-    try:
-        given = int(version)
-    except (TypeError, ValueError):
-        raise ValidationFailed(_("The request must carry the record's version."),
-                               {"version": [_("This field is required.")]}) from None
-    if given != row.version:
+    if given_version(version) != row.version:
         raise Conflict(_("Someone else changed this record meanwhile. Reload it and try again."))
 
 

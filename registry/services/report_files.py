@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from registry.formatting import figure
-from registry.models.base import PROVINCE_TZ, current_language
+from registry.models.base import current_language, province_time
 from registry.services.annual_report import AnnualReport, Section, Table
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -34,9 +34,7 @@ def _nfc(text) -> str:
 
 def _local_moment(moment: datetime) -> str:
     """A stored naive-UTC timestamp as Hưng Yên wall-clock time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(PROVINCE_TZ).strftime(MOMENT_FORMAT)
+    return province_time(moment).strftime(MOMENT_FORMAT)
 
 
 def _is_number(value) -> bool:

@@ -4,7 +4,7 @@ Every figure can be asked `as_of` a past date: records count from the day they w
 approved, and stop counting from the day their implementation was terminated.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -25,7 +25,7 @@ from registry.models import (
     User,
 )
 from registry.models.applications import DECISIONS
-from registry.models.base import PROVINCE_TZ, now_utc, province_today
+from registry.models.base import end_of_day_utc, now_utc, province_today
 from registry.models.reference import PLAN_START
 from registry.services.errors import ValidationFailed
 from registry.services.unit_of_work import flush
@@ -59,12 +59,6 @@ def parse_as_of(args) -> tuple[date, dict[str, list[str]]]:
         return PLAN_START, {"as_of": [_("The plan is counted from %(date)s.",
                                         date=format_date(PLAN_START, "dd/MM/yyyy"))]}
     return asked, {}
-
-
-def end_of_day_utc(day: date) -> datetime:
-    """The first instant after `day` in Hưng Yên, as the naive UTC the columns store."""
-    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PROVINCE_TZ)
-    return (local - local.utcoffset()).replace(tzinfo=None)
 
 
 def changed_implementation_as_of(as_of: date, statuses: tuple[str, ...]):
