@@ -1,21 +1,25 @@
 """Forms of the admin area: users, reference data, targets and the figures behind them."""
 import math
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField,
-                     StringField, TelField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectChoice,
+                     SelectField, StringField, TelField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
+from registry.extensions import db
 from registry.formatting import exact_figure
 from registry.forms import (LocalizedDecimalField, LocalizedIntegerField, MultiCheckboxField,
                             PlainIntegerField, choices)
+from registry.models import Agency, Organization
 from registry.models.accounts import ROLES
-from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.base import province_today
+from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
+from registry.services import plan_reports
 from registry.services.accounts import PASSWORD_MAX
 
 
@@ -198,3 +202,35 @@ class PlanTaskForm(FlaskForm):
                                validators=[DataRequired(), Length(max=200)])
     timeframe_en = StringField(_l("Timeframe (English)"), filters=[strip],
                                validators=[Optional(), Length(max=200)])
+
+
+# Choices that come from the database, and the rows they name ---------------------------
+
+def organization_choices() -> list[SelectChoice]:
+    rows = db.session.execute(
+        db.select(Organization.id, Organization.name).order_by(Organization.name)).all()
+    return [SelectChoice("", _("No organisation"))] + [SelectChoice(str(id_), name)
+                                                      for id_, name in rows]
+
+
+def agency_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("No agency"))] + [
+        SelectChoice(str(agency.id), agency.name) for agency in plan_reports.reporting_agencies()]
+
+
+def chosen(model, field):
+    """The row a select field names by id; None for the empty choice. The choices are checked
+    by the form, so what is left is digits or blank."""
+    value = (field.data or "").strip()
+    return db.session.get(model, int(value)) if value.isascii() and value.isdigit() else None
+
+
+def chosen_agency(form) -> Agency | None:
+    return chosen(Agency, form.agency)
+
+
+def code_taken(model, code: str, exclude_id: int | None = None) -> bool:
+    query = db.select(model.id).where(model.code == code)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return db.session.scalar(query) is not None

@@ -1,0 +1,145 @@
+"""Reference data: districts, genetic resources, agencies and the plan's tasks (who leads and
+coordinates what: departments merge and split)."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func
+
+from registry.admin import bp
+from registry.admin.forms import AgencyForm, DistrictForm, PlanTaskForm, ResourceForm, code_taken
+from registry.web import paginate, run_service
+from registry.extensions import db
+from registry.models import Agency, District, GeneticResource, PlanTask, User
+from registry.services import plan_reports
+
+
+# Reference data. No workflow rule is involved: the views write the rows themselves.
+
+def _save_reference_row(form, row, saved_message: str, list_endpoint: str, list_title: str,
+                        heading: str):
+    """Validate `form`, write it onto `row` and commit; the code must be unique."""
+    def again(status: int):
+        return render_template("admin/reference_form.html", form=form, row=row, heading=heading,
+                               list_endpoint=list_endpoint, list_title=list_title), status
+
+    if not form.validate_on_submit():
+        return again(422 if form.errors else 200)
+    if "code" in form and code_taken(type(row), form.code.data, row.id):
+        form.code.errors = [_("Another row already uses this code.")]
+        return again(422)
+    form.populate_obj(row)
+    if getattr(row, "sort_order", 0) is None:
+        row.sort_order = 0
+    # A row with the same code saved meanwhile is a conflict (409).
+    refused = run_service(form, lambda: db.session.add(row)).status
+    if refused:
+        return again(refused)
+    flash(saved_message, "success")
+    return redirect(url_for(list_endpoint))
+
+
+@bp.route("/districts")
+def districts():
+    query = db.select(District).order_by(District.sort_order, District.name_vi)
+    return render_template("admin/districts.html", page=paginate(query))
+
+
+@bp.route("/districts/new", methods=["GET", "POST"])
+def new_district():
+    district = District()
+    form = DistrictForm()
+    return _save_reference_row(form, district, _("The district has been saved."), "admin.districts",
+                               _("Districts"), _("New district"))
+
+
+@bp.route("/districts/<int:district_id>", methods=["GET", "POST"])
+def edit_district(district_id: int):
+    district = db.get_or_404(District, district_id)
+    form = DistrictForm(obj=district)
+    del form.code  # a code is permanent: links, the API and the seed data refer to it
+    return _save_reference_row(form, district, _("The district has been saved."), "admin.districts",
+                               _("Districts"), _("District %(code)s", code=district.code))
+
+
+@bp.route("/resources")
+def resources():
+    query = db.select(GeneticResource).order_by(GeneticResource.name_vi)
+    return render_template("admin/resources.html", page=paginate(query))
+
+
+@bp.route("/resources/new", methods=["GET", "POST"])
+def new_resource():
+    resource = GeneticResource()
+    form = ResourceForm()
+    return _save_reference_row(form, resource, _("The genetic resource has been saved."),
+                               "admin.resources", _("Genetic resources"), _("New genetic resource"))
+
+
+@bp.route("/resources/<int:resource_id>", methods=["GET", "POST"])
+def edit_resource(resource_id: int):
+    resource = db.get_or_404(GeneticResource, resource_id)
+    form = ResourceForm(obj=resource)
+    del form.code
+    return _save_reference_row(form, resource, _("The genetic resource has been saved."),
+                               "admin.resources", _("Genetic resources"),
+                               _("Genetic resource %(code)s", code=resource.code))
+
+
+# Agencies and the plan's tasks: who leads and coordinates what (departments merge and split)
+
+@bp.route("/agencies")
+def agencies():
+    reporters = dict(db.session.execute(
+        db.select(User.agency_id, func.count(User.id)).where(User.role == "agency",
+                                                           User.is_active_account.is_(True))
+        .group_by(User.agency_id)).all())
+    rows = db.session.scalars(db.select(Agency).order_by(Agency.id)).all()
+    return render_template("admin/agencies.html", agencies=rows, reporters=reporters)
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+def new_agency():
+    return _save_reference_row(AgencyForm(), Agency(), _("The agency has been saved."),
+                               "admin.agencies", _("Agencies"), _("New agency"))
+
+
+@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+def edit_agency(agency_id: int):
+    agency = db.get_or_404(Agency, agency_id)
+    form = AgencyForm(obj=agency)
+    del form.code  # reports, reminders and the seed data refer to it
+    return _save_reference_row(form, agency, _("The agency has been saved."), "admin.agencies",
+                               _("Agencies"), _("Agency %(code)s", code=agency.code))
+
+
+@bp.route("/plan-tasks")
+def plan_tasks():
+    return render_template("admin/plan_tasks.html", tasks=plan_reports.plan_tasks())
+
+
+@bp.route("/plan-tasks/<int:task_id>", methods=["GET", "POST"])
+def edit_plan_task(task_id: int):
+    task = db.get_or_404(PlanTask, task_id)
+    form = PlanTaskForm(obj=task, data={
+        "lead": [a.id for a in task.lead_agencies],
+        "coordinating": [a.id for a in task.coordinating_agencies]})
+    choices = [(agency.id, agency.name) for agency in db.session.scalars(db.select(Agency).order_by(Agency.id))]
+    form.lead.choices = choices
+    form.coordinating.choices = [choice for choice in choices
+                                 if choice[0] != plan_reports.every_agency_id()]
+
+    def again(status: int):
+        return render_template("admin/plan_task_form.html", form=form, task=task), status
+
+    if form.validate_on_submit():
+        texts = {name: form[name].data for name in (
+            "title_vi", "title_en", "coordination_vi", "coordination_en", "timeframe_vi",
+            "timeframe_en")}
+        refused = run_service(form, lambda: plan_reports.save_task(
+            task, current_user._get_current_object(), texts=texts, lead_ids=form.lead.data,
+            coordinating_ids=form.coordinating.data)).status
+        if refused:
+            return again(refused)
+        flash(_("Task %(code)s has been saved.", code=task.code), "success")
+        return redirect(url_for("admin.plan_tasks"))
+    return again(422 if form.errors else 200)
