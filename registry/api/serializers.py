@@ -1,24 +1,12 @@
 """One serializer per audience (STYLE 7): public records from an allow-list, and the full
 application for its owner and the department."""
-from datetime import date, datetime
-
 from flask import url_for
 
 from registry.models import Application
 from registry.models.applications import fields_of
 from registry.presenters import PUBLIC_FIELDS
+from registry.services.applications import json_value
 
-
-def _plain(value):
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "code"):
-        return value.code
-    if isinstance(value, list):
-        return list(value)
-    return value
 
 
 def record_summary(application: Application) -> dict:
@@ -30,7 +18,7 @@ def record_summary(application: Application) -> dict:
         "field": application.field,
         "district": application.district.code if application.district else None,
         "organization": application.organization.name,
-        "approved_on": _plain(application.approved_on),
+        "approved_on": json_value(application.approved_on),
         "url": url_for("public.record", code=application.public_code, _external=True),
     }
 
@@ -40,7 +28,7 @@ def public_record(application: Application) -> dict:
     record = record_summary(application)
     for name in fields_of(application.kind):
         if name in PUBLIC_FIELDS:
-            record[name] = _plain(getattr(application, name))
+            record[name] = json_value(getattr(application, name))
     organization = application.organization
     record["organization"] = organization.name
     record["organization_detail"] = {
@@ -67,13 +55,13 @@ def full_application(application: Application) -> dict:
         "organization": {"id": application.organization.id, "name": application.organization.name},
     }
     for name in fields_of(application.kind):
-        data[name] = _plain(getattr(application, name))
+        data[name] = json_value(getattr(application, name))
     data.update(
-        created_at=_plain(application.created_at),
-        updated_at=_plain(application.updated_at),
-        submitted_at=_plain(application.submitted_at),
-        decided_at=_plain(application.decided_at),
-        approved_on=_plain(application.approved_on),
+        created_at=json_value(application.created_at),
+        updated_at=json_value(application.updated_at),
+        submitted_at=json_value(application.submitted_at),
+        decided_at=json_value(application.decided_at),
+        approved_on=json_value(application.approved_on),
         public_code=application.public_code,
         implementation_status=application.implementation_status,
         url=url_for("api.get_application", application_id=application.id, _external=True),
@@ -83,7 +71,7 @@ def full_application(application: Application) -> dict:
 
 def history_entry(event) -> dict:
     return {
-        "at": _plain(event.at),
+        "at": json_value(event.at),
         "actor": event.actor.display_name,
         "action": event.action,
         "from_status": event.from_status,

@@ -4,7 +4,7 @@ Every function takes the acting user, checks the record's `version` first (a sta
 Conflict before any other rule), then the permission, then the rules; it flushes and leaves
 the commit to the request.
 """
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
@@ -50,7 +50,11 @@ def current_values(application: Application) -> dict:
     return values
 
 
-def _plain(value):
+def json_value(value):
+    """A field's value as JSON holds it: ISO dates (timestamps in UTC with "Z"), codes for rows
+    of reference tables, lists copied."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + "Z"
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "code"):
@@ -62,7 +66,7 @@ def _plain(value):
 
 def snapshot(application: Application) -> dict:
     """JSON-ready copy of the fields, as frozen at a submission."""
-    return {name: _plain(value) for name, value in current_values(application).items()}
+    return {name: json_value(value) for name, value in current_values(application).items()}
 
 
 def diff_snapshots(older: dict, newer: dict) -> list[tuple[str, object, object]]:
