@@ -164,7 +164,7 @@ def test_targets_api_follows_the_contract(app, client):
     assert {t["code"]: t["current"] for t in earlier["targets"]}["supported_projects"] == 0
 
 
-@pytest.mark.parametrize("as_of", ["2026-02-30", "yesterday", "tomorrow"])
+@pytest.mark.parametrize("as_of", ["2026-02-30", "yesterday", "tomorrow", "1990-01-01", "²０２５-01-01"])
 def test_targets_api_refuses_bad_dates(app, client, as_of):
     if as_of == "tomorrow":
         as_of = (province_today() + timedelta(days=1)).isoformat()

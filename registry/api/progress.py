@@ -5,24 +5,16 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from registry.api import bp
-from registry.models.base import province_today
 from registry.services.errors import ValidationFailed
-from registry.services.targets import all_progress
+from registry.services.targets import all_progress, parse_as_of
 
 
 def _as_of() -> date:
-    raw = request.args.get("as_of")
-    today = province_today()
-    if not raw:
-        return today
-    try:
-        as_of = date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed(_("Some query arguments are not valid."),
-                               {"as_of": [_("Must be a date (YYYY-MM-DD).")]}) from None
-    if as_of > today:
-        raise ValidationFailed(_("Some query arguments are not valid."),
-                               {"as_of": [_("This date is in the future.")]})
+    """The day asked for, as the progress page reads it; what the page would replace (and say
+    so), the API refuses."""
+    as_of, errors = parse_as_of(request.args)
+    if errors:
+        raise ValidationFailed(_("Some query arguments are not valid."), errors)
     return as_of
 
 
