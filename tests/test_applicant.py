@@ -433,3 +433,19 @@ def test_forms_carry_a_csrf_token_and_posts_without_one_change_nothing(app, clie
     response = client.post("/applications/new/startup",
                            data={**form_data("startup"), "csrf_token": token})
     assert response.status_code == 302
+
+
+def test_the_page_counts_submissions_and_puts_a_revision_request_first(client, owner, english):
+    reviewer = make_user("reviewer", full_name="Lê Văn Thẩm")
+    application = make_application(owner, "startup", "revision_requested", reviewer=reviewer)
+    assert application.version > 2  # the internal lock counter, never shown
+
+    html = client.get(f"/applications/{application.id}").get_data(as_text=True)
+
+    assert "Submission 1" in html and f"Version {application.version}" not in html
+    revision = html.index('id="revision"')
+    assert revision < html.index('id="fields-heading"')  # before the application's fields
+    assert "Bổ sung dự toán." in html[revision:html.index("</section>", revision)]
+    assert "Lê Văn Thẩm" in html[revision:html.index("</section>", revision)]
+    listing = client.get("/applications/").get_data(as_text=True)
+    assert "<th scope=\"col\" class=\"num\">Submissions</th>" in listing

@@ -192,10 +192,12 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     # 4. The owner sees the comment, fixes the application and resubmits.
     log_in(page, base, "hoa.htx@example.vn")
     page.goto(detail_url)
-    assert page.get_by_text("Đề nghị bổ sung dự toán chi tiết cho đàn giống gốc.").is_visible()
+    # The revision request is the first thing on the page, with the way to act on it.
+    revision = page.locator("main section#revision")
+    assert revision.get_by_text("Đề nghị bổ sung dự toán chi tiết cho đàn giống gốc.").is_visible()
     check_accessibility(page, "application-revision")
     with page.expect_navigation():
-        page.locator(f"a[href$='{detail_url.split(base)[1]}/edit']").click()
+        revision.locator(f"a[href$='{detail_url.split(base)[1]}/edit']").click()
     page.fill("#expected_outputs", "Đàn giống gốc 500 con; quy trình nhân giống; dự toán chi tiết kèm theo.")
     submit_form(page)
     submit_form(page, "form[action$='/submit']")
@@ -207,6 +209,8 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     page.goto(base + "/review/" + detail_url.rstrip("/").rsplit("/", 1)[1])
     assert page.locator("table.diff").get_by_text("Đàn giống gốc 500 con", exact=False).is_visible()
     page.check("input[name=decision][value=approve]")
+    submit_form(page, "form[action$='/decision']")
+    check_accessibility(page, "confirm-decision")  # approving cannot be undone: asked once more
     submit_form(page, "form[action$='/decision']")
     assert page.locator(".status-approved").first.is_visible()
     check_accessibility(page, "review-approved")

@@ -38,7 +38,7 @@ def _decide(client, application, decision, comment="", version=None):
         version = _version(_page(client, application.id), "decision")
     return client.post(
         f"/review/{application.id}/decision",
-        data={"decision": decision, "comment": comment, "version": version},
+        data={"decision": decision, "comment": comment, "version": version, "confirmed": "yes"},
     )
 
 
@@ -174,7 +174,7 @@ def test_detail_shows_fields_contact_details_and_history(client, reviewer):
     page = _page(client, application.id)
     assert '<html lang="en">' in page
     assert "Start review" in page and "Eligibility checklist" in page
-    assert "Only one version has been submitted" in page
+    assert "It has been submitted once" in page
 
 
 def test_detail_query_count_does_not_grow_with_history(client, reviewer, count_queries):
@@ -329,3 +329,35 @@ def test_implementation_status_completed(client, reviewer):
         db.select(ApplicationEvent).filter_by(application_id=application.id, action="implementation")
     ).one()
     assert event.comment == "Nghiệm thu đạt."
+
+
+def test_approving_asks_for_confirmation_with_the_checklist_beside_it(client, reviewer):
+    client.set_cookie("lang", "en")
+    owner = make_user("applicant")
+    application = make_application(owner, "startup", "submitted")
+    version = _version(_page(client, application.id), "decision")
+
+    first = client.post(f"/review/{application.id}/decision",
+                        data={"decision": "approve", "comment": "Đạt yêu cầu.", "version": version})
+
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    assert "This decision cannot be undone" in html
+    assert "No — The required documents are attached and valid" in html  # the checklist, as saved
+    assert 'name="confirmed" type="hidden" value="yes"' in html
+    assert db.session.get(Application, application.id).status == "submitted"  # nothing yet
+
+    confirmed = client.post(f"/review/{application.id}/decision", data={
+        "decision": "approve", "comment": "Đạt yêu cầu.", "version": version, "confirmed": "yes"})
+    assert confirmed.status_code == 302
+    assert db.session.get(Application, application.id).status == "approved"
+
+
+def test_a_revision_request_needs_no_confirmation(client, reviewer):
+    owner = make_user("applicant")
+    application = make_application(owner, "startup", "submitted")
+    version = _version(_page(client, application.id), "decision")
+    response = client.post(f"/review/{application.id}/decision", data={
+        "decision": "request_revision", "comment": "Bổ sung dự toán.", "version": version})
+    assert response.status_code == 302
+    assert db.session.get(Application, application.id).status == "revision_requested"

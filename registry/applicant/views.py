@@ -2,7 +2,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from registry import presenters
 from registry.applicant import bp
@@ -56,6 +56,7 @@ def _detail_options():
         selectinload(Application.resource),
         selectinload(Application.attachments),
         selectinload(Application.events).selectinload(ApplicationEvent.actor),
+        undefer(Application.submissions),
     )
 
 
@@ -101,7 +102,8 @@ def index():
     ).all())
     if status:
         mine = mine.where(Application.status == status)
-    pagination = paginate(mine.order_by(Application.created_at.desc(), Application.id.desc()))
+    pagination = paginate(mine.options(undefer(Application.submissions))
+                          .order_by(Application.created_at.desc(), Application.id.desc()))
     return render_template(
         "applicant/index.html",
         pagination=pagination,

@@ -364,6 +364,13 @@ class Application(db.Model):
         return (signed_in(user) and user.organization_id is not None
                 and user.organization_id == self.organization_id)
 
+    @property
+    def revision_request(self) -> "ApplicationEvent | None":
+        """The department's latest request for a revision, while it is waiting for the owner."""
+        if self.status != "revision_requested":
+            return None
+        return next((e for e in reversed(self.events) if e.action == "request_revision"), None)
+
     def can_view(self, user: User | None) -> bool:
         if self.is_owned_by(user):
             return True
@@ -417,6 +424,17 @@ class ApplicationVersion(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="versions")
     created_by: Mapped[User] = relationship()
+
+
+# How many times the application was submitted: what people see as "submission 2", never the
+# internal lock counter (`version`). Deferred: lists undefer it, in the same query.
+Application.submissions = sa.orm.column_property(
+    sa.select(sa.func.count(ApplicationVersion.id))
+    .where(ApplicationVersion.application_id == Application.id)
+    .correlate_except(ApplicationVersion)
+    .scalar_subquery(),
+    deferred=True,
+)
 
 
 class ApplicationEvent(db.Model):

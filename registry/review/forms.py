@@ -40,6 +40,8 @@ SORTS = {
 DEFAULT_SORT = "-submitted_at"
 QUEUE_STATUSES = {code: label for code, label in STATUSES.items() if code != "draft"}
 
+# Decisions that cannot be undone, and so are confirmed on a page of their own.
+FINAL_DECISIONS = ("approve", "reject")
 DECISION_CHOICES = {
     "approve": _l("Approve"),
     "request_revision": _l("Request a revision"),
@@ -93,10 +95,10 @@ class QueueFilterForm(FlaskForm):
 
 
 class CompareVersionsForm(FlaskForm):
-    """Which two submitted versions to compare (GET `from` and `to`)."""
+    """Which two submissions to compare (GET `from` and `to`)."""
 
-    older = SelectField(_l("Compare version"), name="from", coerce=int, validate_choice=True)
-    newer = SelectField(_l("with version"), name="to", coerce=int, validate_choice=True)
+    older = SelectField(_l("Compare submission"), name="from", coerce=int, validate_choice=True)
+    newer = SelectField(_l("with submission"), name="to", coerce=int, validate_choice=True)
 
 
 class StartReviewForm(VersionForm):
@@ -116,6 +118,8 @@ class DecisionForm(FlaskForm):
         _l("Comment to the applicant"), id="decision-comment", validators=[Length(max=5000)]
     )
     version = HiddenField(id="decision-version")
+    # Approving and rejecting cannot be undone: the page asks once more before recording them.
+    confirmed = HiddenField(id="decision-confirmed")
 
 
 class ChecklistForm(FlaskForm):

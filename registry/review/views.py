@@ -33,7 +33,9 @@ from registry.models.base import (current_language, end_of_day_utc, now_utc, pro
 from registry.presenters import as_of_notice, display_value, field_rows, progress_overview
 from registry.review import bp
 from registry.review.forms import (
+    DECISION_CHOICES,
     DEFAULT_SORT,
+    FINAL_DECISIONS,
     QUEUE_STATUSES,
     ChecklistForm,
     CompareVersionsForm,
@@ -192,7 +194,7 @@ def _version_comparison(application: Application):
     numbers = sorted(versions)
     form = CompareVersionsForm(formdata=request.args, meta={"csrf": False})
     options = choices(
-        (n, _("Version %(number)s (%(date)s)", number=n, date=short_datetime(versions[n].created_at)))
+        (n, _("Submission %(number)s (%(date)s)", number=n, date=short_datetime(versions[n].created_at)))
         for n in numbers
     )
     form.older.choices = options
@@ -292,6 +294,15 @@ def decide(application_id: int):
     form = DecisionForm()
     if not form.validate():
         return _invalid(application, "decision_form", form)
+    if (form.decision.data in FINAL_DECISIONS and form.confirmed.data != "yes"
+            and application.can_decide(_actor())):
+        # The checklist stands beside the decision it supports, before anything is recorded.
+        form.confirmed.data = "yes"
+        return render_template(
+            "review/confirm_decision.html", application=application, form=form,
+            decision_label=DECISION_CHOICES[form.decision.data],
+            checklist=[(text, bool((application.review_checklist or {}).get(code)))
+                       for code, text in CHECKLIST.items()])
     return _act(application, "decision_form", form,
                 lambda: workflow.record_decision(application, _actor(), form.decision.data,
                                                  form.comment.data, form.version.data),
