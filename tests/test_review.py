@@ -361,3 +361,13 @@ def test_a_revision_request_needs_no_confirmation(client, reviewer):
         "decision": "request_revision", "comment": "Bổ sung dự toán.", "version": version})
     assert response.status_code == 302
     assert db.session.get(Application, application.id).status == "revision_requested"
+
+
+def test_the_reviewer_sees_possible_duplicates_beside_the_checklist(client, reviewer):
+    client.set_cookie("lang", "en")
+    owner, other = make_user("applicant"), make_user("applicant")
+    earlier = make_application(other, "project", "approved", title="Nhân giống nhãn lồng bằng nuôi cấy mô")
+    application = make_application(owner, "project", "submitted", title="Nhan giong nhan long bang nuoi cay mo")
+    html = _page(client, application.id)
+    panel = html[html.index('id="duplicates"'):html.index('id="checklist"')]
+    assert f'href="/review/{earlier.id}"' in panel and "Similar title" in panel

@@ -46,6 +46,7 @@ from registry.review.forms import (
     StartReviewForm,
 )
 from registry.services import applications as workflow
+from registry.services import duplicates
 from registry.services import plan_reports
 from registry.services import targets as target_service
 from registry.services.text import like_pattern, search_terms
@@ -247,6 +248,8 @@ def _render_detail(application: Application, status: int = 200, **forms):
         changes=changes,
         can_review=application.can_review(actor),
         can_read_internal=application.can_read_internal(actor),
+        duplicates=(duplicates.possible_duplicates(application)
+                    if application.can_read_internal(actor) else []),
         can_decide=application.can_decide(actor),
         can_start=application.can_review(actor) and application.status == "submitted",
         can_set_implementation=application.can_set_implementation(actor),
