@@ -10,6 +10,7 @@ import itertools
 import io
 import json
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from flask import url_for
@@ -155,6 +156,8 @@ def test_every_api_route_is_in_the_table(app):
 
 
 _SAMPLES = itertools.count(1)
+# An id no application has, for the answer a hidden application must look like.
+_NO_SUCH_APPLICATION = SimpleNamespace(id=999_999, version=1)
 
 
 def _request_for(app, endpoint: str, application: Application | None):
@@ -174,6 +177,59 @@ def _request_for(app, endpoint: str, application: Application | None):
     return method, url_for(endpoint, **values), body
 
 
+# What a permitted write leaves the application in (an update keeps the state it edits in).
+STATUS_AFTER = {
+    "api.update_application": "revision_requested",
+    "api.submit_application": "submitted",
+    "api.withdraw_application": "withdrawn",
+    "api.decide_application": "revision_requested",
+}
+MEDIA_TYPES = {
+    "api.export_csv": "text/csv",
+    "api.export_xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "api.barcodes_fasta": "text/plain",
+}
+
+
+def assert_refused(response, status: int, where: str, missing=None) -> None:
+    """What a refused caller sees: the error, and for 404 exactly what the same request for an
+    application that does not exist gets (`missing`), so that nobody can tell a hidden
+    application from a missing one."""
+    body = assert_error(response, status, where=where)
+    if status == 401:
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"', where
+    if status == 404:
+        assert (missing.status_code, missing.get_json()) == (404, body), where
+
+
+def assert_served(endpoint: str, response, where: str, application: Application | None, before,
+                  sent: dict | None, caller) -> None:
+    """What a permitted caller sees: the record asked for, in the state the action leads to."""
+    if endpoint in MEDIA_TYPES:
+        assert response.mimetype == MEDIA_TYPES[endpoint], where
+        return
+    body = response.get_json()
+    if endpoint == "api.create_application":
+        assert body["status"] == "draft" and body["title"] == sent["title"], where
+        assert body["organization"]["id"] == caller.organization_id, where
+        assert response.headers["Location"].endswith(f"/api/v1/applications/{body['id']}"), where
+    elif endpoint == "api.create_barcode":
+        assert (body["sample_id"], body["resource"]) == (sent["sample_id"], "ga_dong_tao"), where
+    elif endpoint == "api.get_record":
+        assert (body["id"], body["public_code"]) == (application.id, application.public_code), where
+    elif endpoint == "api.get_application":
+        assert (body["id"], body["status"], body["version"]) == (application.id, *before), where
+    elif endpoint == "api.application_history":
+        assert [event["to_status"] for event in body][-1] == before[0], where
+    elif endpoint in STATUS_AFTER:
+        now = fresh(application)
+        assert (now.status, now.version) == (STATUS_AFTER[endpoint], before[1] + 1), where
+        assert (body["id"], body["status"], body["version"]) == (now.id, now.status, now.version), where
+        assert response.headers["ETag"] == f'"{now.version}"', where
+    else:  # the lists and the public reference data
+        assert response.mimetype == "application/json" and body, where
+
+
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
 def test_api_access_by_role(app, world, endpoint):
     owner, reviewer = world.user("owner"), world.user("reviewer")
@@ -190,18 +246,22 @@ def test_api_access_by_role(app, world, endpoint):
 
         where = f"{method} {url} as {role}"
         expected = ACCESS[endpoint][role]
-        assert response.status_code == expected, f"{where}: {response.status_code} {response.data[:300]}"
         assert "Set-Cookie" not in response.headers, where
         if expected >= 400:
-            assert_error(response, expected)
-            if expected == 401:
-                assert response.headers["WWW-Authenticate"].startswith("Bearer")
+            missing = None
+            if expected == 404:
+                again, missing_url, again_body = _request_for(app, endpoint, _NO_SUCH_APPLICATION)
+                missing = call(app.test_client(), again, missing_url, world.token(role), again_body)
+            assert_refused(response, expected, where, missing)
             if application is not None:
                 changed = fresh(application)
                 assert (changed.status, changed.version) == before, f"{where} changed the record"
-        elif application is not None and method != "GET":
-            assert fresh(application).version == before[1] + 1, f"{where}: a write bumps the version"
-            application = None
+        else:
+            assert response.status_code == expected, f"{where}: {response.status_code} {response.data[:300]}"
+            assert_served(endpoint, response, where, application, before, body,
+                          world.user(role) if role != "anonymous" else None)
+            if application is not None and method != "GET":
+                application = None
 
 
 # Public records ----------------------------------------------------------------------------

@@ -6,6 +6,11 @@ document cannot drift from the routes. What the code cannot tell (summaries, who
 status codes a route answers) is written once in OPERATIONS; tests/test_openapi.py checks that
 every route has an entry there and that the document is valid OpenAPI 3.1.
 
+The shapes of the answers are written here by hand beside the serializers (serializers.py,
+genetics.py, progress.py), and closed: a field they add must be listed here too.
+tests/test_openapi_responses.py calls every operation as each role, for each status it lists, and
+validates the real answers against these schemas.
+
 Text goes through lazy_gettext: /openapi.json is built in English, the /docs page in the
 reader's language.
 """
@@ -226,7 +231,7 @@ OPERATIONS = {
         summary=_l("One genetic resource with its latest census"),
         description=_l("For animal breeds, `proposed_risk_status` is the FAO category the latest "
                        "census suggests; `risk_status` is the one an administrator confirmed."),
-        content=_json("Resource"), errors=(401, 404, 429),
+        content=_json("ResourceDetail"), errors=(401, 404, 429),
     ),
     "api.list_barcodes": Operation(
         tag="resources", public=True, who=_l("Anyone"),
@@ -349,6 +354,12 @@ def field_schema(name: str, writing: bool = False) -> dict:
     return schema
 
 
+def _closed(schema: dict) -> dict:
+    """An object the API returns: exactly the properties listed, nothing more (a field the
+    serializers add without documenting it fails tests/test_openapi_responses.py)."""
+    return {**schema, "additionalProperties": False}
+
+
 def _date() -> dict:
     return {"type": "string", "format": "date"}
 
@@ -358,8 +369,8 @@ def _date_time() -> dict:
 
 
 def _schemas() -> dict:
-    organization_ref = {"type": "object", "required": ["id", "name"],
-                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+    organization_ref = _closed({"type": "object", "required": ["id", "name"],
+                                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
     url = {"type": "string", "format": "uri"}
     summary_properties = {
         "id": {"type": "integer"},
@@ -376,17 +387,17 @@ def _schemas() -> dict:
     public_properties = {
         **summary_properties,
         **{name: field_schema(name) for name in public_fields},
-        "organization_detail": {
+        "organization_detail": _closed({
             "type": "object", "required": ["id", "name", "type", "district"],
             "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                            "type": _enum(ORGANIZATION_TYPES),
                            "district": _nullable({"type": "string"})},
-        },
+        }),
         "implementation_status": _enum(IMPLEMENTATION_STATUSES),
         "documents": {
             "type": "array",
-            "items": {"type": "object", "required": ["name", "url"],
-                      "properties": {"name": {"type": "string"}, "url": url}},
+            "items": _closed({"type": "object", "required": ["name", "url"],
+                              "properties": {"name": {"type": "string"}, "url": url}}),
         },
     }
     application_properties = {
@@ -423,6 +434,17 @@ def _schemas() -> dict:
         "barcode_count": {"type": "integer", "minimum": 0},
         "barcodes_url": url,
     }
+    resource_detail_properties = {
+        **resource_properties,
+        "latest_census": _nullable(_closed({
+            "type": "object",
+            "required": ["counted_on", "locality", "breeding_females", "breeding_males", "individuals"],
+            "properties": {"counted_on": _date(), "locality": {"type": "string"},
+                           **{name: {"type": ["integer", "null"], "minimum": 0}
+                              for name in ("breeding_females", "breeding_males", "individuals")}},
+        })),
+        "proposed_risk_status": _nullable(_enum(RISK_STATUSES)),
+    }
     barcode_properties = {
         "sample_id": {"type": "string", "maxLength": 100, "pattern": SAMPLE_ID.pattern},
         "resource": {"type": "string", "readOnly": True},
@@ -443,7 +465,7 @@ def _schemas() -> dict:
     comment = {"type": ["string", "null"]}
 
     def page_of(item: str) -> dict:
-        return {
+        return _closed({
             "type": "object", "required": ["items", "total", "page", "per_page"],
             "properties": {
                 "items": {"type": "array", "items": _ref("schemas", item)},
@@ -451,7 +473,7 @@ def _schemas() -> dict:
                 "page": {"type": "integer", "minimum": 1},
                 "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             },
-        }
+        })
 
     def create_schema(kind: str) -> dict:
         return {
@@ -462,28 +484,28 @@ def _schemas() -> dict:
 
     create_kinds = {kind: f"ApplicationCreate_{kind}" for kind in KINDS}
     return {
-        "Error": {
+        "Error": _closed({
             "type": "object", "required": ["error", "errors"],
             "properties": {
                 "error": {"type": "string", "description": str(_l("What went wrong, in the request's language."))},
                 "errors": {"type": "object", "description": str(_l("Messages per field or query argument.")),
                            "additionalProperties": {"type": "array", "items": {"type": "string"}}},
             },
-        },
-        "RecordSummary": {"type": "object", "required": list(summary_properties),
-                          "properties": summary_properties},
-        "PublicRecord": {
+        }),
+        "RecordSummary": _closed({"type": "object", "required": list(summary_properties),
+                                  "properties": summary_properties}),
+        "PublicRecord": _closed({
             "type": "object", "description": str(_l("The kind's own public fields only.")),
             "required": [*summary_properties, "organization_detail", "implementation_status", "documents"],
             "properties": public_properties,
-        },
-        "Application": {
+        }),
+        "Application": _closed({
             "type": "object",
             "description": str(_l("Every field of the application's kind; fields of other kinds are absent.")),
             "required": [name for name in application_properties
                          if name not in ALL_FIELDS or name in COMMON_FIELDS],
             "properties": application_properties,
-        },
+        }),
         **{name: create_schema(kind) for kind, name in create_kinds.items()},
         "ApplicationCreate": {
             "description": str(_l("`kind` and the fields of that kind; `title` is required, the "
@@ -510,7 +532,7 @@ def _schemas() -> dict:
                 "version": version,
             },
         },
-        "HistoryEntry": {
+        "HistoryEntry": _closed({
             "type": "object", "required": ["at", "actor", "action", "from_status", "to_status", "comment"],
             "properties": {
                 "at": _date_time(),
@@ -520,11 +542,11 @@ def _schemas() -> dict:
                 "to_status": _enum(STATUSES),
                 "comment": {"type": "string"},
             },
-        },
-        "Target": {
+        }),
+        "Target": _closed({
             "type": "object",
-            "required": ["code", "title", "target_min", "target_max", "unit", "deadline", "current",
-                         "status"],
+            "required": ["code", "title", "target_min", "target_max", "unit", "window_start", "deadline",
+                         "current", "status"],
             "properties": {
                 "code": {"type": "string"},
                 "title": {"type": "string"},
@@ -537,36 +559,27 @@ def _schemas() -> dict:
                             "description": str(_l("Percentages are numbers in percent (13.1)."))},
                 "status": {"type": "string", "enum": ["achieved", "on_track", "behind", "no_data"]},
             },
-        },
-        "TargetList": {
+        }),
+        "TargetList": _closed({
             "type": "object", "required": ["as_of", "targets"],
             "properties": {"as_of": _date(),
                            "targets": {"type": "array", "items": _ref("schemas", "Target")}},
-        },
-        "Resource": {
-            "type": "object", "required": list(resource_properties),
+        }),
+        "Resource": _closed({"type": "object", "required": list(resource_properties),
+                             "properties": resource_properties}),
+        "ResourceDetail": _closed({
+            "type": "object", "required": list(resource_detail_properties),
             "description": str(_l("A single resource also has `latest_census` and "
                                   "`proposed_risk_status`.")),
-            "properties": {
-                **resource_properties,
-                "latest_census": _nullable({
-                    "type": "object",
-                    "required": ["counted_on", "locality", "breeding_females", "breeding_males",
-                                 "individuals"],
-                    "properties": {"counted_on": _date(), "locality": {"type": "string"},
-                                   **{name: {"type": ["integer", "null"], "minimum": 0}
-                                      for name in ("breeding_females", "breeding_males", "individuals")}},
-                }),
-                "proposed_risk_status": _nullable(_enum(RISK_STATUSES)),
-            },
-        },
-        "BarcodeRecord": {"type": "object", "required": list(barcode_properties),
-                          "properties": barcode_properties},
-        "BarcodeCreated": {
+            "properties": resource_detail_properties,
+        }),
+        "BarcodeRecord": _closed({"type": "object", "required": list(barcode_properties),
+                                  "properties": barcode_properties}),
+        "BarcodeCreated": _closed({
             "type": "object", "required": [*barcode_properties, "warnings"],
             "properties": {**barcode_properties,
                            "warnings": {"type": "array", "items": {"type": "string"}}},
-        },
+        }),
         "BarcodeInput": {
             "type": "object", "required": ["sample_id", "marker"],
             "properties": {name: barcode_properties[name] for name in BARCODE_INPUT},

@@ -1,0 +1,687 @@
+"""The OpenAPI document stays true (issue 11, item 5): every operation it documents is called for
+real, as each role that matters, for its success and for every error status it lists; each
+answer must have the one status its case expects, a content type the document gives for that
+status, the documented headers, and a body that validates against the document's schema.
+
+The schemas of what the API returns are closed (`additionalProperties: false`), so a field a
+serializer adds without documenting it fails here; every case
+checks that on every object of its body, nested ones included. The cases are listed per
+operationId, and `test_every_documented_operation_has_cases` fails for an operation (or a status
+of one) that has none: a new route cannot be forgotten.
+"""
+import copy
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import count
+from urllib.parse import urlsplit
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from openapi_spec_validator import validate as validate_openapi
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from sqlalchemy import event
+
+from registry import create_app
+from registry.api.openapi import ALL_FIELDS
+from registry.extensions import db
+from registry.models import Application, GeneticResource
+from registry.models.applications import KINDS, fields_of
+from registry.presenters import PUBLIC_FIELDS
+from registry.services import applications as workflow
+from registry.services import genetics
+from registry.services.attachments import add_attachment
+from registry.services.unit_of_work import commit
+from tests.conftest import SuiteConfig
+from tests.factories import make_application
+from tests.test_api import World, json_fields
+
+API = "/api/v1"
+DOCUMENT_URI = "urn:registry:openapi"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+SEQUENCE = "ACGTTGCAAGGCTTACCGATGCATGCTAGCTAGGCTTACGATCGATCGTAGCTAGCTAGGATCC"  # 64 bases
+WRONG_TOKEN = "hyr_a-token-that-was-never-issued"
+# A body just over API_MAX_BODY_BYTES (1 MiB): 413.
+TOO_LARGE = json.dumps({"version": 1, "summary": "x" * (1024 * 1024)})
+
+
+class SpentBudgetConfig(SuiteConfig):
+    """An app whose API budget one request spends: the next answers 429."""
+    RATELIMIT_ENABLED = True
+    API_RATE_LIMIT = "1 per day"
+
+
+# Cases -------------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    """One request and the one status it must get."""
+    role: str  # a role of tests.test_api.World, "anonymous", or "wrong_token"
+    method: str
+    url: str
+    status: int
+    json: object = None
+    data: str | bytes | None = None
+    content_type: str | None = None
+    headers: dict = field(default_factory=dict)
+    spent_budget: bool = False  # sent to an app whose API budget this address has spent
+    during: Callable[[], object] = nullcontext  # a context the request runs in
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url} as {self.role} (expects {self.status})"
+
+
+class Scene(World):
+    """World's users and tokens, and the records the cases act on, made on first use."""
+
+    def __init__(self):
+        super().__init__()
+        self._approved: dict[str, Application] | None = None
+        self._resource_ready = False
+
+    def approved(self) -> dict[str, Application]:
+        """An approved record of each kind; the project has a public and a private document."""
+        if self._approved is None:
+            owner, reviewer = self.user("owner"), self.user("reviewer")
+            self._approved = {kind: make_application(owner, kind, "approved", reviewer=reviewer)
+                              for kind in KINDS if kind != "project"}
+            project = make_application(owner, "project", "revision_requested", reviewer=reviewer)
+            for name, public in (("Tóm tắt kết quả.pdf", True), ("Dự toán chi tiết.pdf", False)):
+                add_attachment(project, owner, io.BytesIO(PDF), name, public, project.version)
+                commit()
+            workflow.submit_application(project, owner, project.version)
+            commit()
+            workflow.record_decision(project, reviewer, "approve", "", project.version)
+            commit()
+            self._approved["project"] = project
+        return self._approved
+
+    def resource(self, code: str = "ga_dong_tao") -> GeneticResource:
+        """The chicken breed with a census and three barcode records (one an SSR panel)."""
+        resource = db.session.scalar(db.select(GeneticResource).filter_by(code=code))
+        if code == "ga_dong_tao" and not self._resource_ready:
+            reviewer = self.user("reviewer")
+            genetics.add_census(resource, reviewer, counted_on=date(2026, 1, 15), locality="Xã Đông Tảo",
+                                breeding_females=420, breeding_males=60)
+            for raw in ({"sample_id": "HY-GA-001", "marker": "COI-5P", "sequence": SEQUENCE,
+                         "genbank_accession": "MN123456.1", "collected_on": "2025-06-01",
+                         "locality": "Xã Đông Tảo", "latitude": 20.93, "longitude": 106.01,
+                         "lab": "Viện Chăn nuôi"},
+                        {"sample_id": "HY-GA-002", "marker": "D-loop", "sequence": SEQUENCE[::-1]},
+                        {"sample_id": "HY-GA-003", "marker": "SSR"}):
+                genetics.add_barcode(resource, reviewer, raw)
+            commit()
+            self._resource_ready = True
+        return resource
+
+
+def with_nul(url: str) -> str:
+    """The url with a NUL in a query value: refused with 400 before anything else looks."""
+    return url + ("&" if "?" in url else "?") + "q=%00"
+
+
+def common_errors(method: str, url: str, **request) -> Iterator[Case]:
+    """What every operation answers: 401 for a token that is not one, 400 for a NUL in the
+    query, 429 once the caller's budget is spent."""
+    yield Case("wrong_token", method, url, 401, **request)
+    yield Case("anonymous", method, with_nul(url), 400, **request)
+    yield Case("anonymous", method, url, 429, spent_budget=True, **request)
+
+
+def body_errors(role: str, method: str, url: str, version: int | None) -> Iterator[Case]:
+    """What every operation with a JSON body answers for a broken one."""
+    yield Case(role, method, url, 400, data="[1, 2]", content_type="application/json")
+    yield Case(role, method, url, 415, data=json.dumps({"version": version}), content_type="text/plain")
+    yield Case(role, method, url, 413, data=TOO_LARGE, content_type="application/json")
+
+
+CASES: dict[str, Callable[[Scene], Iterator[Case]]] = {}
+
+
+def cases(operation_id: str):
+    def register(function):
+        CASES[operation_id] = function
+        return function
+    return register
+
+
+@cases("list_records")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    yield Case("anonymous", "GET", f"{API}/records", 200)
+    yield Case("owner", "GET", f"{API}/records?kind=conservation&per_page=1", 200)
+    yield Case("anonymous", "GET", f"{API}/records?kind=dragon", 422)
+    yield from common_errors("GET", f"{API}/records")
+
+
+@cases("get_record")
+def _(s: Scene) -> Iterator[Case]:
+    for record in s.approved().values():
+        yield Case("anonymous", "GET", f"{API}/records/{record.id}", 200)
+    yield Case("reviewer", "GET", f"{API}/records/{s.approved()['project'].id}", 200)
+    submitted = s.application("submitted")
+    yield Case("anonymous", "GET", f"{API}/records/{submitted.id}", 404)
+    yield from common_errors("GET", f"{API}/records/{submitted.id}")
+
+
+@cases("export_csv")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    yield Case("anonymous", "GET", f"{API}/export/records.csv", 200)
+    yield Case("owner", "GET", f"{API}/export/records.csv?kind=project", 200)
+    yield Case("anonymous", "GET", f"{API}/export/records.csv?year=abc", 422)
+    yield from common_errors("GET", f"{API}/export/records.csv")
+
+
+@cases("export_xlsx")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    yield Case("anonymous", "GET", f"{API}/export/records.xlsx", 200)
+    yield Case("anonymous", "GET", f"{API}/export/records.xlsx?district=atlantis", 422)
+    yield from common_errors("GET", f"{API}/export/records.xlsx")
+
+
+@cases("list_applications")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    s.application("draft", "startup")
+    s.application("submitted", "pvp_filing", owner="other_applicant")
+    for role in ("owner", "other_applicant", "reviewer", "own_reviewer", "admin"):
+        yield Case(role, "GET", f"{API}/applications", 200)
+    yield Case("owner", "GET", f"{API}/applications?status=draft&kind=startup", 200)
+    yield Case("reviewer", "GET", f"{API}/applications?status=draft", 422)  # reviewers never see drafts
+    yield Case("admin", "GET", f"{API}/applications?page=0", 422)
+    yield Case("agency", "GET", f"{API}/applications", 403)
+    yield Case("anonymous", "GET", f"{API}/applications", 401)
+    yield from common_errors("GET", f"{API}/applications")
+
+
+@contextmanager
+def number_taken_meanwhile(number: str, holder: Application):
+    """Another filing takes the application number between the check and the insert: the
+    unique constraint refuses the insert, as when two requests race for one number."""
+    session = db.session()
+
+    def take(session, flush_context, instances):
+        if any(isinstance(row, Application) for row in session.new):
+            session.execute(db.update(Application).where(Application.id == holder.id)
+                            .values(application_number=number))
+
+    event.listen(session, "before_flush", take)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_flush", take)
+
+
+@cases("create_application")
+def _(s: Scene) -> Iterator[Case]:
+    url = f"{API}/applications"
+    for kind in KINDS:
+        yield Case("owner", "POST", url, 201, json=json_fields(kind))
+    yield Case("other_applicant", "POST", url, 201,
+               json={"kind": "startup", "title": "Khởi nghiệp tối giản"})
+    yield Case("reviewer", "POST", url, 403, json=json_fields("project"))
+    yield Case("admin", "POST", url, 403, json=json_fields("project"))
+    yield Case("anonymous", "POST", url, 401, json=json_fields("project"))
+    yield Case("owner", "POST", url, 422, json=json_fields("project", total_budget_vnd=-1))
+    holder = s.application("draft", "pvp_filing", owner="other_applicant")
+    yield Case("owner", "POST", url, 409, json=json_fields("pvp_filing", application_number="PVP-RACE-1"),
+               during=lambda: number_taken_meanwhile("PVP-RACE-1", holder))
+    yield from body_errors("owner", "POST", url, None)
+    yield from common_errors("POST", url, json=json_fields("project"))
+
+
+@cases("get_application")
+def _(s: Scene) -> Iterator[Case]:
+    approved = s.approved()
+    draft = s.application("draft", "conservation")
+    submitted = s.application("submitted", "startup")
+    yield Case("owner", "GET", f"{API}/applications/{draft.id}", 200)
+    for kind, record in approved.items():
+        yield Case("admin", "GET", f"{API}/applications/{record.id}", 200)
+    yield Case("reviewer", "GET", f"{API}/applications/{submitted.id}", 200)
+    yield Case("own_reviewer", "GET", f"{API}/applications/{submitted.id}", 200)
+    yield Case("reviewer", "GET", f"{API}/applications/{draft.id}", 404)
+    yield Case("other_applicant", "GET", f"{API}/applications/{submitted.id}", 404)
+    yield Case("agency", "GET", f"{API}/applications/{submitted.id}", 403)
+    yield Case("anonymous", "GET", f"{API}/applications/{submitted.id}", 401)
+    yield from common_errors("GET", f"{API}/applications/{submitted.id}")
+
+
+@cases("update_application")
+def _(s: Scene) -> Iterator[Case]:
+    draft = s.application("draft")
+    url = f"{API}/applications/{draft.id}"
+    yield Case("owner", "PATCH", url, 200, json={"version": 1, "title": "Nhân giống nhãn lồng (sửa)"})
+    yield Case("owner", "PATCH", url, 409, json={"version": 1, "title": "Bản sửa đã cũ"})  # stale
+    yield Case("owner", "PATCH", url, 422, json={"version": 2, "total_budget_vnd": -5})
+    yield Case("owner", "PATCH", url, 200, headers={"If-Match": '"2"'}, json={"technologies": ["gene"]})
+    revision = s.application("revision_requested", "pvp_filing")
+    yield Case("owner", "PATCH", f"{API}/applications/{revision.id}", 200,
+               json={"version": revision.version, "breeder": "Lê Thị Cúc"})
+    submitted = s.application("submitted")
+    submitted_url = f"{API}/applications/{submitted.id}"
+    edit = {"version": submitted.version, "title": "Sửa sau khi đã nộp"}
+    yield Case("owner", "PATCH", submitted_url, 409, json=edit)  # not editable once submitted
+    yield Case("reviewer", "PATCH", submitted_url, 403, json=edit)
+    yield Case("other_applicant", "PATCH", submitted_url, 404, json={"version": submitted.version})
+    yield Case("anonymous", "PATCH", url, 401, json={"version": 3})
+    yield from body_errors("owner", "PATCH", url, 3)
+    yield from common_errors("PATCH", url, json={"version": 3})
+
+
+@cases("submit_application")
+def _(s: Scene) -> Iterator[Case]:
+    draft = s.application("draft", "startup")
+    yield Case("owner", "POST", f"{API}/applications/{draft.id}/submit", 409, json={"version": 0})
+    yield Case("owner", "POST", f"{API}/applications/{draft.id}/submit", 200, json={"version": 1})
+    yield Case("owner", "POST", f"{API}/applications/{draft.id}/submit", 409)  # submitted already
+    revision = s.application("revision_requested")
+    yield Case("owner", "POST", f"{API}/applications/{revision.id}/submit", 200)  # no body needed
+    incomplete = make_application(s.user("owner"), "project", "draft", district=None, start_date=None)
+    url = f"{API}/applications/{incomplete.id}/submit"
+    yield Case("owner", "POST", url, 422, json={"version": 1})
+    yield Case("reviewer", "POST", f"{API}/applications/{draft.id}/submit", 403)
+    yield Case("other_applicant", "POST", url, 404)
+    yield Case("anonymous", "POST", url, 401)
+    yield from body_errors("owner", "POST", url, 1)
+    yield from common_errors("POST", url)
+
+
+@cases("withdraw_application")
+def _(s: Scene) -> Iterator[Case]:
+    submitted = s.application("submitted", "conservation")
+    url = f"{API}/applications/{submitted.id}/withdraw"
+    yield Case("owner", "POST", url, 422,
+               json={"version": submitted.version, "comment": ["không", "phải chữ"]})
+    yield Case("admin", "POST", url, 403)
+    yield Case("other_applicant", "POST", url, 404)
+    yield Case("anonymous", "POST", url, 401)
+    yield from body_errors("owner", "POST", url, submitted.version)
+    yield Case("owner", "POST", url, 200,
+               json={"version": submitted.version, "comment": "Đơn vị xin rút"})
+    yield Case("owner", "POST", url, 409)  # withdrawn already
+    draft = s.application("draft")
+    yield Case("owner", "POST", f"{API}/applications/{draft.id}/withdraw", 200)  # no body needed
+    yield from common_errors("POST", url)
+
+
+@cases("decide_application")
+def _(s: Scene) -> Iterator[Case]:
+    in_review = s.application("in_review")
+    url = f"{API}/applications/{in_review.id}/decision"
+    version = in_review.version
+    yield Case("reviewer", "POST", url, 422,
+               json={"version": version, "decision": "reject", "comment": " "})
+    yield Case("reviewer", "POST", url, 409, json={"version": version - 1, "decision": "approve"})
+    yield Case("own_reviewer", "POST", url, 403, json={"version": version, "decision": "approve"})
+    yield Case("owner", "POST", url, 403, json={"version": version, "decision": "approve"})
+    yield Case("other_applicant", "POST", url, 404, json={"version": version, "decision": "approve"})
+    yield Case("anonymous", "POST", url, 401, json={"version": version, "decision": "approve"})
+    yield from body_errors("reviewer", "POST", url, version)
+    yield Case("reviewer", "POST", url, 200,
+               json={"version": version, "decision": "request_revision", "comment": "Bổ sung dự toán."})
+    # Revision requested: nothing to decide until the applicant resubmits.
+    yield Case("admin", "POST", url, 409, json={"version": version + 1, "decision": "approve"})
+    for decision, comment in (("approve", ""), ("reject", "Không phù hợp với kế hoạch.")):
+        submitted = s.application("submitted", "startup")
+        yield Case("admin", "POST", f"{API}/applications/{submitted.id}/decision", 200,
+                   json={"version": submitted.version, "decision": decision, "comment": comment})
+    yield from common_errors("POST", url, json={"version": version, "decision": "approve"})
+
+
+@cases("application_history")
+def _(s: Scene) -> Iterator[Case]:
+    revision = s.application("revision_requested")
+    url = f"{API}/applications/{revision.id}/history"
+    for role in ("owner", "reviewer", "own_reviewer", "admin"):
+        yield Case(role, "GET", url, 200)
+    yield Case("owner", "GET", f"{API}/applications/{s.approved()['startup'].id}/history", 200)
+    yield Case("other_applicant", "GET", url, 404)
+    yield Case("agency", "GET", url, 403)
+    yield Case("anonymous", "GET", url, 401)
+    yield from common_errors("GET", url)
+
+
+@cases("targets")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    yield Case("anonymous", "GET", f"{API}/targets", 200)
+    yield Case("admin", "GET", f"{API}/targets?as_of=2024-06-30", 200)
+    yield Case("anonymous", "GET", f"{API}/targets?as_of=30/06/2024", 422)
+    yield from common_errors("GET", f"{API}/targets")
+
+
+@cases("list_resources")
+def _(s: Scene) -> Iterator[Case]:
+    s.resource()
+    yield Case("anonymous", "GET", f"{API}/resources", 200)
+    yield Case("reviewer", "GET", f"{API}/resources?per_page=2&page=2", 200)
+    yield Case("anonymous", "GET", f"{API}/resources?per_page=abc", 422)
+    yield from common_errors("GET", f"{API}/resources")
+
+
+@cases("get_resource")
+def _(s: Scene) -> Iterator[Case]:
+    s.resource()
+    yield Case("anonymous", "GET", f"{API}/resources/ga_dong_tao", 200)  # with a census
+    yield Case("anonymous", "GET", f"{API}/resources/nhan_long", 200)  # without one
+    yield Case("anonymous", "GET", f"{API}/resources/ca_voi_xanh", 404)
+    yield from common_errors("GET", f"{API}/resources/ga_dong_tao")
+
+
+@cases("list_barcodes")
+def _(s: Scene) -> Iterator[Case]:
+    s.resource()
+    url = f"{API}/resources/ga_dong_tao/barcodes"
+    yield Case("anonymous", "GET", url, 200)
+    yield Case("owner", "GET", url + "?marker=SSR", 200)
+    yield Case("anonymous", "GET", url + "?marker=XYZ", 422)
+    yield Case("anonymous", "GET", f"{API}/resources/ca_voi_xanh/barcodes", 404)
+    yield from common_errors("GET", url)
+
+
+@cases("barcodes_fasta")
+def _(s: Scene) -> Iterator[Case]:
+    s.resource()
+    url = f"{API}/resources/ga_dong_tao/barcodes.fasta"
+    yield Case("anonymous", "GET", url, 200)
+    yield Case("anonymous", "GET", url + "?marker=XYZ", 422)
+    yield Case("anonymous", "GET", f"{API}/resources/ca_voi_xanh/barcodes.fasta", 404)
+    yield from common_errors("GET", url)
+
+
+@cases("create_barcode")
+def _(s: Scene) -> Iterator[Case]:
+    s.resource()
+    url = f"{API}/resources/ga_dong_tao/barcodes"
+    yield Case("reviewer", "POST", url, 201,
+               json={"sample_id": "HY-GA-101", "marker": "COI-5P", "sequence": SEQUENCE.lower(),
+                     "collected_on": "2026-03-02", "latitude": 20.9, "longitude": 106.0})
+    yield Case("admin", "POST", url, 201, json={"sample_id": "HY-GA-102", "marker": "SSR"})
+    yield Case("owner", "POST", url, 403, json={"sample_id": "HY-GA-103", "marker": "SSR"})
+    yield Case("anonymous", "POST", url, 401, json={"sample_id": "HY-GA-103", "marker": "SSR"})
+    yield Case("reviewer", "POST", f"{API}/resources/ca_voi_xanh/barcodes", 404,
+               json={"sample_id": "HY-GA-103", "marker": "SSR"})
+    yield Case("reviewer", "POST", url, 422,
+               json={"sample_id": "HY GA", "marker": "COI-5P", "sequence": "ACGT"})
+    yield from body_errors("reviewer", "POST", url, None)
+    yield from common_errors("POST", url, json={"sample_id": "HY-GA-104", "marker": "SSR"})
+
+
+@cases("openapi")
+def _(s: Scene) -> Iterator[Case]:
+    yield Case("anonymous", "GET", f"{API}/openapi.json", 200)
+    yield from common_errors("GET", f"{API}/openapi.json")
+
+
+@cases("docs")
+def _(s: Scene) -> Iterator[Case]:
+    yield Case("anonymous", "GET", f"{API}/docs", 200)
+    yield from common_errors("GET", f"{API}/docs")
+
+
+# Reading the document ----------------------------------------------------------------------
+
+# The one body whose schema is left open: the document itself, which OpenAPI 3.1 describes
+# (openapi-spec-validator checks it).
+OPEN_BODIES = {"openapi"}
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("uri", raises=ValueError)
+def _absolute_uri(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme in ("http", "https") and parts.netloc)
+
+
+def _pointer(*parts: str) -> str:
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+class Contract:
+    """The document's operations by operationId, and validators for the schemas it gives."""
+
+    def __init__(self, document: dict):
+        self.document = document
+        self.registry = Registry().with_resource(
+            DOCUMENT_URI, Resource.from_contents(document, default_specification=DRAFT202012))
+        self.operations = {}
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                self.operations[operation["operationId"]] = (path, method, operation)
+
+    def validator(self, pointer: str) -> Draft202012Validator:
+        return Draft202012Validator({"$ref": f"{DOCUMENT_URI}#{pointer}"}, registry=self.registry,
+                                    format_checker=FORMATS)
+
+    def response(self, operation_id: str, status: int) -> tuple[dict, str]:
+        """The Response object for the status, its $ref resolved, and its JSON pointer."""
+        path, method, operation = self.operations[operation_id]
+        response = operation["responses"].get(str(status))
+        assert response is not None, f"{operation_id}: the document lists no {status}"
+        if "$ref" in response:
+            kind, name = response["$ref"].split("/")[-2:]
+            return self.document["components"][kind][name], _pointer("components", kind, name)
+        return response, _pointer("paths", path, method, "responses", str(status))
+
+    def header_schema(self, header: dict) -> dict:
+        if "$ref" in header:
+            kind, name = header["$ref"].split("/")[-2:]
+            header = self.document["components"][kind][name]
+        return header["schema"]
+
+    def path_pattern(self, operation_id: str) -> re.Pattern:
+        path = self.operations[operation_id][0]
+        return re.compile(re.escape(API) + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)))
+
+
+@pytest.fixture
+def contract(client) -> Contract:
+    # jsonschema checks "date-time" only when rfc3339-validator is installed: never silently not.
+    assert {"date", "date-time", "uri"} <= set(FORMATS.checkers)
+    return Contract(client.get(f"{API}/openapi.json").get_json())
+
+
+# Checking one answer -----------------------------------------------------------------------
+
+def _objects(value, path=()) -> Iterator[tuple]:
+    """The path of every object in a JSON value (of the first item of each list)."""
+    if isinstance(value, dict):
+        yield path
+        for key, item in value.items():
+            yield from _objects(item, (*path, key))
+    elif isinstance(value, list) and value:
+        yield from _objects(value[0], (*path, 0))
+
+
+def _at(value, path: tuple):
+    for step in path:
+        value = value[step]
+    return value
+
+
+def undocumented_fields_fail(validator: Draft202012Validator, body, where: str) -> None:
+    """With one more field in any of its objects, the body no longer validates."""
+    for path in _objects(body):
+        if path == ("errors",):
+            continue  # Error.errors maps field names to messages: open by design
+        changed = copy.deepcopy(body)
+        _at(changed, path)["undocumented_field"] = "x"
+        assert not validator.is_valid(changed), f"{where}: an extra field at {path} validates"
+
+
+def kind_fields_only(body: dict, public: bool, where: str) -> None:
+    """Applications carry exactly the fields of their kind; public records the public ones."""
+    expected = {name for name in fields_of(body["kind"]) if not public or name in PUBLIC_FIELDS}
+    assert set(body) & set(ALL_FIELDS) == expected, f"{where}: fields {set(body) & set(ALL_FIELDS)}"
+
+
+def check_answer(contract: Contract, operation_id: str, case: Case, response) -> object:
+    """The response has the case's status and is what the document says for that status."""
+    path, method, operation = contract.operations[operation_id]
+    where = f"{operation_id}: {case}"
+    assert case.method.lower() == method, f"{where}: the case calls another operation"
+    assert contract.path_pattern(operation_id).fullmatch(urlsplit(case.url).path), \
+        f"{where}: the case calls another operation"
+    assert response.status_code == case.status, \
+        f"{where}: got {response.status_code} {response.get_data(as_text=True)[:400]}"
+
+    spec, pointer = contract.response(operation_id, case.status)
+    content = spec.get("content", {})
+    assert response.mimetype in content, f"{where}: {response.mimetype} is not documented"
+    for name, header in spec.get("headers", {}).items():
+        assert name in response.headers, f"{where}: no {name} header"
+        value = response.headers[name]
+        schema = contract.header_schema(header)
+        Draft202012Validator(schema, format_checker=FORMATS).validate(
+            int(value) if schema.get("type") == "integer" else value)
+
+    schema_pointer = pointer + _pointer("content", response.mimetype, "schema")
+    if response.mimetype == "application/json":
+        body = response.get_json()
+        validator = contract.validator(schema_pointer)
+        errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        assert not errors, f"{where}: " + "; ".join(
+            f"{list(e.absolute_path)}: {e.message[:300]}" for e in errors[:5])
+        if operation_id in OPEN_BODIES and case.status < 300:
+            validate_openapi(body)
+        else:
+            undocumented_fields_fail(validator, body, where)
+        return body
+    data = response.get_data()
+    if "schema" in content[response.mimetype]:
+        contract.validator(schema_pointer).validate(data.decode("utf-8-sig"))
+    else:  # the workbook: a ZIP file
+        assert data.startswith(b"PK\x03\x04"), f"{where}: not a workbook"
+    return data
+
+
+def kind_checks(operation_id: str, body) -> None:
+    """What the schemas' descriptions promise about kinds and what JSON Schema cannot say."""
+    where = operation_id
+    if operation_id in ("get_application", "create_application", "update_application",
+                        "submit_application", "withdraw_application", "decide_application"):
+        kind_fields_only(body, public=False, where=where)
+    elif operation_id == "list_applications":
+        for item in body["items"]:
+            kind_fields_only(item, public=False, where=where)
+    elif operation_id == "get_record":
+        kind_fields_only(body, public=True, where=where)
+
+
+def has_items(body) -> bool:
+    """Whether a successful JSON body puts its item schemas to work: a list, or the list of a
+    page or of the targets, that is not empty. A single object always does."""
+    if isinstance(body, list):
+        return bool(body)
+    for key in ("items", "targets"):
+        if key in body:
+            return bool(body[key])
+    return True
+
+
+# The tests ---------------------------------------------------------------------------------
+
+def test_every_documented_operation_has_cases(contract):
+    documented = set(contract.operations)
+    assert documented - set(CASES) == set(), "operations without cases: add them to CASES"
+    assert set(CASES) - documented == set(), "cases for operations the document does not have"
+
+
+_ADDRESSES = count(1)
+
+
+def _send(app, spent_client, case: Case, tokens: Scene):
+    headers = dict(case.headers)
+    if case.role == "wrong_token":
+        headers["Authorization"] = f"Bearer {WRONG_TOKEN}"
+    elif case.role != "anonymous":
+        headers["Authorization"] = f"Bearer {tokens.token(case.role)}"
+    request = {"headers": headers, "method": case.method}
+    if case.json is not None:
+        request["json"] = case.json
+    if case.data is not None:
+        request["data"] = case.data
+        request["content_type"] = case.content_type
+    if case.spent_budget:
+        n = next(_ADDRESSES)
+        address = {"REMOTE_ADDR": f"10.77.{n // 250}.{n % 250 + 1}"}
+        first = spent_client.get(f"{API}/records", environ_base=address)
+        assert first.status_code == 200, "the budget's one request"
+        return spent_client.open(case.url, environ_base=address, **request)
+    with case.during():
+        response = app.test_client().open(case.url, **request)
+    response.get_data()  # the exports stream: read them to the end
+    return response
+
+
+@pytest.mark.parametrize("operation_id", sorted(CASES))
+def test_real_answers_match_the_document(app, contract, operation_id):
+    scene = Scene()
+    spent_client = None
+    statuses, shown_items = set(), False
+    for case in CASES[operation_id](scene):
+        if case.spent_budget and spent_client is None:
+            spent_client = create_app(SpentBudgetConfig).test_client()
+        response = _send(app, spent_client, case, scene)
+        body = check_answer(contract, operation_id, case, response)
+        statuses.add(case.status)
+        if case.status < 300 and response.mimetype == "application/json":
+            kind_checks(operation_id, body)
+            shown_items = shown_items or has_items(body)
+    documented = {int(code) for code in contract.operations[operation_id][2]["responses"]}
+    assert statuses == documented, f"statuses without a case: {sorted(documented - statuses)}"
+    success = contract.operations[operation_id][2]["responses"]
+    if any("application/json" in contract.response(operation_id, int(code))[0].get("content", {})
+           for code in success if int(code) < 300):
+        assert shown_items, f"{operation_id}: no successful answer had items to validate"
+
+
+def test_schemas_of_answers_are_closed(contract):
+    """Every schema of a JSON answer is closed, nested objects included (the document's own
+    schema excepted): what a serializer adds, the document must list."""
+    open_schemas = []
+
+    def walk(schema: dict, where: str):
+        if "$ref" in schema:
+            return
+        types = schema.get("type")
+        types = types if isinstance(types, list) else [types]
+        closed = schema.get("additionalProperties") is False
+        if "object" in types and "properties" in schema and not closed:
+            open_schemas.append(where)
+        for name, item in schema.get("properties", {}).items():
+            walk(item, f"{where}.{name}")
+        if isinstance(schema.get("items"), dict):
+            walk(schema["items"], f"{where}[]")
+        if isinstance(schema.get("additionalProperties"), dict):
+            walk(schema["additionalProperties"], f"{where}{{}}")
+
+    request_schemas = set()
+    for operation_id, (path, method, operation) in contract.operations.items():
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if body:
+            name = body["schema"]["$ref"].rsplit("/", 1)[1]
+            request_schemas.add(name)
+            variants = contract.document["components"]["schemas"][name].get("oneOf", ())
+            request_schemas.update(variant["$ref"].rsplit("/", 1)[1] for variant in variants)
+        if operation_id in OPEN_BODIES:
+            continue
+        for code in operation["responses"]:
+            spec, _pointer_ = contract.response(operation_id, int(code))
+            schema = spec.get("content", {}).get("application/json", {}).get("schema")
+            if schema is not None:
+                walk(schema, f"{operation_id} {code}")
+    for name, schema in contract.document["components"]["schemas"].items():
+        if name not in request_schemas:
+            walk(schema, name)
+    assert open_schemas == [], "schemas of answers that allow undocumented fields"
