@@ -329,6 +329,7 @@ def seed(count: int, rng_seed: int = 2023) -> str:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(db.text(
             "SELECT setval(pg_get_serial_sequence('applications', 'id'), (SELECT MAX(id) FROM applications))"))
+    _support_decisions(rng, admin, today)
     _reporting_cycle(rng, admin, today)
     db.session.commit()
     return (f"Created {count} applications for {len(organizations)} organisations. "
@@ -390,6 +391,53 @@ def _reporting_cycle(rng: random.Random, admin: User, today: date) -> None:
 
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
+
+
+DEMO_DECISION_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+                     b"% Quyet dinh ho tro (du lieu minh hoa)\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+def _support_decisions(rng: random.Random, admin: User, today: date) -> None:
+    """Most approved projects and startups have their support decision (signed PDF, history
+    line); a few wait for it, so the dashboard lists them. Rows in bulk, one small file each."""
+    import hashlib
+    import secrets
+
+    from registry.models import SupportDecision
+    from registry.services.attachments import upload_dir
+
+    approved = db.session.execute(
+        db.select(Application.id, Application.kind, Application.approved_on,
+                  Application.requested_support_vnd, Application.funding_sought_vnd)
+        .where(Application.status == "approved", Application.kind.in_(("project", "startup")))
+        .order_by(Application.id)).all()
+    folder = upload_dir()
+    decisions, events = [], []
+    for number, (app_id, kind, approved_on, requested, sought) in enumerate(approved, 1):
+        if rng.random() < 0.15:
+            continue  # approved, decision not recorded yet
+        decided_on = min(approved_on + timedelta(days=rng.randint(7, 45)), today)
+        stored_name = secrets.token_hex(16)
+        (folder / stored_name).write_bytes(DEMO_DECISION_PDF)
+        moment = datetime.combine(decided_on, time(9, 0))
+        decisions.append({
+            "application_id": app_id, "number": f"{number}/QĐ-UBND", "decided_on": decided_on,
+            "signer": "Phó Chủ tịch UBND tỉnh Hưng Yên",
+            "amount_vnd": requested or sought or rng.randrange(300, 3000) * 1_000_000,
+            "period_start": decided_on, "period_end": decided_on + timedelta(days=rng.choice((365, 730))),
+            "conditions": "Báo cáo tiến độ 6 tháng một lần.",
+            "original_name": f"Quyết định {number}-QĐ-UBND.pdf", "stored_name": stored_name,
+            "content_type": "application/pdf", "size_bytes": len(DEMO_DECISION_PDF),
+            "sha256": hashlib.sha256(DEMO_DECISION_PDF).hexdigest(), "uploaded_at": moment,
+            "uploaded_by_id": admin.id,
+        })
+        events.append({"application_id": app_id, "at": moment, "actor_id": admin.id,
+                       "action": "support_decision", "from_status": "approved",
+                       "to_status": "approved", "comment": f"{number}/QĐ-UBND",
+                       "implementation_status": None})
+    for start in range(0, len(decisions), BATCH):
+        db.session.execute(db.insert(SupportDecision.__table__), decisions[start:start + BATCH])
+        db.session.execute(db.insert(ApplicationEvent.__table__), events[start:start + BATCH])
 
 
 def _flush_batch(apps: list, events: list, versions: list) -> None:

@@ -96,3 +96,24 @@ def make_application(owner: User, kind: str = "project", status: str = "draft",
         raise ValueError(status)
     commit()
     return application
+
+
+SIGNED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def record_decision(application, actor: User | None = None, decided_on=None, amount_vnd: int = 0,
+                    number: str | None = None):
+    """The support decision (or the department's confirmation) of an approved application."""
+    import io
+
+    from registry.models.base import province_today
+    from registry.services import support
+
+    actor = actor or make_user("reviewer")
+    decision = support.record_support_decision(
+        application, actor, number=number or f"{application.id}/QĐ-UBND",
+        decided_on=decided_on or province_today(), signer="Phó Chủ tịch UBND tỉnh",
+        amount_vnd=amount_vnd, period_start=None, period_end=None, conditions="",
+        stream=io.BytesIO(SIGNED_PDF), filename="Quyết định.pdf", version=application.version)
+    commit()
+    return decision

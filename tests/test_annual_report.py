@@ -16,7 +16,7 @@ from registry.models.base import province_today
 from registry.services import annual_report, plan_reports, report_files
 from registry.services import targets as counting
 from registry.services.unit_of_work import commit
-from tests.factories import make_application, make_user
+from tests.factories import make_application, make_user, record_decision
 
 YEAR = province_today().year
 KINDS = ("project", "startup", "conservation", "pvp_filing")
@@ -66,8 +66,10 @@ def dataset(app) -> Dataset:
     owner = make_user("applicant")
     reviewer = make_user("reviewer")
     admin = make_user("admin")
-    make_application(owner, "project", "approved", reviewer=reviewer)
-    make_application(owner, "project", "approved", reviewer=reviewer, district="van_lam")
+    # Supported projects count from their decisions (issue 12).
+    record_decision(make_application(owner, "project", "approved", reviewer=reviewer), reviewer)
+    record_decision(make_application(owner, "project", "approved", reviewer=reviewer,
+                                     district="van_lam"), reviewer)
     make_application(owner, "project", "in_review", reviewer=reviewer, district="an_thi")
     make_application(owner, "project", "draft")  # never submitted: not received
     make_application(owner, "startup", "approved", reviewer=reviewer)

@@ -12,7 +12,7 @@ from registry.models import (Agency, District, GeneticResource, OutboxMessage, P
                              SignupRequest, Target, UserSession)
 from registry.models.base import province_today
 from registry.services import applications as workflow
-from registry.services import plan_reports
+from registry.services import plan_reports, support
 from registry.services.accounts import password_reset_token
 from registry.services.attachments import add_attachment
 from registry.services.genetics import add_barcode
@@ -49,6 +49,7 @@ ACCESS = {
     "public.set_language": EVERYONE,
     "public.download": PRIVATE_FILE,
     "public.report_file": REPORT_FILE,
+    "public.decision_file": PRIVATE_FILE,
     "agency.index": AGENCY,
     "agency.report": AGENCY,
     "agency.save": AGENCY,
@@ -95,6 +96,7 @@ ACCESS = {
     "review.checklist": STAFF,
     "review.add_note": STAFF,
     "review.implementation": STAFF,
+    "review.record_support_decision": STAFF,
     "admin.index": ADMIN,
     "admin.users": ADMIN,
     "admin.new_user": ADMIN,
@@ -145,6 +147,10 @@ def build_world():
     workflow.submit_application(submitted, owner, submitted.version)
     commit()
     approved = make_application(owner, "conservation", "approved", reviewer=users["reviewer"])
+    decision = support.record_support_decision(
+        approved, users["admin"], number="12/XN-SKHCN", decided_on=province_today(),
+        signer="Giám đốc Sở", amount_vnd=0, period_start=None, period_end=None, conditions="",
+        stream=io.BytesIO(PDF), filename="Xác nhận.pdf", version=approved.version)
     message = OutboxMessage(recipient=owner.email, subject="Thử", body="Nội dung")
     token, _secret = create_token(users["agency"], "thử")
     barcode, _warnings = add_barcode(db.session.scalar(db.select(GeneticResource).filter_by(code="ga_dong_tao")),
@@ -193,6 +199,7 @@ def build_world():
         "award_id": award.id,
         "file_type": "pdf",
         "key": signup_key,
+        "decision_id": decision.id,
         "session_id": owners_other_browser.id,
     }
     by_area = {"applicant": draft, "review": submitted}

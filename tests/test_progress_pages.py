@@ -12,7 +12,7 @@ from registry.models.base import province_today
 from registry.reference_data.basics import TARGETS
 from registry.services import targets as target_service
 from registry.services.unit_of_work import commit
-from tests.factories import make_application, make_user
+from tests.factories import make_application, make_user, record_decision
 
 TODAY = province_today()
 
@@ -107,7 +107,9 @@ def test_each_status_shows_with_its_text(client):
 
 
 def test_a_past_date_shows_the_picture_of_that_day(client, owner, reviewer):
-    make_application(owner, "project", "approved", reviewer=reviewer)
+    application = make_application(owner, "project", "approved", reviewer=reviewer)
+    assert current(page(client, "/progress"), "supported_projects") == "0"  # approved, not decided
+    record_decision(application, reviewer)
     assert current(page(client, "/progress"), "supported_projects") == "1"
 
     yesterday = (TODAY - timedelta(days=1)).isoformat()

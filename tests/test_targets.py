@@ -10,7 +10,7 @@ from registry.services.errors import Conflict
 from registry.services import applications as workflow
 from registry.services import targets as progress
 from registry.services.unit_of_work import commit
-from tests.factories import make_application, make_user
+from tests.factories import make_application, make_user, record_decision
 
 TODAY = province_today()
 
@@ -60,14 +60,18 @@ def test_verified_filings_count_by_year_of_filing(app):
     assert progress.pvp_filings_by_year(TODAY) == {2024: 1}
 
 
-def test_supported_projects_move_with_approval_and_termination(app):
+def test_supported_projects_move_with_the_decision_and_termination(app):
     owner = make_user("applicant")
     reviewer = make_user("reviewer")
     assert measured("supported_projects").current == 0
     application = make_application(owner, "project", "approved", reviewer=reviewer)
     make_application(owner, "project", "withdrawn")
     make_application(owner, "project", "rejected", reviewer=reviewer)
-    make_application(owner, "startup", "approved", reviewer=reviewer)
+    startup = make_application(owner, "startup", "approved", reviewer=reviewer)
+    # An approval alone counts for nothing: the number stands on the recorded decision.
+    assert measured("supported_projects").current == 0
+    record_decision(application, reviewer)
+    record_decision(startup, reviewer)
     assert measured("supported_projects").current == 1
     assert measured("startups").current == 1
     assert measured("supported_projects", TODAY - timedelta(days=1)).current == 0  # as of yesterday
@@ -146,7 +150,7 @@ def test_queue_health(app):
 
 def test_targets_api_follows_the_contract(app, client):
     owner = make_user("applicant")
-    make_application(owner, "project", "approved")
+    record_decision(make_application(owner, "project", "approved"))
     body = client.get("/api/v1/targets").get_json()
     by_code = {t["code"]: t for t in body["targets"]}
     assert set(by_code) >= {"supported_projects", "startups", "pvp_growth", "conserved_resources",

@@ -14,6 +14,7 @@ from registry.models.applications import (
     ApplicationVersion,
     Attachment,
     ReviewNote,
+    SupportDecision,
     visible_applications,
 )
 from registry.models.genetics import BarcodeRecord, Census
@@ -33,5 +34,5 @@ __all__ = [
     "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "ApplicationVersion", "Attachment", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
-    "SignupRequest", "TargetRevision", "User", "UserSession", "visible_applications",
+    "SignupRequest", "SupportDecision", "TargetRevision", "User", "UserSession", "visible_applications",
 ]

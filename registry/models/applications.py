@@ -54,7 +54,12 @@ ACTIONS = {
     "request_revision": _l("Revision requested"),
     "withdraw": _l("Withdrawn"),
     "implementation": _l("Implementation status changed"),
+    "support_decision": _l("Support decision recorded"),
 }
+
+# Projects and startups are supported by a decision of the province; plant-variety filings and
+# conservation records are confirmed by the department (the national office grants protection).
+DECIDED_KINDS = ("project", "startup")
 
 FIELDS = {
     "agriculture": _l("Agriculture"),
@@ -326,6 +331,9 @@ class Application(db.Model):
     notes: Mapped[list["ReviewNote"]] = relationship(
         back_populates="application", order_by="ReviewNote.id"
     )
+    support_decision: Mapped["SupportDecision | None"] = relationship(
+        back_populates="application", uselist=False
+    )
 
     # Concurrent writers: the UPDATE carries "WHERE version = <old>", so a lost race raises
     # StaleDataError instead of overwriting. Services set the new number themselves.
@@ -396,6 +404,11 @@ class Application(db.Model):
 
     def can_decide(self, user: User | None) -> bool:
         return self.can_review(user) and self.status in TRANSITIONS["approve"][0]
+
+    def can_record_support_decision(self, user: User | None) -> bool:
+        """Staff who screen it record the decision (or the department's confirmation) once the
+        application is approved; once recorded, it stands."""
+        return self.can_review(user) and self.status == "approved" and self.support_decision is None
 
     def can_set_implementation(self, user: User | None) -> bool:
         return (self.can_review(user) and self.status == "approved"
@@ -510,3 +523,36 @@ def visible_applications(user: User | None):
     if signed_in(user) and user.is_staff:
         return statement.where(Application.status != "draft")
     return statement.where(sa.false())
+
+
+class SupportDecision(StoredFile, db.Model):
+    """The decision that supports an approved project or startup — its number, date, signer and
+    the support granted, with the signed PDF — or, for a plant-variety filing or a conservation
+    record, the department's confirmation. The plan's counts stand on these, not on a click."""
+
+    __tablename__ = "support_decisions"
+    __table_args__ = (
+        sa.CheckConstraint("amount_vnd >= 0", name="amount_vnd"),
+        sa.CheckConstraint("period_end IS NULL OR period_start IS NULL OR period_end >= period_start",
+                           name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
+    number: Mapped[str] = mapped_column(sa.String(60))
+    decided_on: Mapped[date] = mapped_column(index=True)
+    signer: Mapped[str] = mapped_column(sa.String(200))
+    amount_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    conditions: Mapped[str] = mapped_column(sa.Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="support_decision")
+
+    @property
+    def is_confirmation(self) -> bool:
+        return self.application.kind not in DECIDED_KINDS
+
+    def can_download(self, user) -> bool:
+        """The signed document: the applicant organisation and the department."""
+        return self.application.can_view(user)

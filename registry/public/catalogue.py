@@ -105,6 +105,7 @@ def record(code: str):
             joinedload(Application.district),
             joinedload(Application.resource),
             selectinload(Application.attachments),
+            selectinload(Application.support_decision),
         )
     )
     if application is None:

@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
-from registry.models import AgencyReportAttachment, Attachment
+from registry.models import AgencyReportAttachment, Attachment, SupportDecision
 from registry.public import bp
 from registry.services import attachments as attachment_service
 
@@ -42,5 +42,21 @@ def report_file(attachment_id: int):
         abort(404)
     response = send_file(path, as_attachment=True, download_name=attachment.original_name,
                          mimetype=attachment.content_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/files/decisions/<int:decision_id>")
+def decision_file(decision_id: int):
+    """The signed support decision (or confirmation) of an application: its organisation and
+    the department."""
+    decision = db.get_or_404(SupportDecision, decision_id)
+    if not decision.can_download(current_user):
+        abort(404)
+    path = attachment_service.file_path(decision)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, as_attachment=True, download_name=decision.original_name,
+                         mimetype=decision.content_type)
     response.headers["Cache-Control"] = "private, no-store"
     return response

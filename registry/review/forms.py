@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from registry.forms import VersionForm, choices
+from registry.forms import LocalizedIntegerField, VersionForm, choices
+from registry.numbers import MONEY
 from registry.models.genetics import MARKER_LABELS
 from registry.models.reference import RISK_STATUSES
 from registry.models.applications import (
@@ -120,6 +121,26 @@ class DecisionForm(FlaskForm):
     version = HiddenField(id="decision-version")
     # Approving and rejecting cannot be undone: the page asks once more before recording them.
     confirmed = HiddenField(id="decision-confirmed")
+
+
+class SupportDecisionForm(FlaskForm):
+    """The decision that supports an approved project or startup (for a filing or a
+    conservation record, the department's confirmation), with its signed PDF."""
+
+    version = HiddenField(id="support-version")
+    number = StringField(_l("Number and symbol"), id="support-number", validators=[Length(max=60)],
+                         description=_l("As on the signed document, e.g. 123/QĐ-UBND."))
+    decided_on = DateField(_l("Date signed"), id="support-decided_on", validators=[Optional()])
+    signer = StringField(_l("Signed by"), id="support-signer", validators=[Length(max=200)],
+                         description=_l("Name and position, e.g. Phó Chủ tịch UBND tỉnh."))
+    amount_vnd = LocalizedIntegerField(_l("Support granted (đồng)"), id="support-amount_vnd",
+                                       kind=MONEY, validators=[Optional()])
+    period_start = DateField(_l("Supported from"), id="support-period_start", validators=[Optional()])
+    period_end = DateField(_l("Supported until"), id="support-period_end", validators=[Optional()])
+    conditions = TextAreaField(_l("Conditions"), id="support-conditions", validators=[Length(max=5000)])
+    file = FileField(_l("The signed document (PDF)"), id="support-file",
+                     validators=[FileRequired(message=_l("Attach the signed PDF."))],
+                     render_kw={"accept": ".pdf"})
 
 
 class ChecklistForm(FlaskForm):

@@ -44,9 +44,10 @@ from registry.review.forms import (
     NoteForm,
     QueueFilterForm,
     StartReviewForm,
+    SupportDecisionForm,
 )
 from registry.services import applications as workflow
-from registry.services import duplicates
+from registry.services import duplicates, support
 from registry.services import plan_reports
 from registry.services import targets as target_service
 from registry.services.text import like_pattern, search_terms
@@ -154,6 +155,7 @@ def dashboard():
         month_rows=[(_month_label(year, month), count)
                     for (year, month), count in health["decisions_per_month"]],
         reports=plan_reports.year_overview(province_today().year),
+        awaiting_decision=support.awaiting_decision(),
         **progress_overview(as_of),
     )
 
@@ -173,6 +175,7 @@ def _load_for_page(application_id: int) -> Application:
             selectinload(Application.attachments),
             selectinload(Application.versions),
             selectinload(Application.notes).joinedload(ReviewNote.author),
+            selectinload(Application.support_decision),
         )
         .execution_options(populate_existing=True)
     )
@@ -225,6 +228,9 @@ def _render_detail(application: Application, status: int = 200, **forms):
         formdata=None, data={"version": version, **(application.review_checklist or {})}
     )
     note_form = forms.get("note_form") or NoteForm(formdata=None)
+    support_form = forms.get("support_form") or SupportDecisionForm(
+        formdata=None, data={"version": version, "amount_vnd": application.requested_support_vnd
+                             or application.funding_sought_vnd})
     implementation_form = forms.get("implementation_form") or ImplementationForm(
         formdata=None,
         data={"version": version, "implementation_status": application.implementation_status},
@@ -248,6 +254,8 @@ def _render_detail(application: Application, status: int = 200, **forms):
         changes=changes,
         can_review=application.can_review(actor),
         can_read_internal=application.can_read_internal(actor),
+        support_form=support_form,
+        can_record_support_decision=application.can_record_support_decision(actor),
         duplicates=(duplicates.possible_duplicates(application)
                     if application.can_read_internal(actor) else []),
         can_decide=application.can_decide(actor),
@@ -346,3 +354,20 @@ def implementation(application_id: int):
                     application, _actor(), form.implementation_status.data, form.comment.data,
                     form.version.data),
                 _("The implementation status is saved."))
+
+
+@bp.post("/<int:application_id>/support-decision")
+def record_support_decision(application_id: int):
+    application = _load(application_id)
+    form = SupportDecisionForm()
+    if not form.validate():
+        return _invalid(application, "support_form", form)
+    file = form.file.data
+    return _act(application, "support_form", form,
+                lambda: support.record_support_decision(
+                    application, _actor(), number=form.number.data, decided_on=form.decided_on.data,
+                    signer=form.signer.data, amount_vnd=form.amount_vnd.data,
+                    period_start=form.period_start.data, period_end=form.period_end.data,
+                    conditions=form.conditions.data or "", stream=file.stream,
+                    filename=file.filename or "", version=form.version.data),
+                _("The decision is recorded."), "support")

@@ -138,7 +138,7 @@ def _validated(kind: str, application: Application | None, raw: dict) -> dict:
     return values
 
 
-def _record_event(application, actor, action, from_status, to_status, comment="", implementation=None):
+def record_event(application, actor, action, from_status, to_status, comment="", implementation=None):
     db.session.add(
         ApplicationEvent(
             application=application, actor=actor, action=action, from_status=from_status,
@@ -158,7 +158,7 @@ def _transition(application: Application, actor: User, action: str, comment: str
         )
     from_status = application.status
     application.status = to_status
-    _record_event(application, actor, action, from_status, to_status, comment)
+    record_event(application, actor, action, from_status, to_status, comment)
     return from_status
 
 
@@ -177,7 +177,7 @@ def create_application(actor: User, kind: str, raw: dict) -> Application:
     )
     db.session.add(application)
     _apply(application, values)
-    _record_event(application, actor, "create", None, "draft")
+    record_event(application, actor, "create", None, "draft")
     flush()
     return application
 
@@ -307,7 +307,7 @@ def set_implementation_status(application: Application, actor: User, status: str
         raise Conflict(_("A record that is %(status)s cannot change its implementation status.",
                          status=application.implementation_label.lower()))
     application.implementation_status = status
-    _record_event(application, actor, "implementation", application.status, application.status,
+    record_event(application, actor, "implementation", application.status, application.status,
                   (comment or "").strip(), implementation=status)
     bump_version(application)
     notifications.status_changed(application, comment)

@@ -20,6 +20,7 @@ from registry.models import (
     GeneticResource,
     IndicatorValue,
     PvpYearCount,
+    SupportDecision,
     Target,
     TargetRevision,
     User,
@@ -31,6 +32,8 @@ from registry.services.errors import ValidationFailed
 from registry.services.unit_of_work import flush
 
 PVP_BASELINE_YEAR = PLAN_START.year
+# The targets counted from support decisions, and the kind of record each counts.
+SUPPORTED_KINDS = {"supported_projects": "project", "startups": "startup"}
 STATUSES = {
     "achieved": _l("Achieved"),
     "on_track": _l("On track"),
@@ -119,12 +122,20 @@ def _fraction(current, target_min) -> float:
     return max(0.0, min(float(current) / float(target_min), 1.0))
 
 
-def _count_approved(target: Target, kind: str, as_of: date) -> int:
-    clauses = approved_by(as_of, kind) + [
-        Application.id.not_in(changed_implementation_as_of(as_of, ("terminated",)))]
+def _count_supported(target: Target, kind: str, as_of: date) -> tuple[int, int]:
+    """Records of `kind` with a support decision dated by `as_of` (from the target's window),
+    not terminated by then; and how many of them had passed acceptance (completed) by then. A
+    reviewer's approval alone counts for nothing: the number stands on the decision."""
+    clauses = [Application.kind == kind, SupportDecision.decided_on <= as_of,
+               Application.id.not_in(changed_implementation_as_of(as_of, ("terminated",)))]
     if target.window_start:
-        clauses.append(Application.approved_on >= target.window_start)
-    return db.session.scalar(sa.select(sa.func.count(Application.id)).where(*clauses))
+        clauses.append(SupportDecision.decided_on >= target.window_start)
+    completed = Application.id.in_(changed_implementation_as_of(as_of, ("completed",)))
+    supported, accepted = db.session.execute(
+        sa.select(sa.func.count(SupportDecision.id), sa.func.count(sa.case((completed, 1))))
+        .join(Application, SupportDecision.application_id == Application.id).where(*clauses)
+    ).one()
+    return supported, accepted
 
 
 def _indigenous_count() -> int:
@@ -205,10 +216,9 @@ def latest_indicator(target: Target, as_of: date) -> IndicatorValue | None:
 def measure(target: Target, as_of: date) -> Progress:
     target_min, target_max = target.target_min, target.target_max
     detail: dict = {}
-    if target.measure == "supported_projects":
-        current = _count_approved(target, "project", as_of)
-    elif target.measure == "startups":
-        current = _count_approved(target, "startup", as_of)
+    if target.measure in SUPPORTED_KINDS:
+        current, accepted = _count_supported(target, SUPPORTED_KINDS[target.measure], as_of)
+        detail = {"accepted": accepted}
     elif target.measure in ("conserved_resources", "dna_barcoded_resources"):
         # "All indigenous resources": the target follows the table as admins extend it.
         target_min = _indigenous_count()
