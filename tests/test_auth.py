@@ -62,7 +62,12 @@ def test_signup_confirms_the_address_then_creates_organisation_and_account(clien
     assert confirm_page.status_code == 200
     assert "Công ty TNHH Sinh học Phố Hiến" in confirm_page.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
-    confirmed = client.post(link)
+    # Owning the address is not enough: the one who confirms chose the password too.
+    stranger = client.post(link, data={"password": "Some-other-password-2026"})
+    assert stranger.status_code == 422
+    assert "not the password chosen when signing up" in stranger.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+    confirmed = client.post(link, data={"password": NEW_PASSWORD})
 
     assert confirmed.status_code == 302
     assert confirmed.headers["Location"] == path("applicant.index")
@@ -79,7 +84,7 @@ def test_signup_confirms_the_address_then_creates_organisation_and_account(clien
     assert profile.status_code == 200
     assert "Công ty TNHH Sinh học Phố Hiến" in profile.get_data(as_text=True)
     # The link works once.
-    again = client.post(link)
+    again = client.post(link, data={"password": NEW_PASSWORD})
     assert again.status_code == 302
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
 

@@ -144,6 +144,7 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     page.goto(confirmation_link("hoa.htx@example.vn").replace("http://localhost", base))
     check_accessibility(page, "confirm-signup")
     assert "Hợp tác xã Gà Đông Tảo Khoái Châu" in page.content()
+    page.fill("#password", PASSWORD)
     submit_form(page)
     assert "/applications" in page.url
     check_accessibility(page, "my-applications")

@@ -453,3 +453,57 @@ def test_a_password_change_keeps_this_browser_logged_in(app):
         "confirm": "Vai-trung-Hung-Yen-2027"})
     assert changed.status_code == 302
     assert site.get("/applications/").status_code == 200
+
+
+
+@pytest.mark.parametrize("damage", ["encrypted", "corrupted"])
+def test_a_damaged_or_encrypted_docx_is_refused_not_a_server_error(app, client, login, damage):
+    import io
+    import zipfile
+
+    from registry.models import Attachment
+    from tests.factories import make_application
+
+    owner = make_user("applicant")
+    login(owner)
+    client.set_cookie("lang", "en")
+    application = make_application(owner, "project", "draft")
+    document = bytearray(_docx())
+    if damage == "encrypted":
+        # The "encrypted" flag on every member, as a password-protected archive has it.
+        archive = zipfile.ZipFile(io.BytesIO(bytes(document)))
+        for info in archive.infolist():
+            for offset in (info.header_offset + 6,):
+                document[offset] |= 0x01
+        central = bytes(document).rfind(b"PK\x01\x02")
+        while central != -1:
+            document[central + 8] |= 0x01
+            central = bytes(document).rfind(b"PK\x01\x02", 0, central)
+    else:
+        start = bytes(document).find(b"word/document.xml") + len("word/document.xml")
+        for offset in range(start, start + 12):
+            document[offset] ^= 0xFF  # the compressed stream of the member, garbled
+    response = _upload(client, application, "Thuyết minh.docx", bytes(document))
+    assert response.status_code == 422
+    assert "content must match" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
+
+
+def test_a_new_file_goes_when_its_row_is_rolled_back(app):
+    import io
+
+    from registry.services.attachments import store_upload, upload_dir
+
+    from registry.models import Attachment
+    from tests.factories import make_application
+
+    application = make_application(make_user("applicant"), "project", "draft")
+    before = set(upload_dir().iterdir())
+    stored = store_upload(io.BytesIO(PDF), "Dự toán.pdf")
+    db.session.add(Attachment(application=application, uploaded_by=application.created_by,
+                              **stored.columns))
+    db.session.flush()
+    assert stored.path.exists()
+    db.session.rollback()  # e.g. the commit failed: the row was never saved
+    assert not stored.path.exists()
+    assert set(upload_dir().iterdir()) == before

@@ -107,7 +107,12 @@ def test_a_filing_is_confirmed_not_decided(client, reviewer):
     page = client.get(f"/review/{filing.id}").get_data(as_text=True)
     assert "The department's confirmation" in page and "Record the confirmation" in page
     assert 'id="support-amount_vnd"' not in page  # no money is granted by a confirmation
-    assert post(client, filing, amount_vnd="0").status_code == 302
+    data = decision_form(filing)
+    del data["amount_vnd"], data["period_start"], data["period_end"]  # not on the page for a filing
+    response = client.post(f"/review/{filing.id}/support-decision", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(SupportDecision)).amount_vnd == 0
 
 
 def test_only_the_organisation_and_the_department_download_the_signed_document(app, client, reviewer):

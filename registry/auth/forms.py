@@ -65,8 +65,13 @@ class SignupForm(FlaskForm):
 
 
 class ConfirmSignupForm(FlaskForm):
-    """Only the CSRF token: creating the account is a POST, so that a mail scanner opening the
-    link creates nothing."""
+    """Creating the account is a POST (a mail scanner opening the link creates nothing) and
+    needs the password chosen at sign-up: whoever owns the address must also be whoever chose
+    it, or a stranger could sign an address up and keep its password."""
+
+    password = PasswordField(_l("The password you chose when signing up"),
+                             validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -127,6 +127,7 @@ def signup_sent():
 
 
 @bp.route("/signup/confirm/<key>", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=_failed)
 def confirm_signup(key: str):
     signup = accounts.pending_signup(key)
     if signup is None:
@@ -134,16 +135,22 @@ def confirm_signup(key: str):
                 "if you have already confirmed."), "error")
         return redirect(url_for("auth.login"))
     form = ConfirmSignupForm()
+    status = 200
     if form.validate_on_submit():
-        outcome = run_service(form, lambda: start_session(accounts.confirm_signup(signup)))
-        if outcome.refused:  # confirmed meanwhile, or the address has an account by now
+        outcome = run_service(form, lambda: start_session(
+            accounts.confirm_signup(signup, form.password.data)))
+        if outcome.status == 409:  # confirmed meanwhile, or the address has an account by now
             return redirect(url_for("auth.login"))
-        flash(_("Welcome! Your organisation is registered; you can now prepare applications."),
-              "success")
-        return redirect(url_for("applicant.index"))
+        if not outcome.refused:
+            flash(_("Welcome! Your organisation is registered; you can now prepare applications."),
+                  "success")
+            return redirect(url_for("applicant.index"))
+        status = outcome.status  # the wrong password: said beside the field
+    elif form.errors:
+        status = 422
     return render_template("auth/signup_confirm.html", signup=signup, form=form,
                            district=db.session.scalar(db.select(District).filter_by(
-                               code=signup.details["organization"].get("district"))))
+                               code=signup.details["organization"].get("district")))), status
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.extensions import db
 from registry.models import Agency, District, Organization, SignupRequest, User, UserSession
@@ -123,8 +123,13 @@ def pending_signup(key: str) -> SignupRequest | None:
     return signup
 
 
-def confirm_signup(signup: SignupRequest) -> User:
-    """The address is confirmed: the organisation and its first applicant account exist now."""
+def confirm_signup(signup: SignupRequest, password: str) -> User:
+    """The address is confirmed by its owner, who also knows the password chosen at sign-up:
+    the organisation and its first applicant account exist now."""
+    if not check_password_hash(signup.password_hash or "!", password or ""):
+        raise ValidationFailed(_("Some fields are not valid."), {"password": [
+            _("This is not the password chosen when signing up. If you did not sign up, ignore "
+              "this link.")]})
     if signup.confirmed_at is not None:
         raise Conflict(_("This sign-up has already been confirmed. Log in."))
     if find_user_by_email(signup.email) is not None:
@@ -163,7 +168,6 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None:
         # Spend the same time as a real check, so response times do not reveal accounts.
-        from werkzeug.security import generate_password_hash
         generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
         return None
     if not user.check_password(password) or not user.is_active:

@@ -5,6 +5,7 @@ import io
 import secrets
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5000
 MAX_ZIP_RATIO = 100  # office documents compress text 5 to 20 times, images hardly at all
 PENDING_REMOVAL = "attachment_files_to_remove"
+NEW_FILES = "attachment_files_not_yet_committed"
 
 
 class ZipBomb(Exception):
@@ -74,7 +76,8 @@ def _sniff(data: bytes) -> str | None:
                 return None
             _check_archive(archive)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
-                ValueError, OSError):
+                ValueError, OSError, RuntimeError, zlib.error):
+            # Damaged, encrypted or otherwise unreadable: not a document the registry accepts.
             return None
         if "word/document.xml" in names:
             return ".docx"
@@ -144,6 +147,9 @@ def store_upload(stream, filename: str, stored_bytes: int | None = None) -> Stor
     stored_name = secrets.token_hex(16)
     path = upload_dir() / stored_name
     path.write_bytes(data)
+    # Until the row is committed the file is provisional: a rollback (a failed flush or commit)
+    # removes it, so no file is left without its row.
+    db.session.info.setdefault(NEW_FILES, []).append(path)
     return StoredUpload(
         columns={"original_name": name, "stored_name": stored_name,
                  "content_type": ALLOWED[actual], "size_bytes": len(data),
@@ -193,7 +199,7 @@ def organization_storage(organization_id: int) -> int:
 
 
 # A removed document's file goes only once the removal is committed: a rolled-back request
-# keeps both the row and the file.
+# keeps both the row and the file. A new document's file goes if its row is rolled back.
 
 @event.listens_for(Attachment, "after_delete")
 @event.listens_for(AgencyReportAttachment, "after_delete")
@@ -204,10 +210,24 @@ def _remove_file_after_commit(mapper, connection, attachment) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _remove_files(session) -> None:
+    session.info.pop(NEW_FILES, None)  # their rows are saved: they stay
     for path in session.info.pop(PENDING_REMOVAL, []):
         path.unlink(missing_ok=True)
 
 
 @event.listens_for(Session, "after_rollback")
 def _keep_files(session) -> None:
-    session.info.pop(PENDING_REMOVAL, None)
+    session.info.pop(PENDING_REMOVAL, None)  # their rows are back: they stay
+    for path in session.info.pop(NEW_FILES, []):
+        path.unlink(missing_ok=True)  # their rows were never saved
+
+
+def agency_storage(agency_id: int) -> int:
+    """Bytes the documents of an agency's plan task reports take."""
+    from registry.models import AgencyReport
+
+    return db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(AgencyReportAttachment.size_bytes), 0))
+        .join(AgencyReport, AgencyReportAttachment.report_id == AgencyReport.id)
+        .where(AgencyReport.agency_id == agency_id)
+    )

@@ -32,7 +32,7 @@ from registry.models.base import now_utc, province_date, province_today
 from registry.models.plan_reports import NOMINEE_KINDS, REPORT_STATUSES
 from registry.models.reference import EVERY_AGENCY, PLAN_START, plan_task_agencies
 from registry.numbers import parse_number
-from registry.services.attachments import store_upload
+from registry.services.attachments import agency_storage, store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.mail import queue_email, site_url
 from registry.services.unit_of_work import flush
@@ -393,7 +393,7 @@ def add_report_attachment(report: AgencyReport, actor: User, stream, filename: s
     _check_version(report, version)
     if report.is_submitted:
         raise Conflict(_("This report has been submitted and can no longer be changed."))
-    with store_upload(stream, filename) as stored:
+    with store_upload(stream, filename, agency_storage(report.agency_id)) as stored:
         attachment = AgencyReportAttachment(report=report, uploaded_by=actor, **stored.columns)
         db.session.add(attachment)
         report.updated_at = now_utc()  # a new version: a stale form cannot overwrite this

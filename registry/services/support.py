@@ -33,7 +33,8 @@ def _problems(application: Application, *, number: str, decided_on: date | None,
                                   date=application.approved_on.strftime("%d/%m/%Y"))]
     if not signer or len(signer) > 200:
         errors["signer"] = [_("Give who signed it, at most 200 characters.")]
-    if amount_vnd is None or not 0 <= amount_vnd <= MAX_AMOUNT_VND:
+    # A confirmation (a filing, a conservation record) grants no money: nothing to give.
+    if application.kind in DECIDED_KINDS and (amount_vnd is None or not 0 <= amount_vnd <= MAX_AMOUNT_VND):
         errors["amount_vnd"] = [_("Give the support granted in đồng (0 when none).")]
     if period_start and period_end and period_end < period_start:
         errors["period_end"] = [_("The end cannot come before the start.")]
@@ -67,7 +68,8 @@ def record_support_decision(application: Application, actor: User, *, number: st
             raise ValidationFailed(message, {"file": [message]})
         decision = SupportDecision(
             application=application, number=number, decided_on=decided_on, signer=signer,
-            amount_vnd=amount_vnd, period_start=period_start, period_end=period_end,
+            amount_vnd=amount_vnd if application.kind in DECIDED_KINDS else 0,
+            period_start=period_start, period_end=period_end,
             conditions=conditions, uploaded_by=actor, **stored.columns)
         db.session.add(decision)
         record_event(application, actor, "support_decision", application.status,
