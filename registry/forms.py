@@ -43,6 +43,7 @@ class _NumberField(Field):
 
     widget = TextInput()
     kind: NumberKind
+    number_type: type  # what the data is: int or float
 
     def __init__(self, label=None, validators=None, kind: NumberKind | None = None, **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -51,11 +52,8 @@ class _NumberField(Field):
         self.render_kw = {"inputmode": self.kind.inputmode, "autocomplete": "off",
                           **(self.render_kw or {})}
 
-    def _coerce(self, value):
-        raise NotImplementedError
-
     def process_data(self, value):
-        self.data = None if value is None or value == "" else self._coerce(value)
+        self.data = None if value is None or value == "" else self.number_type(value)
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -65,7 +63,7 @@ class _NumberField(Field):
         except NumberInputError as exc:
             self.data = None
             raise ValueError(str(exc)) from None
-        self.data = None if value is None else self._coerce(value)
+        self.data = None if value is None else self.number_type(value)
 
     def pre_validate(self, form):
         if self.process_errors:  # one message that says how to write it, not a range error too
@@ -94,9 +92,7 @@ class LocalizedIntegerField(_NumberField):
     refused. `kind=MONEY` also takes a trailing ₫, đ or VND and shows the amount in đồng."""
 
     kind = COUNT
-
-    def _coerce(self, value) -> int:
-        return int(value)
+    number_type = int
 
 
 class LocalizedDecimalField(_NumberField):
@@ -104,9 +100,7 @@ class LocalizedDecimalField(_NumberField):
     allowed. The data is a float, as the figure columns store it."""
 
     kind = FIGURE
-
-    def _coerce(self, value) -> float:
-        return float(value)
+    number_type = float
 
 
 class PlainIntegerField(LocalizedIntegerField):
