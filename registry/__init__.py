@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from registry.config import Config, check_config, config_from_environment
+from registry.config import Config, ConfigurationError, check_config, config_from_environment
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -15,8 +15,16 @@ def create_app(config: type[Config] | None = None) -> Flask:
                 instance_relative_config=True)
     # `make run` sets REGISTRY_ENV=development; anything unset is production (config.py).
     app.config.from_object(config or config_from_environment())
-    check_config(app.config)
-    if app.config["REGISTRY_ENV"] == "production" and not app.config.get("TRUSTED_HOSTS"):
+    try:
+        check_config(app.config)
+    except ConfigurationError as problem:
+        if not _built_by_flask_command():
+            raise  # gunicorn or any other server: refuse to start, saying why
+        # `flask db upgrade`, `init-data`, `db check`…: they sign nothing and link nowhere, so
+        # they run; the app they built answers no page (`flask run` included).
+        _refuse_to_serve(app, problem)
+    if (app.config["REGISTRY_ENV"] == "production" and not app.config.get("TRUSTED_HOSTS")
+            and app.config.get("SITE_URL")):
         # A site answers for its own address: a forged Host header gets 400, not a page.
         app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["SITE_URL"]).hostname]
     if app.config.get("TRUSTED_PROXIES"):
@@ -32,6 +40,27 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def _built_by_flask_command() -> bool:
+    """The app is being loaded by the `flask` command (its click context holds Flask's
+    ScriptInfo), not imported by a WSGI server."""
+    import click
+    from flask.cli import ScriptInfo
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.find_object(ScriptInfo) is not None
+
+
+def _refuse_to_serve(app: Flask, problem: ConfigurationError) -> None:
+    from flask import Response
+
+    app.logger.warning("Not configured to serve: %s", problem)
+
+    @app.before_request
+    def not_configured():
+        return Response(f"The registry is not configured to serve: {problem}", status=503,
+                        mimetype="text/plain")
 
 
 def register_extensions(app: Flask) -> None:

@@ -137,6 +137,38 @@ def test_production_refuses_the_development_key_and_needs_site_url():
         create_app(config_from_environment({"SECRET_KEY": "k" * 40}))
 
 
+def test_maintenance_commands_run_without_the_key_but_serve_nothing(app):
+    """`flask db upgrade`, `db check`, `init-data` sign nothing: they run without SECRET_KEY.
+    The app the flask command built answers no page, and a WSGI server still refuses to start."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import click
+    from flask.cli import ScriptInfo
+
+    from tests.conftest import DATABASE_URL
+
+    with click.Context(click.Command("check"), obj=ScriptInfo()):
+        built = create_app(config_from_environment({}))
+    response = built.test_client().get("/", headers={"Host": "localhost"})
+    assert response.status_code == 503 and b"SECRET_KEY" in response.data
+
+    environ = {key: value for key, value in os.environ.items()
+               if key not in ("REGISTRY_ENV", "SECRET_KEY", "SITE_URL")}
+    root = Path(__file__).resolve().parent.parent
+    flask = [sys.executable, "-m", "flask", "--app", "app", "db", "check"]
+    checked = subprocess.run(flask, cwd=root, env={**environ, "DATABASE_URL": DATABASE_URL},
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    assert "No new upgrade operations detected" in checked.stdout + checked.stderr
+    served = subprocess.run([sys.executable, "-c", "import app"], cwd=root,
+                            env={**environ, "DATABASE_URL": DATABASE_URL},
+                            capture_output=True, text=True, timeout=60)
+    assert served.returncode != 0 and "SECRET_KEY must be set" in served.stderr
+
+
 def test_only_an_explicit_development_environment_uses_the_development_key():
     config = config_from_environment({"REGISTRY_ENV": "development"})
     assert config.SECRET_KEY == "dev-only-not-secret"
