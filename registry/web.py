@@ -19,8 +19,7 @@ def paginate(statement, page: int | None = None, per_page: int | None = None):
     """One page of a select, with its total: by default the `page` argument and PER_PAGE (the
     API passes what it validated)."""
     return db.paginate(statement, page=page or page_number(),
-                       per_page=per_page or current_app.config["PER_PAGE"], error_out=False,
-                       count=True)
+                       per_page=per_page or current_app.config["PER_PAGE"], error_out=False)
 
 
 def year_arg(years: list[int], default: int) -> int:

@@ -248,14 +248,13 @@ def user_from_reset_token(token: str) -> User | None:
 def open_sessions(user: User) -> list[UserSession]:
     """The user's sessions that still work, most recently used first."""
     now = now_utc()
-    rows = db.session.scalars(
+    return list(db.session.scalars(
         db.select(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
                UserSession.created_at >= now - current_app.config["SESSION_ABSOLUTE_LIFETIME"],
                UserSession.last_seen_at >= now - current_app.config["PERMANENT_SESSION_LIFETIME"])
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
-    ).all()
-    return [row for row in rows if row.is_open(now)]
+    ))
 
 
 def end_user_session(actor: User, session_id: int) -> UserSession:
