@@ -4,6 +4,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from registry.extensions import db
+from registry.models.accounts import ROLES
 
 
 def register(app: Flask) -> None:
@@ -63,8 +64,26 @@ def load_reference_data() -> dict[str, int]:
                 if link not in links:
                     db.session.execute(plan_task_agencies.insert().values(
                         task_id=link[0], agency_id=link[1], role=role))
+    counts["rubrics"] = _load_default_rubrics()
     db.session.commit()
     return counts
+
+
+def _load_default_rubrics() -> int:
+    """Version 1 of each kind's rubric, where that kind has none yet."""
+    from registry.models import Rubric, RubricCriterion
+    from registry.reference_data.rubrics import DEFAULT_RUBRICS
+
+    existing = set(db.session.execute(db.select(Rubric.kind, Rubric.purpose)).all())
+    created = 0
+    for (kind, purpose), criteria in DEFAULT_RUBRICS.items():
+        if (kind, purpose) in existing:
+            continue
+        db.session.add(Rubric(kind=kind, purpose=purpose, number=1, is_current=True, criteria=[
+            RubricCriterion(position=n, name_vi=vi, name_en=en, max_points=points)
+            for n, (vi, en, points) in enumerate(criteria, start=1)]))
+        created += 1
+    return created
 
 
 @click.command("init-data")
@@ -76,7 +95,7 @@ def init_data():
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["applicant", "reviewer", "admin", "agency"]), required=True)
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
 @click.option("--password", required=True)
 @click.option("--organization", "organization_name", default=None, help="Organisation name (created if new).")
 @click.option("--name", "full_name", default="", help="Full name.")

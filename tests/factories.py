@@ -5,6 +5,7 @@ from datetime import date
 from registry.extensions import db
 from registry.models import District, Organization, User
 from registry.services import applications as workflow
+from registry.models.councils import COUNCIL_KINDS
 from registry.services.unit_of_work import commit
 
 PASSWORD = "Hoa-sen-trong-dam-2026"
@@ -78,14 +79,18 @@ def make_application(owner: User, kind: str = "project", status: str = "draft",
         workflow.withdraw_application(application, owner, application.version)
         commit()
         return application
+    attach_required_documents(application, owner)
     workflow.submit_application(application, owner, application.version)
     commit()
     if status == "submitted":
         return application
     reviewer = reviewer or make_user("reviewer")
     if status == "in_review":
-        workflow.start_review(application, reviewer, application.version)
+        pass_eligibility(application, reviewer)
     elif status == "approved":
+        pass_eligibility(application, reviewer)
+        if application.kind in COUNCIL_KINDS:
+            appraise(application, reviewer)
         workflow.record_decision(application, reviewer, "approve", "", application.version)
     elif status == "rejected":
         workflow.record_decision(application, reviewer, "reject", "Không phù hợp.", application.version)
@@ -96,6 +101,76 @@ def make_application(owner: User, kind: str = "project", status: str = "draft",
         raise ValueError(status)
     commit()
     return application
+
+
+def attach_required_documents(application, owner: User) -> None:
+    """The documents its kind requires (submission refuses without them), as small PDFs."""
+    import io
+
+    from registry.models.applications import DOCUMENT_TYPES, REQUIRED_DOCUMENTS
+    from registry.services.attachments import add_attachment
+
+    for code in REQUIRED_DOCUMENTS[application.kind]:
+        add_attachment(application, owner, io.BytesIO(SIGNED_PDF), f"{DOCUMENT_TYPES[code]}.pdf",
+                       False, application.version, document_type=code)
+    commit()
+
+
+def pass_eligibility(application, reviewer: User) -> None:
+    """Every checklist item "yes", then on to appraisal (in_review)."""
+    from registry.models.applications import CHECKLIST
+
+    workflow.save_checklist(application, reviewer, dict.fromkeys(CHECKLIST, True), application.version)
+    workflow.start_review(application, reviewer, application.version)
+    commit()
+
+
+COUNCIL_POSITIONS = ("chair", "critical_reviewer", "critical_reviewer", "secretary", "member")
+
+
+def council_members(count: int = 5) -> list[User]:
+    """The test's standing panel of outside experts (made once per test)."""
+    members = []
+    for n in range(count):
+        address = f"chuyen-gia-{n + 1}@example.vn"
+        user = db.session.scalar(db.select(User).filter_by(email=address))
+        members.append(user or make_user("expert", email=address, full_name=f"PGS.TS. Chuyên gia {n + 1}"))
+    return members
+
+
+def form_council(applications, reviewer: User, members: list[User] | None = None,
+                 purpose: str = "selection"):
+    from registry.models.base import province_today
+    from registry.services import councils
+
+    members = members or council_members()
+    council = councils.form_council(
+        reviewer, purpose=purpose, kind=applications[0].kind,
+        name=f"Hội đồng tư vấn số {next(_sequence)}", decision_number="", formed_on=province_today(),
+        meets_on=None, members=[(m.id, p) for m, p in zip(members, COUNCIL_POSITIONS + ("member",) * 10)],
+        application_ids=[a.id for a in applications])
+    commit()
+    return council
+
+
+def score(assignment, member: User, share: float = 0.8, recommends: bool = True) -> None:
+    """`member` declares no conflict and submits `share` of every criterion's maximum."""
+    from registry.services import councils
+
+    councils.declare_conflict(assignment, member, has_conflict=False, reasons=[], explanation="")
+    points = {c.id: round(c.max_points * share) for c in assignment.council.rubric.criteria}
+    councils.save_score_sheet(assignment, member, points=points, recommends=recommends,
+                              comment="Đạt yêu cầu.", version=None, submit=True)
+    commit()
+
+
+def appraise(application, reviewer: User, share: float = 0.8, recommends: bool = True):
+    """A council of five scores the application (by default: recommended, 80/100)."""
+    council = form_council([application], reviewer)
+    assignment = council.assignments[0]
+    for member in council_members():
+        score(assignment, member, share, recommends)
+    return assignment
 
 
 SIGNED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -17,6 +17,16 @@ from registry.models.applications import (
     SupportDecision,
     visible_applications,
 )
+from registry.models.councils import (
+    ConflictDeclaration,
+    Council,
+    CouncilAssignment,
+    CouncilMember,
+    Rubric,
+    RubricCriterion,
+    ScoreItem,
+    ScoreSheet,
+)
 from registry.models.genetics import BarcodeRecord, Census
 from registry.models.mail import OutboxMessage
 from registry.models.plan_reports import (
@@ -32,7 +42,8 @@ from registry.models.reference import Agency, District, GeneticResource, PlanTas
 __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
     "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
-    "ApplicationVersion", "Attachment", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
+    "ApplicationVersion", "Attachment", "ConflictDeclaration", "Council", "CouncilAssignment",
+    "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "SignupRequest", "SupportDecision", "TargetRevision", "User", "UserSession", "visible_applications",
 ]

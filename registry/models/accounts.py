@@ -19,6 +19,8 @@ ROLES = {
     "reviewer": _l("Reviewer"),
     "admin": _l("Administrator"),
     "agency": _l("Agency reporter"),
+    # Outside experts sit on councils: they see only the applications they are assigned.
+    "expert": _l("Council expert"),
 }
 
 ORGANIZATION_TYPES = {
@@ -125,6 +127,10 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         """Department staff: reviewers and admins screen applications."""
         return self.role in ("reviewer", "admin")
+
+    @property
+    def is_expert(self) -> bool:
+        return self.role == "expert"
 
     @property
     def is_admin(self) -> bool:

@@ -36,7 +36,8 @@ STATUSES = {
 TRANSITIONS = {
     "submit": (frozenset({"draft", "revision_requested"}), "submitted"),
     "start_review": (frozenset({"submitted"}), "in_review"),
-    "approve": (frozenset({"submitted", "in_review"}), "approved"),
+    # Only an eligible application (in_review) is approved: after the council, for its kinds.
+    "approve": (frozenset({"in_review"}), "approved"),
     "reject": (frozenset({"submitted", "in_review"}), "rejected"),
     "request_revision": (frozenset({"submitted", "in_review"}), "revision_requested"),
     "withdraw": (frozenset({"draft", "submitted", "in_review", "revision_requested"}), "withdrawn"),
@@ -48,13 +49,15 @@ ACTIONS = {
     "create": _l("Created"),
     "edit": _l("Edited"),
     "submit": _l("Submitted"),
-    "start_review": _l("Review started"),
+    "start_review": _l("Found eligible: on to appraisal"),
     "approve": _l("Approved"),
     "reject": _l("Rejected"),
     "request_revision": _l("Revision requested"),
     "withdraw": _l("Withdrawn"),
     "implementation": _l("Implementation status changed"),
     "support_decision": _l("Support decision recorded"),
+    "council_assigned": _l("Placed before a council"),
+    "council_result": _l("Council's result recorded"),
 }
 
 # Projects and startups are supported by a decision of the province; plant-variety filings and
@@ -199,7 +202,26 @@ CHOICES = {
     "office_status": OFFICE_STATUSES,
 }
 
-# The department's eligibility checklist, the same for every kind.
+# The documents an application carries, and those each kind must attach before it is submitted
+# (the applicant sees the list before starting).
+DOCUMENT_TYPES = {
+    "technical_description": _l("Technical description (thuyết minh)"),
+    "budget_estimate": _l("Budget estimate"),
+    "business_plan": _l("Business plan"),
+    "filing_receipt": _l("The filing and the national office's receipt"),
+    "legal_papers": _l("Legal papers of the applicant"),
+    "progress_evidence": _l("Evidence of results"),
+    "other": _l("Other document"),
+}
+REQUIRED_DOCUMENTS = {
+    "project": ("technical_description", "budget_estimate"),
+    "startup": ("business_plan",),
+    "conservation": ("technical_description", "budget_estimate"),
+    "pvp_filing": ("filing_receipt",),
+}
+
+# The department's eligibility checklist (kiểm tra tính hợp lệ), the same for every kind: every
+# item "yes" sends the application on to appraisal; otherwise revision or rejection, with reasons.
 CHECKLIST = {
     "eligible_applicant": _l("The applicant is eligible (legal status, based or active in the province)"),
     "within_plan": _l("The content fits the plan's tasks and fields"),
@@ -334,6 +356,9 @@ class Application(db.Model):
     support_decision: Mapped["SupportDecision | None"] = relationship(
         back_populates="application", uselist=False
     )
+    council_assignments: Mapped[list["CouncilAssignment"]] = relationship(
+        back_populates="application", order_by="CouncilAssignment.id", viewonly=True
+    )
 
     # Concurrent writers: the UPDATE carries "WHERE version = <old>", so a lost race raises
     # StaleDataError instead of overwriting. Services set the new number themselves.
@@ -379,10 +404,27 @@ class Application(db.Model):
             return None
         return next((e for e in reversed(self.events) if e.action == "request_revision"), None)
 
+    def missing_documents(self) -> list[str]:
+        """Codes of the documents its kind requires that are not attached yet."""
+        present = {attachment.document_type for attachment in self.attachments}
+        return [code for code in REQUIRED_DOCUMENTS[self.kind] if code not in present]
+
+    def council_assignment(self, purpose: str) -> "CouncilAssignment | None":
+        return next((a for a in self.council_assignments if a.purpose == purpose), None)
+
+    def is_appraised_by(self, user: User | None) -> bool:
+        """A member of a council it is before, who declared no conflict of interest on it."""
+        from registry.models.councils import CouncilAssignment, appraising_members
+
+        return signed_in(user) and db.session.scalar(sa.select(sa.exists(
+            appraising_members(user).where(CouncilAssignment.application_id == self.id))))
+
     def can_view(self, user: User | None) -> bool:
         if self.is_owned_by(user):
             return True
-        return signed_in(user) and user.is_staff and self.status != "draft"  # staff never see drafts
+        if not signed_in(user) or self.status == "draft":  # staff never see drafts
+            return False
+        return user.is_staff or (user.is_expert and self.is_appraised_by(user))
 
     def can_edit(self, user: User | None) -> bool:
         return self.is_owned_by(user) and self.status in EDITABLE_STATUSES
@@ -500,12 +542,18 @@ class Attachment(StoredFile, db.Model):
     """A document stored outside the web root under a random name."""
 
     __tablename__ = "attachments"
+    __table_args__ = (sa.CheckConstraint(f"document_type IN {tuple(DOCUMENT_TYPES)}", name="document_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     is_public: Mapped[bool] = mapped_column(default=False)
+    document_type: Mapped[str] = mapped_column(sa.String(30), default="other", server_default="other")
 
     application: Mapped[Application] = relationship(back_populates="attachments")
+
+    @property
+    def document_type_label(self) -> str:
+        return str(DOCUMENT_TYPES.get(self.document_type, self.document_type))
 
     def can_download(self, user) -> bool:
         """Whoever may see the application; anyone, for a public document of a public record."""
@@ -515,13 +563,18 @@ class Attachment(StoredFile, db.Model):
 def visible_applications(user: User | None):
     """The one query of the applications a user may see in a list (the applicant's list, the
     department's queue, the API): an applicant their organisation's, drafts included; staff
-    every application but drafts; anyone else none. `Application.can_view` says the same of
+    every application but drafts; an expert those they appraise; anyone else none. `Application.can_view` says the same of
     one application."""
     statement = sa.select(Application)
     if signed_in(user) and user.role == "applicant" and user.organization_id is not None:
         return statement.where(Application.organization_id == user.organization_id)
     if signed_in(user) and user.is_staff:
         return statement.where(Application.status != "draft")
+    if signed_in(user) and user.is_expert:  # outside experts: what they appraise, nothing else
+        from registry.models.councils import CouncilAssignment, appraising_members
+
+        appraised = appraising_members(user).with_only_columns(CouncilAssignment.application_id)
+        return statement.where(Application.status != "draft", Application.id.in_(appraised))
     return statement.where(sa.false())
 
 

@@ -18,6 +18,7 @@ from registry.models import (
 )
 from registry.models.applications import (
     CHECKLIST,
+    DOCUMENT_TYPES,
     DECISIONS,
     IMPLEMENTATION_STATUSES,
     IMPLEMENTATION_TRANSITIONS,
@@ -210,6 +211,11 @@ def submit_application(application: Application, actor: User, version) -> Applic
     problems = check_rules(application.kind, current_values(application), application.id)
     if problems:
         raise ValidationFailed(_("Some fields are not valid."), problems)
+    missing_documents = application.missing_documents()
+    if application.status in TRANSITIONS["submit"][0] and missing_documents:
+        names = ", ".join(str(DOCUMENT_TYPES[code]) for code in missing_documents)
+        message = _("Attach the required documents first: %(documents)s.", documents=names)
+        raise ValidationFailed(message, {"documents": [message]})
     from_status = _transition(application, actor, "submit")
     application.submitted_at = now_utc()
     number = len(application.versions) + 1
@@ -239,9 +245,17 @@ def withdraw_application(application: Application, actor: User, version, comment
 
 
 def start_review(application: Application, actor: User, version) -> Application:
+    """The eligibility check passed: every item of the checklist is "yes", and the application
+    goes on to appraisal."""
     check_version(application, version)
     if not application.can_review(actor):
         raise PermissionDenied(_("You may not review this application."))
+    failed = [str(text) for code, text in CHECKLIST.items() if not (application.review_checklist or {}).get(code)]
+    if application.status == "submitted" and failed:
+        raise ValidationFailed(
+            _("Only an application that meets every item of the checklist goes on to appraisal; "
+              "otherwise request a revision or reject it, with the reasons. Not met: %(items)s.",
+              items="; ".join(failed)), {"checklist": failed})
     _transition(application, actor, "start_review")
     bump_version(application)
     notifications.status_changed(application, "")
@@ -275,6 +289,8 @@ def record_decision(application: Application, actor: User, decision: str, commen
             _("A comment is required to reject or to request a revision."),
             {"comment": [_("A comment is required to reject or to request a revision.")]},
         )
+    if decision == "approve" and application.status in TRANSITIONS["approve"][0]:
+        _check_council_recommends(application)
     if decision == "approve":
         # Numbered before the status changes: the lookup must not flush a half-approved row.
         approved_on = province_today()
@@ -292,6 +308,23 @@ def record_decision(application: Application, actor: User, decision: str, commen
     notifications.status_changed(application, comment)
     flush()
     return application
+
+
+def _check_council_recommends(application: Application) -> None:
+    """A project, startup or conservation effort is approved on its appraisal council's
+    recommendation, recorded once every member has scored."""
+    from registry.models.councils import COUNCIL_KINDS
+
+    if application.kind not in COUNCIL_KINDS:
+        return
+    assignment = application.council_assignment("selection")
+    if assignment is None:
+        raise Conflict(_("An appraisal council must score this application before it is approved."))
+    if not assignment.is_complete:
+        raise Conflict(_("The appraisal council has not finished scoring this application."))
+    if not assignment.recommended:
+        raise Conflict(_("The appraisal council did not recommend this application: it cannot be "
+                         "approved (mean %(total)s/100).", total=assignment.mean_total))
 
 
 def set_implementation_status(application: Application, actor: User, status: str, comment: str, version) -> Application:
@@ -317,8 +350,11 @@ def set_implementation_status(application: Application, actor: User, status: str
 
 def save_checklist(application: Application, actor: User, results: dict, version) -> Application:
     check_version(application, version)
-    if not application.can_review(actor) or application.status not in ("submitted", "in_review"):
+    if not application.can_review(actor):
         raise PermissionDenied(_("You may not change the checklist of this application."))
+    if application.status != "submitted":
+        # Found eligible (in review) or decided: the checklist stands as it was.
+        raise Conflict(_("The checklist is filled in while the application waits for its eligibility check."))
     application.review_checklist = {code: bool(results.get(code)) for code in CHECKLIST}
     bump_version(application)
     flush()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, object_session
 from registry.extensions import db
 from registry.formatting import human_size
 from registry.models import AgencyReportAttachment, Application, Attachment, User
+from registry.models.applications import DOCUMENT_TYPES
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.applications import bump_version, check_version
 from registry.services.unit_of_work import flush
@@ -159,15 +160,18 @@ def store_upload(stream, filename: str, stored_bytes: int | None = None) -> Stor
 
 
 def add_attachment(application: Application, actor: User, stream, filename: str,
-                   is_public: bool, version) -> Attachment:
+                   is_public: bool, version, document_type: str = "other") -> Attachment:
     check_version(application, version)
     if not application.can_edit(actor):
         if application.is_owned_by(actor):
             raise Conflict(_("Documents can be added only to a draft or when revision is requested."))
         raise PermissionDenied(_("You may not add documents to this application."))
+    if document_type not in DOCUMENT_TYPES:
+        message = _("Choose what the document is.")
+        raise ValidationFailed(message, {"document_type": [message]})
     with store_upload(stream, filename, organization_storage(application.organization_id)) as stored:
         attachment = Attachment(application=application, is_public=bool(is_public),
-                                uploaded_by=actor, **stored.columns)
+                                document_type=document_type, uploaded_by=actor, **stored.columns)
         db.session.add(attachment)
         bump_version(application)
         flush()
