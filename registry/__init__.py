@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.api import bp as api_bp
     from registry.applicant import bp as applicant_bp
     from registry.auth import bp as auth_bp
+    from registry.council import bp as council_bp
     from registry.public import bp as public_bp
     from registry.review import bp as review_bp
 
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(applicant_bp, url_prefix="/applications")
     app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(council_bp, url_prefix="/council")
     app.register_blueprint(agency_bp, url_prefix="/agency")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

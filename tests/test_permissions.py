@@ -18,9 +18,10 @@ from registry.services.attachments import add_attachment
 from registry.services.genetics import add_barcode
 from registry.services.tokens import create_token
 from registry.services.unit_of_work import commit
-from tests.factories import make_application, make_user
+from registry.services.councils import declare_conflict
+from tests.factories import council_members, form_council, make_application, make_user
 
-ROLES = ("anonymous", "agency", "other_applicant", "reviewer", "admin", "owner")
+ROLES = ("anonymous", "agency", "expert", "other_applicant", "reviewer", "admin", "owner")
 
 OK, LOGIN, DENIED = "ok", "login", "denied"
 EVERYONE = dict.fromkeys(ROLES, OK)
@@ -34,6 +35,11 @@ PRIVATE_FILE = {**dict.fromkeys(ROLES, DENIED), "owner": OK, "reviewer": OK, "ad
 AGENCY = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "agency": OK}
 # A document of an agency's plan task report: that agency and the department.
 REPORT_FILE = {**dict.fromkeys(ROLES, DENIED), "agency": OK, "reviewer": OK, "admin": OK}
+# Who may sit on councils: outside experts and the department's staff.
+COUNCIL_ROLES = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "expert": OK, "reviewer": OK, "admin": OK}
+# One council's application: its members only (the world's expert sits on it; the reviewer and
+# admin do not).
+COUNCIL_MEMBER = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "expert": OK}
 
 ACCESS = {
     "static": EVERYONE,
@@ -97,6 +103,14 @@ ACCESS = {
     "review.add_note": STAFF,
     "review.implementation": STAFF,
     "review.record_support_decision": STAFF,
+    "review.councils": STAFF,
+    "review.new_council": STAFF,
+    "review.council": STAFF,
+    "review.council_minutes": STAFF,
+    "council.index": COUNCIL_ROLES,
+    "council.application": COUNCIL_MEMBER,
+    "council.declare": COUNCIL_MEMBER,
+    "council.save_sheet": COUNCIL_MEMBER,
     "admin.index": ADMIN,
     "admin.users": ADMIN,
     "admin.new_user": ADMIN,
@@ -136,13 +150,14 @@ def build_world():
         "reviewer": make_user("reviewer"),
         "admin": make_user("admin"),
         "agency": make_user("agency"),
+        "expert": make_user("expert", full_name="TS. Chuyên gia độc lập"),
     }
     draft = make_application(owner, "project", "draft")
     add_attachment(draft, owner, io.BytesIO(PDF), "Thuyết minh.pdf", False, draft.version)
     commit()
     submitted = make_application(owner, "startup", "draft")
-    private_file = add_attachment(submitted, owner, io.BytesIO(PDF), "Dự toán.pdf", False,
-                                  submitted.version)
+    private_file = add_attachment(submitted, owner, io.BytesIO(PDF), "Kế hoạch kinh doanh.pdf", False,
+                                  submitted.version, document_type="business_plan")
     commit()
     workflow.submit_application(submitted, owner, submitted.version)
     commit()
@@ -151,6 +166,11 @@ def build_world():
         approved, users["admin"], number="12/XN-SKHCN", decided_on=province_today(),
         signer="Giám đốc Sở", amount_vnd=0, period_start=None, period_end=None, conditions="",
         stream=io.BytesIO(PDF), filename="Xác nhận.pdf", version=approved.version)
+    # An eligible project before a council the expert sits on; the expert declared no conflict.
+    appraised = make_application(owner, "project", "in_review", reviewer=users["reviewer"])
+    council = form_council([appraised], users["reviewer"], [users["expert"], *council_members(4)])
+    declare_conflict(council.assignments[0], users["expert"], has_conflict=False, reasons=[], explanation="")
+    commit()
     message = OutboxMessage(recipient=owner.email, subject="Thử", body="Nội dung")
     token, _secret = create_token(users["agency"], "thử")
     barcode, _warnings = add_barcode(db.session.scalar(db.select(GeneticResource).filter_by(code="ga_dong_tao")),
@@ -201,8 +221,9 @@ def build_world():
         "key": signup_key,
         "decision_id": decision.id,
         "session_id": owners_other_browser.id,
+        "council_id": council.id,
     }
-    by_area = {"applicant": draft, "review": submitted}
+    by_area = {"applicant": draft, "review": submitted, "council": appraised}
     return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}
 
 
@@ -286,7 +307,7 @@ def check_bad_input(app, endpoint, users, url, rule):
     """The most permitted role posts (and gets) nonsense: a clear 4xx or a page, never a 500."""
     from tests.factories import PASSWORD
 
-    role = next((r for r in ("owner", "admin", "reviewer", "anonymous") if ACCESS[endpoint][r] == OK), "owner")
+    role = next((r for r in ("owner", "admin", "reviewer", "expert", "anonymous") if ACCESS[endpoint][r] == OK), "owner")
     client = app.test_client()
     client.set_cookie("lang", "en")  # the role loop above saw every page in Vietnamese
     if role != "anonymous":

@@ -23,6 +23,7 @@ from registry.formatting import exact_figure
 from registry.forms import LocalizedIntegerField, MultiCheckboxField, choices
 from registry.models import District, GeneticResource
 from registry.models.applications import (
+    DOCUMENT_TYPES,
     COMMON_FIELDS,
     CONSERVATION_METHODS,
     FIELD_LABELS,
@@ -252,4 +253,6 @@ class UploadForm(FlaskForm):
         validators=[FileRequired(message=_l("Choose a file to upload."))],
         render_kw={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"},
     )
+    document_type = SelectField(_l("What the document is"), choices=choices(DOCUMENT_TYPES),
+                                default="other")
     public = BooleanField(_l("Public: show this document on the public record once approved"))

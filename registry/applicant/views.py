@@ -19,8 +19,10 @@ from registry.web import paginate, run_service
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent, Attachment, visible_applications
 from registry.models.applications import (
+    DOCUMENT_TYPES,
     IMPLEMENTATION_STATUSES,
     KINDS,
+    REQUIRED_DOCUMENTS,
     STATUSES,
 )
 from registry.services import applications as workflow
@@ -73,6 +75,9 @@ def _render_detail(application: Application, status: int = 200, upload_form=None
         application=application,
         rows=presenters.field_rows(application),
         missing=workflow.missing_for_submission(application) if editable else [],
+        missing_documents=[DOCUMENT_TYPES[code] for code in application.missing_documents()] if editable else [],
+        required_documents=[(code, DOCUMENT_TYPES[code], code not in application.missing_documents())
+                            for code in REQUIRED_DOCUMENTS[application.kind]],
         editable=editable,
         can_submit=application.can_submit(current_user),
         can_withdraw=application.can_withdraw(current_user),
@@ -120,7 +125,8 @@ def index():
 
 @bp.get("/new")
 def new():
-    return render_template("applicant/new.html", kinds=KINDS, descriptions=KIND_DESCRIPTIONS)
+    return render_template("applicant/new.html", kinds=KINDS, descriptions=KIND_DESCRIPTIONS,
+                           required_documents=REQUIRED_DOCUMENTS, document_types=DOCUMENT_TYPES)
 
 
 @bp.route("/new/<kind>", methods=["GET", "POST"])
@@ -236,7 +242,7 @@ def upload(application_id: int):
     file = form.file.data
     outcome = run_service(form, lambda: documents.add_attachment(
         application, current_user, file.stream, file.filename or "", form.public.data,
-        form.version.data), record=application)
+        form.version.data, document_type=form.document_type.data), record=application)
     if outcome.refused:
         return _render_detail(_load(application_id, *_detail_options()), outcome.status,
                               upload_form=form)

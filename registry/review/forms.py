@@ -20,8 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from registry.forms import LocalizedIntegerField, VersionForm, choices
+from registry.forms import LocalizedIntegerField, MultiCheckboxField, VersionForm, choices
 from registry.numbers import MONEY
+from registry.models.base import province_today
 from registry.models.genetics import MARKER_LABELS
 from registry.models.reference import RISK_STATUSES
 from registry.models.applications import (
@@ -204,3 +205,50 @@ class ImportForm(FlaskForm):
 class RiskForm(FlaskForm):
     risk_status = SelectField(_l("Risk status"), id="risk-status", choices=choices(RISK_STATUSES),
                               validate_choice=False)
+
+
+class CouncilForm(FlaskForm):
+    """Forming a council: who sits on it, in which position, and which applications it takes.
+    The choices are set by the view (active experts and staff; the eligible applications)."""
+
+    purpose = HiddenField()
+    kind = HiddenField()
+    name = StringField(_l("Name of the council"),
+                       validators=[InputRequired(message=_l("Give the council a name.")), Length(max=300)])
+    decision_number = StringField(_l("Decision forming it (number and symbol)"),
+                                  validators=[Length(max=60)])
+    formed_on = DateField(_l("Formed on"), validators=[InputRequired(message=_l("Give the date."))],
+                          default=province_today)
+    meets_on = DateField(_l("Meets on"), validators=[Optional()])
+    chair = SelectField(_l("Chair"), validate_choice=False,
+                        validators=[InputRequired(message=_l("Choose the chair."))])
+    critical_reviewer_1 = SelectField(_l("First critical reviewer"), validate_choice=False,
+                                      validators=[InputRequired(message=_l("Choose a critical reviewer."))])
+    critical_reviewer_2 = SelectField(_l("Second critical reviewer"), validate_choice=False,
+                                      validators=[InputRequired(message=_l("Choose a critical reviewer."))])
+    secretary = SelectField(_l("Secretary"), validate_choice=False,
+                            validators=[InputRequired(message=_l("Choose the secretary."))])
+    members = MultiCheckboxField(_l("Members"), validate_choice=False)
+    applications = MultiCheckboxField(_l("Applications before the council"), validate_choice=False)
+
+    POSITION_FIELDS = (("chair", "chair"), ("critical_reviewer_1", "critical_reviewer"),
+                       ("critical_reviewer_2", "critical_reviewer"), ("secretary", "secretary"))
+
+    def set_choices(self, people, applications) -> None:
+        options = [(str(u.id), f"{u.display_name} ({u.role_label})") for u in people]
+        for name, _position in self.POSITION_FIELDS:
+            self[name].choices = choices(options, blank=_l("Choose…"))
+        self.members.choices = choices(options)
+        self.applications.choices = choices(
+            (str(a.id), f"{a.title} — {a.organization.name}") for a in applications)
+
+    def member_positions(self) -> list[tuple[int, str]]:
+        """(user id, position) as chosen; ids that are not numbers are dropped (the service
+        then says what is missing)."""
+        chosen = [(self[name].data, position) for name, position in self.POSITION_FIELDS]
+        chosen += [(value, "member") for value in self.members.data or []]
+        return [(int(value), position) for value, position in chosen
+                if value and str(value).isdigit() and len(str(value)) < 10]
+
+    def application_ids(self) -> list[int]:
+        return [int(v) for v in self.applications.data or [] if str(v).isdigit() and len(str(v)) < 10]

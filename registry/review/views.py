@@ -17,6 +17,11 @@ from registry.forms import choices
 from registry.models import (
     Application,
     ApplicationEvent,
+    Council,
+    CouncilAssignment,
+    CouncilMember,
+    Rubric,
+    ScoreSheet,
     District,
     Organization,
     ReviewNote,
@@ -24,10 +29,13 @@ from registry.models import (
 )
 from registry.models.applications import (
     CHECKLIST,
+    DOCUMENT_TYPES,
     FIELD_LABELS,
     IMPLEMENTATION_STATUSES,
     STATUSES,
+    TRANSITIONS,
 )
+from registry.models.councils import COUNCIL_KINDS
 from registry.models.base import (current_language, end_of_day_utc, now_utc, province_today,
                                   start_of_day_utc)
 from registry.presenters import as_of_notice, display_value, field_rows, progress_overview
@@ -47,7 +55,7 @@ from registry.review.forms import (
     SupportDecisionForm,
 )
 from registry.services import applications as workflow
-from registry.services import duplicates, support
+from registry.services import councils, duplicates, support
 from registry.services import plan_reports
 from registry.services import targets as target_service
 from registry.services.text import like_pattern, search_terms
@@ -176,6 +184,12 @@ def _load_for_page(application_id: int) -> Application:
             selectinload(Application.versions),
             selectinload(Application.notes).joinedload(ReviewNote.author),
             selectinload(Application.support_decision),
+            selectinload(Application.council_assignments).options(
+                joinedload(CouncilAssignment.council).options(
+                    joinedload(Council.rubric).selectinload(Rubric.criteria),
+                    selectinload(Council.members).joinedload(CouncilMember.user)),
+                selectinload(CouncilAssignment.declarations),
+                selectinload(CouncilAssignment.sheets).selectinload(ScoreSheet.items)),
         )
         .execution_options(populate_existing=True)
     )
@@ -235,6 +249,11 @@ def _render_detail(application: Application, status: int = 200, **forms):
         formdata=None,
         data={"version": version, "implementation_status": application.implementation_status},
     )
+    # Approval is open only after the eligibility check (in review): before it, the decisions are
+    # a revision or a rejection, with reasons.
+    decision_form.decision.choices = choices(
+        (code, label) for code, label in DECISION_CHOICES.items()
+        if application.status in TRANSITIONS[code][0])
     compare_form, older, newer, changes = _version_comparison(application)
     own_organisation = application.is_of_organisation_of(actor)
     return render_template(
@@ -260,10 +279,23 @@ def _render_detail(application: Application, status: int = 200, **forms):
                     if application.can_read_internal(actor) else []),
         can_decide=application.can_decide(actor),
         can_start=application.can_review(actor) and application.status == "submitted",
+        can_edit_checklist=application.can_review(actor) and application.status == "submitted",
+        checklist_passed=all((application.review_checklist or {}).get(code) for code in CHECKLIST),
+        councils=_council_results(application, actor),
+        missing_documents=[DOCUMENT_TYPES[code] for code in application.missing_documents()],
+        needs_council=application.kind in COUNCIL_KINDS,
         can_set_implementation=application.can_set_implementation(actor),
         own_organisation=own_organisation,
         implementation_statuses=IMPLEMENTATION_STATUSES,
     ), status
+
+
+def _council_results(application: Application, actor) -> list[dict]:
+    """The councils the application is before, each with its result when the reader may see it."""
+    return [{"assignment": assignment,
+             "result": councils.result_of(assignment) if assignment.can_see_result(actor) else None,
+             "missing": councils.still_scoring(assignment) if not assignment.is_complete else []}
+            for assignment in application.council_assignments]
 
 
 @bp.get("/<int:application_id>")
@@ -311,6 +343,7 @@ def decide(application_id: int):
         form.confirmed.data = "yes"
         return render_template(
             "review/confirm_decision.html", application=application, form=form,
+            councils=_council_results(application, _actor()),
             decision_label=DECISION_CHOICES[form.decision.data],
             checklist=[(text, bool((application.review_checklist or {}).get(code)))
                        for code, text in CHECKLIST.items()])
