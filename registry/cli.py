@@ -224,8 +224,9 @@ def _plural(count: int, noun: str) -> str:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Act as if today were this date (YYYY-MM-DD); the default is today in Hưng Yên.")
 def send_reminders(today):
-    """E-mail agencies whose plan task reports are due soon. Safe to run daily: each reminder
-    goes out once."""
+    """E-mail agencies whose plan task reports are due soon, and the owners of supported records
+    whose progress reports are due in 14 or 3 days. Safe to run daily: each reminder goes out
+    once."""
     from flask import current_app
 
     from registry.extensions import db
@@ -255,6 +256,12 @@ def send_reminders(today):
         click.echo(f"Reminded {reminder.agency.code} ({reminder.days_before} days before): "
                    f"{_plural(len(reminder.recipients), 'recipient')}, "
                    f"{_plural(len(reminder.tasks), 'task')}")
+    # The owners of supported records, 14 and 3 days before each six-monthly progress report.
+    from registry.services import followup
+
+    progress = followup.send_progress_reminders(today.date() if today else None)
+    commit()
+    click.echo(f"Progress reports: {_plural(progress, 'reminder')} sent.")
 
 
 def _at_latest_migration(directory) -> bool:

@@ -12,7 +12,7 @@ from registry.models import (Agency, District, GeneticResource, OutboxMessage, P
                              SignupRequest, Target, UserSession)
 from registry.models.base import province_today
 from registry.services import applications as workflow
-from registry.services import plan_reports, support
+from registry.services import followup, plan_reports, support
 from registry.services.accounts import password_reset_token
 from registry.services.attachments import add_attachment
 from registry.services.genetics import add_barcode
@@ -89,6 +89,14 @@ ACCESS = {
     "applicant.upload": OWNER,
     "applicant.remove_attachment": OWNER,
     "applicant.add_census": OWNER,
+    "applicant.progress_report": OWNER,
+    "applicant.save_progress_report": OWNER,
+    "applicant.add_progress_document": OWNER,
+    "public.progress_file": PRIVATE_FILE,  # a filed report's document: its owner and the department
+    "review.progress_report": STAFF,
+    "review.review_progress_report": STAFF,
+    "review.record_inspection": STAFF,
+    "review.record_acceptance": STAFF,
     "review.queue": STAFF,
     "review.dashboard": STAFF,
     "review.resource_tools": STAFF,
@@ -166,6 +174,15 @@ def build_world():
         approved, users["admin"], number="12/XN-SKHCN", decided_on=province_today(),
         signer="Giám đốc Sở", amount_vnd=0, period_start=None, period_end=None, conditions="",
         stream=io.BytesIO(PDF), filename="Xác nhận.pdf", version=approved.version)
+    # The supported record's progress reports: the first filed with a document, the second a draft.
+    filed = followup.save_progress_report(approved, owner, number=1, progress="Đúng tiến độ", spent_vnd=0,
+                                          products="", problems="", version=None, submit=False)
+    progress_document = followup.add_progress_document(filed, owner, io.BytesIO(PDF), "Ảnh.pdf", filed.version)
+    followup.save_progress_report(approved, owner, number=1, progress="Đúng tiến độ", spent_vnd=0,
+                                  products="", problems="", version=filed.version, submit=True)
+    followup.save_progress_report(approved, owner, number=2, progress="", spent_vnd=None,
+                                  products="", problems="", version=None, submit=False)
+    commit()
     # An eligible project before a council the expert sits on; the expert declared no conflict.
     appraised = make_application(owner, "project", "in_review", reviewer=users["reviewer"])
     council = form_council([appraised], users["reviewer"], [users["expert"], *council_members(4)])
@@ -222,9 +239,17 @@ def build_world():
         "decision_id": decision.id,
         "session_id": owners_other_browser.id,
         "council_id": council.id,
+        "document_id": progress_document.id,
     }
     by_area = {"applicant": draft, "review": submitted, "council": appraised}
     return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}
+
+
+SUPPORTED_RECORD_ROUTES = {
+    "applicant.add_census", "applicant.progress_report", "applicant.save_progress_report",
+    "applicant.add_progress_document", "review.progress_report", "review.review_progress_report",
+    "review.record_inspection", "review.record_acceptance",
+}
 
 
 def url_for_endpoint(app, endpoint, args, by_area, records):
@@ -233,8 +258,10 @@ def url_for_endpoint(app, endpoint, args, by_area, records):
     rule = next(app.url_map.iter_rules(endpoint))
     values = {}
     for name in rule.arguments:
-        if name == "application_id" and endpoint == "applicant.add_census":
-            values[name] = records["approved"].id  # an approved conservation record
+        if name == "application_id" and endpoint in SUPPORTED_RECORD_ROUTES:
+            values[name] = records["approved"].id  # an approved conservation record, confirmed
+        elif name == "number":  # the owner's draft report; the department's filed one
+            values[name] = 2 if endpoint.startswith("applicant.") else 1
         elif name == "application_id":
             values[name] = by_area[endpoint.split(".")[0]].id
         elif name == "attachment_id" and endpoint == "applicant.remove_attachment":

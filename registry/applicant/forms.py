@@ -256,3 +256,21 @@ class UploadForm(FlaskForm):
     document_type = SelectField(_l("What the document is"), choices=choices(DOCUMENT_TYPES),
                                 default="other")
     public = BooleanField(_l("Public: show this document on the public record once approved"))
+
+
+class ProgressReportForm(FlaskForm):
+    """The owner's progress report for one six-month period; `action` saves or submits."""
+
+    version = HiddenField(id="report-version")
+    progress = TextAreaField(_l("Progress against the milestones"), validators=[Length(max=10_000)])
+    spent_vnd = LocalizedIntegerField(_l("Spent so far of the approved support (VND)"), kind=MONEY,
+                                      validators=[Optional(), NumberRange(min=0)])
+    products = TextAreaField(_l("Products so far"), validators=[Length(max=10_000)])
+    problems = TextAreaField(_l("Problems and proposals"), validators=[Length(max=10_000)])
+    action = HiddenField()
+
+
+class ProgressDocumentForm(FlaskForm):
+    version = HiddenField(id="report-document-version")
+    file = FileField(_l("Document"), validators=[FileRequired(message=_l("Choose a file to upload."))],
+                     render_kw={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"})

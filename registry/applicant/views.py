@@ -10,6 +10,8 @@ from registry.formatting import human_size
 from registry.applicant.forms import (
     FORMS,
     KIND_DESCRIPTIONS,
+    ProgressDocumentForm,
+    ProgressReportForm,
     UploadForm,
     WithdrawForm,
     initial_data,
@@ -17,7 +19,7 @@ from registry.applicant.forms import (
 from registry.forms import CensusForm, VersionForm
 from registry.web import paginate, run_service
 from registry.extensions import db
-from registry.models import Application, ApplicationEvent, Attachment, visible_applications
+from registry.models import Application, ApplicationEvent, Attachment, ProgressReport, visible_applications
 from registry.models.applications import (
     DOCUMENT_TYPES,
     IMPLEMENTATION_STATUSES,
@@ -25,9 +27,10 @@ from registry.models.applications import (
     REQUIRED_DOCUMENTS,
     STATUSES,
 )
+from registry.models.followup import report_schedule
 from registry.services import applications as workflow
 from registry.services import attachments as documents
-from registry.services import genetics
+from registry.services import followup, genetics
 from registry.services.validation import field_label
 
 
@@ -58,6 +61,8 @@ def _detail_options():
         selectinload(Application.resource),
         selectinload(Application.attachments),
         selectinload(Application.events).selectinload(ApplicationEvent.actor),
+        selectinload(Application.support_decision),
+        selectinload(Application.progress_reports),
         undefer(Application.submissions),
     )
 
@@ -88,7 +93,14 @@ def _render_detail(application: Application, status: int = 200, upload_form=None
         statuses=STATUSES,
         implementation_statuses=IMPLEMENTATION_STATUSES,
         census_form=(census_form or CensusForm(formdata=None)) if census_allowed else None,
+        progress=_progress_rows(application),
     ), status
+
+
+def _progress_rows(application: Application) -> list[dict]:
+    """The six-monthly reports a supported record owes: number, due date and the report as filed."""
+    reports = {r.number: r for r in application.progress_reports}
+    return [{"number": n, "due_on": due, "report": reports.get(n)} for n, due in report_schedule(application)]
 
 
 # The list ---------------------------------------------------------------------------------
@@ -281,3 +293,75 @@ def add_census(application_id: int):
         breeding_males=form.breeding_males.data, individuals=form.individuals.data,
         note=form.note.data or "", application=application),
         _("The census was recorded."), "census", census_form=form)
+
+
+# Follow-up of a supported record: the six-monthly progress reports --------------------------
+
+def _load_supported(application_id: int) -> Application:
+    application = _load(application_id, selectinload(Application.support_decision),
+                        selectinload(Application.progress_reports).selectinload(ProgressReport.documents))
+    if application.support_decision is None:
+        abort(404)
+    return application
+
+
+def _render_progress(application: Application, number: int, status: int = 200, form=None,
+                     document_form=None):
+    schedule = dict(report_schedule(application))
+    if number not in schedule:
+        abort(404)
+    report = next((r for r in application.progress_reports if r.number == number), None)
+    editable = application.can_file_progress_report(current_user) and (report is None or report.can_edit(current_user))
+    if form is None:
+        form = ProgressReportForm(formdata=None, data={
+            "version": report.version if report else 0,
+            "progress": report.progress if report else "", "spent_vnd": report.spent_vnd if report else None,
+            "products": report.products if report else "", "problems": report.problems if report else ""})
+    document_form = document_form or ProgressDocumentForm(formdata=None, data={"version": report.version if report else 0})
+    return render_template("applicant/progress_report.html", application=application, number=number,
+                           due_on=schedule[number], report=report, editable=editable, form=form,
+                           document_form=document_form), status
+
+
+@bp.get("/<int:application_id>/progress/<int:number>")
+def progress_report(application_id: int, number: int):
+    return _render_progress(_load_supported(application_id), number)
+
+
+@bp.post("/<int:application_id>/progress/<int:number>")
+def save_progress_report(application_id: int, number: int):
+    application = _load_supported(application_id)
+    form = ProgressReportForm()
+    if not form.validate():
+        return _render_progress(application, number, 422, form=form)
+    submit = request.form.get("action") == "submit"
+    outcome = run_service(form, lambda: followup.save_progress_report(
+        application, current_user, number=number, progress=form.progress.data or "",
+        spent_vnd=form.spent_vnd.data, products=form.products.data or "",
+        problems=form.problems.data or "", version=form.version.data, submit=submit))
+    if outcome.refused:
+        reloaded = _load_supported(application_id)
+        report = next((r for r in reloaded.progress_reports if r.number == number), None)
+        form.version.data = report.version if report else 0
+        return _render_progress(reloaded, number, outcome.status, form=form)
+    flash(_("The report is submitted to the department.") if submit
+          else _("The report is saved. Submit it when it is complete."), "success")
+    return redirect(url_for(".progress_report", application_id=application_id, number=number))
+
+
+@bp.post("/<int:application_id>/progress/<int:number>/documents")
+def add_progress_document(application_id: int, number: int):
+    application = _load_supported(application_id)
+    report = next((r for r in application.progress_reports if r.number == number), None)
+    if report is None:
+        abort(404)  # a report is saved before documents are added to it
+    form = ProgressDocumentForm()
+    if not form.validate():
+        return _render_progress(application, number, 422, document_form=form)
+    file = form.file.data
+    outcome = run_service(form, lambda: followup.add_progress_document(
+        report, current_user, file.stream, file.filename or "", form.version.data), record=report)
+    if outcome.refused:
+        return _render_progress(_load_supported(application_id), number, outcome.status, document_form=form)
+    flash(_("The document “%(name)s” was added.", name=outcome.result.original_name), "success")
+    return redirect(url_for(".progress_report", application_id=application_id, number=number))

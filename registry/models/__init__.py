@@ -27,6 +27,8 @@ from registry.models.councils import (
     ScoreItem,
     ScoreSheet,
 )
+from registry.models.followup import (Acceptance, Inspection, ProgressReminder, ProgressReport,
+                                      ProgressReportDocument)
 from registry.models.genetics import BarcodeRecord, Census
 from registry.models.mail import OutboxMessage
 from registry.models.plan_reports import (
@@ -42,6 +44,7 @@ from registry.models.reference import Agency, District, GeneticResource, PlanTas
 __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
     "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
+    "Acceptance", "Inspection", "ProgressReminder", "ProgressReport", "ProgressReportDocument",
     "ApplicationVersion", "Attachment", "ConflictDeclaration", "Council", "CouncilAssignment",
     "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",

@@ -58,6 +58,11 @@ ACTIONS = {
     "support_decision": _l("Support decision recorded"),
     "council_assigned": _l("Placed before a council"),
     "council_result": _l("Council's result recorded"),
+    "progress_report": _l("Progress report filed"),
+    "progress_accepted": _l("Progress report accepted"),
+    "progress_returned": _l("More asked in a progress report"),
+    "inspection": _l("Inspection recorded"),
+    "acceptance": _l("Acceptance recorded"),
 }
 
 # Projects and startups are supported by a decision of the province; plant-variety filings and
@@ -359,6 +364,13 @@ class Application(db.Model):
     council_assignments: Mapped[list["CouncilAssignment"]] = relationship(
         back_populates="application", order_by="CouncilAssignment.id", viewonly=True
     )
+    progress_reports: Mapped[list["ProgressReport"]] = relationship(
+        back_populates="application", order_by="ProgressReport.number"
+    )
+    inspections: Mapped[list["Inspection"]] = relationship(
+        back_populates="application", order_by="Inspection.inspected_on"
+    )
+    acceptance: Mapped["Acceptance | None"] = relationship(back_populates="application", uselist=False)
 
     # Concurrent writers: the UPDATE carries "WHERE version = <old>", so a lost race raises
     # StaleDataError instead of overwriting. Services set the new number themselves.
@@ -451,6 +463,24 @@ class Application(db.Model):
         """Staff who screen it record the decision (or the department's confirmation) once the
         application is approved; once recorded, it stands."""
         return self.can_review(user) and self.status == "approved" and self.support_decision is None
+
+    def is_supported(self) -> bool:
+        """Approved and under a recorded decision (or the department's confirmation)."""
+        return self.status == "approved" and self.support_decision is not None
+
+    def can_file_progress_report(self, user: User | None) -> bool:
+        """The owner of a supported record under way reports every six months."""
+        return self.is_owned_by(user) and self.is_supported() and self.implementation_status == "ongoing"
+
+    def can_record_inspection(self, user: User | None) -> bool:
+        return self.can_review(user) and self.is_supported()
+
+    def can_record_acceptance(self, user: User | None) -> bool:
+        """Once its acceptance council has recorded a rating, and only once."""
+        assignment = self.council_assignment("acceptance")
+        return (self.can_review(user) and self.is_supported() and self.acceptance is None
+                and self.implementation_status == "ongoing"
+                and assignment is not None and assignment.is_complete)
 
     def can_set_implementation(self, user: User | None) -> bool:
         return (self.can_review(user) and self.status == "approved"

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
-from registry.models import AgencyReportAttachment, Attachment, SupportDecision
+from registry.models import AgencyReportAttachment, Attachment, ProgressReportDocument, SupportDecision
 from registry.public import bp
 from registry.services import attachments as attachment_service
 
@@ -37,6 +37,12 @@ def download(attachment_id: int):
 def report_file(attachment_id: int):
     """A document attached to an agency's plan task report: staff and the agencies involved."""
     return _send(db.get_or_404(AgencyReportAttachment, attachment_id))
+
+
+@bp.get("/files/progress/<int:document_id>")
+def progress_file(document_id: int):
+    """A document of a progress report: the owner organisation, and the department once filed."""
+    return _send(db.get_or_404(ProgressReportDocument, document_id))
 
 
 @bp.get("/files/decisions/<int:decision_id>")

@@ -18,11 +18,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from registry.forms import LocalizedIntegerField, MultiCheckboxField, VersionForm, choices
 from registry.numbers import MONEY
 from registry.models.base import province_today
+from registry.models.followup import INSPECTION_CONCLUSIONS
 from registry.models.genetics import MARKER_LABELS
 from registry.models.reference import RISK_STATUSES
 from registry.models.applications import (
@@ -252,3 +253,31 @@ class CouncilForm(FlaskForm):
 
     def application_ids(self) -> list[int]:
         return [int(v) for v in self.applications.data or [] if str(v).isdigit() and len(str(v)) < 10]
+
+
+REPORT_DECISIONS = {"accept": _l("Accept the report"), "more": _l("Ask for more")}
+
+
+class ReportReviewForm(FlaskForm):
+    version = HiddenField(id="report-review-version")
+    decision = RadioField(_l("Your answer"), choices=choices(REPORT_DECISIONS),
+                          validators=[InputRequired(message=_l("Choose an answer."))])
+    comment = TextAreaField(_l("Comment to the owner"), validators=[Length(max=10_000)])
+
+
+class InspectionForm(FlaskForm):
+    inspected_on = DateField(_l("Inspected on"), id="inspection-inspected_on",
+                             validators=[InputRequired(message=_l("Give the date."))])
+    inspectors = StringField(_l("Inspected by"), validators=[Length(max=500)])
+    conclusion = SelectField(_l("Conclusion"), choices=choices(INSPECTION_CONCLUSIONS, blank=_l("Choose…")),
+                             validators=[InputRequired(message=_l("Choose a conclusion."))])
+    findings = TextAreaField(_l("Findings"), validators=[Length(max=10_000)])
+
+
+class AcceptanceForm(FlaskForm):
+    version = HiddenField(id="acceptance-version")
+    accepted_on = DateField(_l("Acceptance date"), id="acceptance-accepted_on",
+                            validators=[InputRequired(message=_l("Give the date."))])
+    disbursed_vnd = LocalizedIntegerField(_l("Total disbursed (VND)"), kind=MONEY,
+                                          validators=[Optional(), NumberRange(min=0)])
+    reasons = TextAreaField(_l("Reasons (required for a failed result)"), validators=[Length(max=10_000)])

@@ -20,6 +20,7 @@ from registry.models import (
     Council,
     CouncilAssignment,
     CouncilMember,
+    Inspection,
     Rubric,
     ScoreSheet,
     District,
@@ -45,17 +46,19 @@ from registry.review.forms import (
     DEFAULT_SORT,
     FINAL_DECISIONS,
     QUEUE_STATUSES,
+    AcceptanceForm,
     ChecklistForm,
     CompareVersionsForm,
     DecisionForm,
     ImplementationForm,
+    InspectionForm,
     NoteForm,
     QueueFilterForm,
     StartReviewForm,
     SupportDecisionForm,
 )
 from registry.services import applications as workflow
-from registry.services import councils, duplicates, support
+from registry.services import councils, duplicates, followup, support
 from registry.services import plan_reports
 from registry.services import targets as target_service
 from registry.services.text import like_pattern, search_terms
@@ -164,6 +167,7 @@ def dashboard():
                     for (year, month), count in health["decisions_per_month"]],
         reports=plan_reports.year_overview(province_today().year),
         awaiting_decision=support.awaiting_decision(),
+        overdue_progress=followup.overdue(),
         **progress_overview(as_of),
     )
 
@@ -184,6 +188,9 @@ def _load_for_page(application_id: int) -> Application:
             selectinload(Application.versions),
             selectinload(Application.notes).joinedload(ReviewNote.author),
             selectinload(Application.support_decision),
+            selectinload(Application.progress_reports),
+            selectinload(Application.inspections).joinedload(Inspection.recorded_by),
+            selectinload(Application.acceptance),
             selectinload(Application.council_assignments).options(
                 joinedload(CouncilAssignment.council).options(
                     joinedload(Council.rubric).selectinload(Rubric.criteria),
@@ -254,6 +261,10 @@ def _render_detail(application: Application, status: int = 200, **forms):
     decision_form.decision.choices = choices(
         (code, label) for code, label in DECISION_CHOICES.items()
         if application.status in TRANSITIONS[code][0])
+    inspection_form = forms.get("inspection_form") or InspectionForm(formdata=None)
+    acceptance_form = forms.get("acceptance_form") or AcceptanceForm(formdata=None, data={
+        "version": version, "disbursed_vnd": application.support_decision.amount_vnd
+        if application.support_decision else None})
     compare_form, older, newer, changes = _version_comparison(application)
     own_organisation = application.is_of_organisation_of(actor)
     return render_template(
@@ -284,6 +295,11 @@ def _render_detail(application: Application, status: int = 200, **forms):
         councils=_council_results(application, actor),
         missing_documents=[DOCUMENT_TYPES[code] for code in application.missing_documents()],
         needs_council=application.kind in COUNCIL_KINDS,
+        progress=followup.schedule_rows(application) if application.is_supported() else [],
+        inspection_form=inspection_form,
+        acceptance_form=acceptance_form,
+        can_record_inspection=application.can_record_inspection(actor),
+        can_record_acceptance=application.can_record_acceptance(actor),
         can_set_implementation=application.can_set_implementation(actor),
         own_organisation=own_organisation,
         implementation_statuses=IMPLEMENTATION_STATUSES,
@@ -404,3 +420,35 @@ def record_support_decision(application_id: int):
                     conditions=form.conditions.data or "", stream=file.stream,
                     filename=file.filename or "", version=form.version.data),
                 _("The decision is recorded."), "support")
+
+
+# Follow-up: inspections and acceptance ------------------------------------------------------
+
+@bp.post("/<int:application_id>/inspections")
+def record_inspection(application_id: int):
+    application = _load_for_page(application_id)
+    form = InspectionForm()
+    if not form.validate():
+        return _render_detail(application, 422, inspection_form=form)
+    outcome = run_service(form, lambda: followup.record_inspection(
+        application, _actor(), inspected_on=form.inspected_on.data, inspectors=form.inspectors.data or "",
+        findings=form.findings.data or "", conclusion=form.conclusion.data))
+    if outcome.refused:
+        return _render_detail(_load_for_page(application_id), outcome.status, inspection_form=form)
+    flash(_("The inspection is recorded."), "success")
+    return redirect(url_for(".detail", application_id=application_id, _anchor="inspections"))
+
+
+@bp.post("/<int:application_id>/acceptance")
+def record_acceptance(application_id: int):
+    application = _load_for_page(application_id)
+    form = AcceptanceForm()
+    if not form.validate():
+        return _render_detail(application, 422, acceptance_form=form)
+    outcome = run_service(form, lambda: followup.record_acceptance(
+        application, _actor(), accepted_on=form.accepted_on.data, disbursed_vnd=form.disbursed_vnd.data,
+        reasons=form.reasons.data or "", version=form.version.data), record=application)
+    if outcome.refused:
+        return _render_detail(_load_for_page(application_id), outcome.status, acceptance_form=form)
+    flash(_("The acceptance is recorded and the owner has been notified."), "success")
+    return redirect(url_for(".detail", application_id=application_id, _anchor="acceptance"))

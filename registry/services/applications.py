@@ -18,6 +18,7 @@ from registry.models import (
 )
 from registry.models.applications import (
     CHECKLIST,
+    DECIDED_KINDS,
     DOCUMENT_TYPES,
     DECISIONS,
     IMPLEMENTATION_STATUSES,
@@ -339,6 +340,10 @@ def set_implementation_status(application: Application, actor: User, status: str
     if status not in IMPLEMENTATION_TRANSITIONS[application.implementation_status]:
         raise Conflict(_("A record that is %(status)s cannot change its implementation status.",
                          status=application.implementation_label.lower()))
+    if status == "completed" and application.kind in DECIDED_KINDS:
+        # A supported project or startup is completed by its acceptance, on the council's rating.
+        raise Conflict(_("A project or startup is completed by recording its acceptance, on the "
+                         "acceptance council's rating."))
     application.implementation_status = status
     record_event(application, actor, "implementation", application.status, application.status,
                   (comment or "").strip(), implementation=status)

@@ -7,7 +7,7 @@ from registry.models import Application, User
 from registry.services.mail import queue_email, site_url, staff_recipients
 
 
-def _owner_emails(application: Application) -> list[str]:
+def owner_emails(application: Application) -> list[str]:
     emails = db.session.scalars(
         db.select(User.email).where(
             User.organization_id == application.organization_id,
@@ -22,7 +22,7 @@ def status_changed(application: Application, comment: str) -> None:
     link = site_url("applicant.detail", application_id=application.id)
     with force_locale("vi"):
         subject = _("Application #%(id)s: %(status)s", id=application.id, status=application.status_label)
-    for recipient in _owner_emails(application):
+    for recipient in owner_emails(application):
         queue_email(recipient, subject, "email/status_changed.txt",
                     application=application, comment=comment, link=link)
 
@@ -34,3 +34,23 @@ def application_submitted(application: Application, resubmitted: bool) -> None:
     for recipient in staff_recipients():
         queue_email(recipient, subject, "email/submitted.txt",
                     application=application, resubmitted=resubmitted, link=link)
+
+
+def progress_report_filed(report) -> None:
+    application = report.application
+    link = site_url("review.detail", application_id=application.id, _anchor="progress")
+    with force_locale("vi"):
+        subject = _("Progress report %(number)s filed: #%(id)s", number=report.number, id=application.id)
+    for recipient in staff_recipients():
+        queue_email(recipient, subject, "email/progress_filed.txt", report=report,
+                    application=application, link=link)
+
+
+def progress_report_reviewed(report) -> None:
+    application = report.application
+    link = site_url("applicant.detail", application_id=application.id, _anchor="progress")
+    with force_locale("vi"):
+        subject = _("Progress report %(number)s: %(status)s", number=report.number, status=report.status_label)
+    for recipient in owner_emails(application):
+        queue_email(recipient, subject, "email/progress_reviewed.txt", report=report,
+                    application=application, link=link)
