@@ -223,3 +223,17 @@ def test_owner_and_department_through_the_pages(app, people):
     assert response.status_code == 302
     dashboard = staff_client.get("/review/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "report 2, due on" in dashboard  # 15/01/2026 is past: overdue
+
+
+def test_the_public_record_shows_its_milestones_not_the_reports(app, people):
+    application = supported(people)
+    followup.save_progress_report(application, people["owner"], number=1, progress="Nội dung nội bộ của báo cáo",
+                                  spent_vnd=90_000_000, products="", problems="", version=None, submit=True)
+    commit()
+    _acceptance_round(people, application, 0.8)
+    followup.record_acceptance(application, people["reviewer"], accepted_on=date(2026, 11, 2),
+                               disbursed_vnd=450_000_000, reasons="", version=application.version)
+    commit()
+    page = app.test_client().get(f"/records/{application.public_code}").get_data(as_text=True)
+    assert "15/QĐ-UBND" in page and "02/11/2026" in page and "450.000.000" in page
+    assert "Nội dung nội bộ của báo cáo" not in page and "90.000.000" not in page

@@ -106,6 +106,8 @@ def record(code: str):
             joinedload(Application.resource),
             selectinload(Application.attachments),
             selectinload(Application.support_decision),
+            selectinload(Application.progress_reports),
+            selectinload(Application.acceptance),
         )
     )
     if application is None:
@@ -120,6 +122,8 @@ def record(code: str):
         ),
         organization=_public_organization(application.organization),
         attachments=[a for a in application.attachments if a.is_public],
+        # The public milestones: the reports filed (their dates, not their content) and acceptance.
+        reports_filed=[r for r in application.progress_reports if r.is_filed],
     )
 
 
