@@ -150,3 +150,15 @@ def test_the_public_record_shows_its_decision(client, reviewer):
     post(client, application)
     html = client.get(record).get_data(as_text=True)
     assert "No. 125/QĐ-UBND of" in html and "support granted: 1,200,000,000" in html
+
+
+def test_the_progress_page_lists_the_supported_records_from_their_decision(client):
+    from tests.factories import record_decision
+
+    owner = make_user("applicant")
+    project = make_application(owner, "project", "approved", title="Nhân giống vải trứng sạch bệnh bằng nuôi cấy mô")
+    page = client.get("/progress").get_data(as_text=True)
+    assert project.public_code not in page  # approved, but no decision yet: not counted, not listed
+    record_decision(project, amount_vnd=300_000_000)
+    page = client.get("/progress").get_data(as_text=True)
+    assert f"/records/{project.public_code}" in page

@@ -122,10 +122,11 @@ def _fraction(current, target_min) -> float:
     return max(0.0, min(float(current) / float(target_min), 1.0))
 
 
-def _count_supported(target: Target, kind: str, as_of: date) -> tuple[int, int]:
+def _count_supported(target: Target, kind: str, as_of: date) -> tuple[int, int, list["SupportedRecord"]]:
     """Records of `kind` with a support decision dated by `as_of` (from the target's window),
     not terminated by then; and how many of them had passed acceptance (completed) by then. A
-    reviewer's approval alone counts for nothing: the number stands on the decision."""
+    reviewer's approval alone counts for nothing: the number stands on the decision. With the
+    first SUPPORTED_LISTED of them, oldest decision first."""
     clauses = [Application.kind == kind, SupportDecision.decided_on <= as_of,
                Application.id.not_in(changed_implementation_as_of(as_of, ("terminated",)))]
     if target.window_start:
@@ -135,7 +136,24 @@ def _count_supported(target: Target, kind: str, as_of: date) -> tuple[int, int]:
         sa.select(sa.func.count(SupportDecision.id), sa.func.count(sa.case((completed, 1))))
         .join(Application, SupportDecision.application_id == Application.id).where(*clauses)
     ).one()
-    return supported, accepted
+    records = db.session.execute(
+        sa.select(Application.public_code, Application.title, SupportDecision.decided_on, completed)
+        .join(Application, SupportDecision.application_id == Application.id).where(*clauses)
+        .order_by(SupportDecision.decided_on, Application.id).limit(SUPPORTED_LISTED)
+    ).all()
+    return supported, accepted, [SupportedRecord(*row) for row in records]
+
+
+# The progress page lists the supported records under their count; the plan counts them in tens.
+SUPPORTED_LISTED = 50
+
+
+@dataclass
+class SupportedRecord:
+    public_code: str
+    title: str
+    decided_on: date
+    accepted: bool
 
 
 def _indigenous_count() -> int:
@@ -217,8 +235,8 @@ def measure(target: Target, as_of: date) -> Progress:
     target_min, target_max = target.target_min, target.target_max
     detail: dict = {}
     if target.measure in SUPPORTED_KINDS:
-        current, accepted = _count_supported(target, SUPPORTED_KINDS[target.measure], as_of)
-        detail = {"accepted": accepted}
+        current, accepted, records = _count_supported(target, SUPPORTED_KINDS[target.measure], as_of)
+        detail = {"accepted": accepted, "records": records}
     elif target.measure in ("conserved_resources", "dna_barcoded_resources"):
         # "All indigenous resources": the target follows the table as admins extend it.
         target_min = _indigenous_count()
