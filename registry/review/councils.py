@@ -34,6 +34,10 @@ def councils():
                            purposes=PURPOSES, kinds={k: KINDS[k] for k in COUNCIL_KINDS})
 
 
+# A council takes a handful of applications: the form offers those waiting longest.
+APPLICATIONS_OFFERED = 200
+
+
 def _council_form(purpose: str, kind: str, formdata=None) -> CouncilForm:
     form = CouncilForm() if formdata is not None else CouncilForm(
         formdata=None, data={"purpose": purpose, "kind": kind})
@@ -41,6 +45,7 @@ def _council_form(purpose: str, kind: str, formdata=None) -> CouncilForm:
     applications = db.session.scalars(
         council_service.eligible_for(purpose, kind)
         .options(joinedload(Application.organization)).order_by(Application.submitted_at, Application.id)
+        .limit(APPLICATIONS_OFFERED)
     ).all()
     form.set_choices(people, applications)
     return form
@@ -69,6 +74,7 @@ def new_council():
         else:
             status = 422
     return render_template("review/council_form.html", form=form, purpose_label=PURPOSES[purpose],
+                           offered=APPLICATIONS_OFFERED,
                            kind_label=KINDS[kind], rubric=council_service.current_rubric(kind, purpose)), status
 
 
