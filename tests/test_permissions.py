@@ -144,6 +144,9 @@ ACCESS = {
     "admin.awards": ADMIN,
     "admin.edit_award": ADMIN,
     "admin.delete_award": ADMIN,
+    "admin.rubrics": ADMIN,
+    "admin.new_rubric_version": ADMIN,
+    "admin.edit_rubric": ADMIN,
 }
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -239,6 +242,8 @@ def build_world():
         "decision_id": decision.id,
         "session_id": owners_other_browser.id,
         "council_id": council.id,
+        "purpose": "selection",
+        "rubric_id": council.rubric_id,
         "document_id": progress_document.id,
     }
     by_area = {"applicant": draft, "review": submitted, "council": appraised}

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectChoice,
-                     SelectField, StringField, TelField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, Field, HiddenField, PasswordField,
+                     SelectChoice, SelectField, StringField, TelField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
@@ -21,6 +21,7 @@ from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
 from registry.services import plan_reports
 from registry.services.accounts import PASSWORD_MAX
+from registry.services.rubrics import MAX_CRITERIA
 
 
 CODE_RULES = [
@@ -234,3 +235,97 @@ def code_taken(model, code: str, exclude_id: int | None = None) -> bool:
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
     return db.session.scalar(query) is not None
+
+
+# Scoring rubrics of the councils
+
+class ErrorsOnly(Field):
+    """A place for errors about several inputs at once — a rubric's criteria, whose maxima must
+    sum to 100 — so that the service's errors stand beside them. The template shows it; it takes
+    no input."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+
+
+MARK_RULES = [InputRequired(), NumberRange(min=1, max=100, message=_l("A whole number from 1 to 100."))]
+
+
+class RubricForm(FlaskForm):
+    """A version of a rubric: up to `MAX_CRITERIA` rows of criteria (blank rows are left out)
+    and the recommendation rule. The rules — the maxima sum to 100, the marks — are in
+    `registry.services.rubrics`; the form reads the rows and says which cell is incomplete."""
+
+    based_on = HiddenField()  # the number of the version the admin started from; 0: none
+    criteria = ErrorsOnly(_l("Criteria"))
+    pass_mark = PlainIntegerField(
+        _l("Pass mark"), validators=MARK_RULES,
+        description=_l("The mean total, of 100, from which the council recommends support."))
+    excellent_mark = PlainIntegerField(
+        _l("Excellent mark"), validators=MARK_RULES,
+        description=_l("The mean total, of 100, from which a passed result is rated excellent."))
+    majority_percent = PlainIntegerField(
+        _l("Majority (%)"),
+        validators=[InputRequired(), NumberRange(min=0, max=99, message=_l("A whole number from 0 to 99."))],
+        description=_l("More than this share of the members must recommend: 50 means more than "
+                       "half."))
+
+    def __init__(self, *args, purpose: str = "selection", **kwargs):
+        super().__init__(*args, **kwargs)
+        if purpose == "acceptance":
+            self.pass_mark.description = _l(
+                "The mean total, of 100, from which the council finds the result passed.")
+            self.majority_percent.description = _l(
+                "More than this share of the members must find that the result passes: 50 means "
+                "more than half.")
+        else:
+            del self.excellent_mark  # only acceptance councils rate a result excellent
+
+    @staticmethod
+    def row_data(criteria) -> dict:
+        """Form data for the rows from a rubric's criteria."""
+        data = {}
+        for n, criterion in enumerate(criteria, start=1):
+            data |= {f"name_vi_{n}": criterion.name_vi, f"name_en_{n}": criterion.name_en,
+                     f"points_{n}": criterion.max_points}
+        return data
+
+    def rows(self) -> list[tuple]:
+        """(number, Vietnamese name, English name, maximum) fields of each row."""
+        return [(n, self[f"name_vi_{n}"], self[f"name_en_{n}"], self[f"points_{n}"])
+                for n in range(1, MAX_CRITERIA + 1)]
+
+    def _filled(self):
+        for n, name_vi, name_en, points in self.rows():
+            if (name_vi.data or name_en.data or points.data is not None
+                    or (points.raw_data and points.raw_data[0].strip())):
+                yield n, name_vi, name_en, points
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for _n, name_vi, _name_en, points in self._filled():
+            if not name_vi.data:
+                name_vi.errors = [*name_vi.errors, _("Give the Vietnamese name.")]
+                valid = False
+            if points.data is None and not points.errors:
+                points.errors = [*points.errors, _("Give the maximum points.")]
+                valid = False
+        return valid
+
+    def criteria_given(self) -> list[tuple[str, str, int]]:
+        """The filled rows, in order: (Vietnamese name, English name, maximum points)."""
+        return [(name_vi.data, name_en.data or "", points.data)
+                for _n, name_vi, name_en, points in self._filled()]
+
+
+for _n in range(1, MAX_CRITERIA + 1):
+    setattr(RubricForm, f"name_vi_{_n}", StringField(
+        _l("Criterion %(number)s: name (Vietnamese)", number=_n), filters=[strip],
+        validators=[Optional(), Length(max=300)]))
+    setattr(RubricForm, f"name_en_{_n}", StringField(
+        _l("Criterion %(number)s: name (English)", number=_n), filters=[strip],
+        validators=[Optional(), Length(max=300)]))
+    setattr(RubricForm, f"points_{_n}", PlainIntegerField(
+        _l("Criterion %(number)s: maximum points", number=_n),
+        validators=[Optional(), NumberRange(min=1, max=100, message=_l("A whole number from 1 to 100."))]))
+del _n

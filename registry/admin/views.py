@@ -1,7 +1,7 @@
 """The admin area: administrators only (the blueprint's `before_request`). Its pages are split
 by area: `users`, `reference` (districts, genetic resources, agencies and the plan's tasks),
-`targets` (the plan's targets and the figures admins enter), `awards`; here the front page
-and the outbox."""
+`targets` (the plan's targets and the figures admins enter), `awards`, `rubrics` (the councils'
+scoring rubrics); here the front page and the outbox."""
 from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import func
