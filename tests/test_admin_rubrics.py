@@ -202,6 +202,17 @@ def test_a_rubric_no_council_uses_is_corrected_in_place(client, admin):
     assert db.session.get(RubricCriterion, kept_ids[5]) is None
 
 
+def test_two_corrections_of_one_version_at_once_one_wins(client, admin):
+    rubric = current_rubric("startup", "selection")
+    url = f"/admin/rubrics/{rubric.id}"
+    first, second = form_on_page(client, url), form_on_page(client, url)  # two tabs, same version
+    assert client.post(url, data=first | {"name_en_2": "Innovation"}).status_code == 302
+    response = client.post(url, data=second | {"name_en_2": "Novelty"})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Rubric, rubric.id).criteria[1].name_en == "Innovation"  # not overwritten
+
+
 def test_a_rubric_in_use_cannot_be_edited_and_its_council_keeps_version_1(client, admin):
     reviewer = make_user("reviewer")
     application = make_application(make_user("applicant"), "project", "in_review", reviewer=reviewer)

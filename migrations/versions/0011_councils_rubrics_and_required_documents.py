@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('is_current', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('project', 'startup', 'conservation', 'pvp_filing')", name=op.f('ck_rubrics_kind')),
     sa.CheckConstraint("purpose IN ('selection', 'acceptance')", name=op.f('ck_rubrics_purpose')),
     sa.CheckConstraint('excellent_mark BETWEEN 1 AND 100', name=op.f('ck_rubrics_excellent_mark')),

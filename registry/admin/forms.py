@@ -257,6 +257,7 @@ class RubricForm(FlaskForm):
     `registry.services.rubrics`; the form reads the rows and says which cell is incomplete."""
 
     based_on = HiddenField()  # the number of the version the admin started from; 0: none
+    version = HiddenField()  # correcting in place: the row's lock counter as the admin saw it
     criteria = ErrorsOnly(_l("Criteria"))
     pass_mark = PlainIntegerField(
         _l("Pass mark"), validators=MARK_RULES,

@@ -84,7 +84,7 @@ def _marks(form: RubricForm, fallback: Rubric | None) -> dict:
 def _prefill(rubric: Rubric | None) -> dict:
     if rubric is None:
         return {"based_on": "0", "pass_mark": 70, "excellent_mark": 90, "majority_percent": 50}
-    return {"based_on": str(rubric.number), "pass_mark": rubric.pass_mark,
+    return {"based_on": str(rubric.number), "version": str(rubric.version), "pass_mark": rubric.pass_mark,
             "excellent_mark": rubric.excellent_mark, "majority_percent": rubric.majority_percent,
             **RubricForm.row_data(rubric.criteria)}
 
@@ -149,7 +149,8 @@ def edit_rubric(rubric_id: int):
     if not form.validate_on_submit():
         return again(422 if form.errors else 200)
     outcome = run_service(form, lambda: rubric_service.update_rubric(
-        rubric, actor, form.criteria_given(), **_marks(form, rubric)))
+        rubric, actor, form.criteria_given(), **_marks(form, rubric), version=form.version.data or None),
+        record=rubric)
     if outcome.status == 409 and not (rubric.is_current and rubric.can_edit(actor)):
         return _locked(rubric, 409)  # a council took it up, or a new version came, meanwhile
     if outcome.refused:

@@ -84,9 +84,13 @@ class Rubric(db.Model):
     is_current: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Two admins correcting the same unused version: one wins, the other is told (409).
+    version: Mapped[int] = mapped_column(default=1)
 
     criteria: Mapped[list["RubricCriterion"]] = relationship(
         back_populates="rubric", order_by="RubricCriterion.position", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def kind_label(self) -> str:

@@ -172,10 +172,13 @@ def new_rubric_version(actor: User, kind: str, purpose: str, criteria: Sequence[
 
 
 def update_rubric(rubric: Rubric, actor: User, criteria: Sequence[Criterion], pass_mark: int,
-                  excellent_mark: int, majority_percent: int) -> Rubric:
-    """Correct the current version in place, while no council uses it."""
+                  excellent_mark: int, majority_percent: int, version=None) -> Rubric:
+    """Correct the current version in place, while no council uses it. `version` is the row's
+    lock counter as the admin saw it: a correction saved meanwhile is a conflict."""
     _lock(rubric)
     db.session.refresh(rubric)
+    if version is not None and given_version(version) != rubric.version:
+        raise Conflict(_("Someone else corrected this version meanwhile. Reload it and try again."))
     if not rubric.is_current:
         raise Conflict(_("A newer version of this rubric is in force; this one can no longer be "
                          "changed."))
@@ -187,6 +190,7 @@ def update_rubric(rubric: Rubric, actor: User, criteria: Sequence[Criterion], pa
     criteria = _cleaned(criteria)
     _check_input(rubric.purpose, criteria, pass_mark, excellent_mark, majority_percent)
     _write(rubric, criteria, pass_mark, excellent_mark, majority_percent)
+    rubric.version += 1
     flush()
     if not _still_editable(rubric):
         db.session.rollback()
