@@ -250,18 +250,19 @@ def send_reminders(today):
             db.session.rollback()
             if attempt == 2:
                 raise
-    if not sent:
-        click.echo("No reminders due.")
-    for reminder in sent:
-        click.echo(f"Reminded {reminder.agency.code} ({reminder.days_before} days before): "
-                   f"{_plural(len(reminder.recipients), 'recipient')}, "
-                   f"{_plural(len(reminder.tasks), 'task')}")
     # The owners of supported records, 14 and 3 days before each six-monthly progress report.
     from registry.services import followup
 
     progress = followup.send_progress_reminders(today.date() if today else None)
     commit()
-    click.echo(f"Progress reports: {_plural(progress, 'reminder')} sent.")
+    if not sent and not progress:
+        click.echo("No reminders due.")
+    for reminder in sent:
+        click.echo(f"Reminded {reminder.agency.code} ({reminder.days_before} days before): "
+                   f"{_plural(len(reminder.recipients), 'recipient')}, "
+                   f"{_plural(len(reminder.tasks), 'task')}")
+    if progress:
+        click.echo(f"Progress reports: {_plural(progress, 'reminder')} sent.")
 
 
 def _at_latest_migration(directory) -> bool:

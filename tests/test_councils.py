@@ -332,3 +332,16 @@ def test_the_whole_round_through_the_pages(app, people):
         "decision": "approve", "comment": "", "version": str(application.version), "confirmed": "yes"})
     assert response.status_code == 302
     assert db.session.get(Application, application.id).status == "approved"
+
+
+def test_minutes_are_for_the_department_not_for_staff_of_an_applicant(app, people):
+    application = _eligible(people)
+    council = form_council([application], people["reviewer"])
+    score(council.assignments[0], council_members()[0])
+    insider = make_user("reviewer", organization=application.organization)
+    staff, inside = app.test_client(), app.test_client()
+    _login(staff, people["reviewer"])
+    _login(inside, insider)
+    response = staff.get(f"/review/councils/{council.id}/minutes.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert inside.get(f"/review/councils/{council.id}/minutes.pdf").status_code == 403

@@ -237,3 +237,11 @@ def test_the_public_record_shows_its_milestones_not_the_reports(app, people):
     page = app.test_client().get(f"/records/{application.public_code}").get_data(as_text=True)
     assert "15/QĐ-UBND" in page and "02/11/2026" in page and "450.000.000" in page
     assert "Nội dung nội bộ của báo cáo" not in page and "90.000.000" not in page
+
+
+def test_the_daily_command_reminds_owners_before_a_report_is_due(app, runner, people):
+    supported(people)
+    result = runner.invoke(args=["send-reminders", "--today", "2025-07-01"])
+    assert result.exit_code == 0, result.output
+    assert "Progress reports: 1 reminder sent." in result.output
+    assert runner.invoke(args=["send-reminders", "--today", "2025-07-01"]).output.strip() == "No reminders due."
