@@ -31,9 +31,9 @@ from registry.services.report_files import (
     LINE_FACTOR,
     TABLE_SIZE,
     TOTAL_STYLE,
-    _paragraph,
-    _pdf_text,
-    _ReportPDF,
+    write_paragraph,
+    pdf_text,
+    ReportPDF,
 )
 
 # The score table: criteria in rows, the members on the application in columns.
@@ -84,13 +84,13 @@ def _department_name() -> str:
 
 
 def _new_pdf(council: Council, title: str, department: str, landscape: bool = False) -> FPDF:
-    pdf = _ReportPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
+    pdf = ReportPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
     pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=18)
-    pdf.set_title(_pdf_text(f"{title}: {council.name}"))
-    pdf.set_author(_pdf_text(department))
+    pdf.set_title(pdf_text(f"{title}: {council.name}"))
+    pdf.set_author(pdf_text(department))
     pdf.set_lang(current_language())
     pdf.set_creation_date(now_utc().replace(tzinfo=UTC))
     pdf.set_draw_color(150)
@@ -113,7 +113,7 @@ def _two_columns(pdf: FPDF, left: list[tuple[str, bool]], right: list[tuple[str,
         for text, bold in lines:
             pdf.set_font(FONT, "B" if bold else "", size)
             pdf.set_x(x)
-            pdf.multi_cell(width, _line_height(size), _pdf_text(text), align="C",
+            pdf.multi_cell(width, _line_height(size), pdf_text(text), align="C",
                            new_x="LEFT", new_y="NEXT")
         bottoms.append(pdf.get_y())
     pdf.set_xy(pdf.l_margin, max(bottoms))
@@ -129,9 +129,9 @@ def _letterhead(pdf: FPDF, department: str) -> None:
 
 
 def _council_heading(pdf: FPDF, council: Council, title: str) -> None:
-    _paragraph(pdf, title.upper(), size=14, bold=True, align="C")
-    _paragraph(pdf, council.purpose_label, size=11, bold=True, align="C")
-    _paragraph(pdf, council.name, size=11, bold=True, align="C")
+    write_paragraph(pdf, title.upper(), size=14, bold=True, align="C")
+    write_paragraph(pdf, council.purpose_label, size=11, bold=True, align="C")
+    write_paragraph(pdf, council.name, size=11, bold=True, align="C")
     pdf.ln(4)
     lines = []
     if council.decision_number:
@@ -143,12 +143,12 @@ def _council_heading(pdf: FPDF, council: Council, title: str) -> None:
     lines.append(_("Rubric: version %(number)s, %(points)s points in all",
                    number=council.rubric.number, points=figure(council.rubric.total_points)))
     for text in lines:
-        _paragraph(pdf, text)
+        write_paragraph(pdf, text)
     pdf.ln(3)
 
 
 def _members_table(pdf: FPDF, members: list[CouncilMember]) -> None:
-    _paragraph(pdf, _("Members of the council"), size=BODY_SIZE + 1, bold=True)
+    write_paragraph(pdf, _("Members of the council"), size=BODY_SIZE + 1, bold=True)
     pdf.ln(1)
     pdf.set_font(FONT, "", TABLE_SIZE + 0.5)
     with pdf.table(col_widths=(10, 95, 75), width=min(pdf.epw, 180), align="LEFT",
@@ -156,15 +156,15 @@ def _members_table(pdf: FPDF, members: list[CouncilMember]) -> None:
                    headings_style=HEADINGS_STYLE, padding=(0.8, 1.2)) as grid:
         heading = grid.row()
         for text in (_("No."), _("Full name"), _("Position")):
-            heading.cell(_pdf_text(text))
+            heading.cell(pdf_text(text))
         for number, member in enumerate(members, start=1):
             row = grid.row()
             row.cell(str(number), align="RIGHT")
-            row.cell(_pdf_text(member.user.display_name))
+            row.cell(pdf_text(member.user.display_name))
             position = member.position_label
             if member.user.is_expert:
                 position = "{} ({})".format(position, _("outside expert"))
-            row.cell(_pdf_text(position))
+            row.cell(pdf_text(position))
     pdf.ln(4)
 
 
@@ -173,27 +173,27 @@ def _application_heading(pdf: FPDF, number: int, appraisal: _Appraisal) -> None:
     if pdf.will_page_break(KEEP_APPLICATION_MM):
         pdf.add_page()
     heading = _("Application %(number)s: %(title)s", number=number, title=application.title)
-    pdf.start_section(_pdf_text(heading))
-    _paragraph(pdf, heading, size=BODY_SIZE + 2, bold=True)
+    pdf.start_section(pdf_text(heading))
+    write_paragraph(pdf, heading, size=BODY_SIZE + 2, bold=True)
     pdf.ln(1)
-    _paragraph(pdf, _("Organisation: %(name)s", name=application.organization.name))
+    write_paragraph(pdf, _("Organisation: %(name)s", name=application.organization.name))
     if application.public_code:
-        _paragraph(pdf, _("Public code: %(code)s", code=application.public_code))
+        write_paragraph(pdf, _("Public code: %(code)s", code=application.public_code))
     pdf.ln(1.5)
 
 
 def _conflicts(pdf: FPDF, assignment: CouncilAssignment) -> None:
     off = [d for d in assignment.declarations if d.has_conflict]
     if not off:
-        _paragraph(pdf, _("No member declared a conflict of interest on this application."))
+        write_paragraph(pdf, _("No member declared a conflict of interest on this application."))
         pdf.ln(1.5)
         return
-    _paragraph(pdf, _("Off this application (conflict of interest):"), bold=True)
+    write_paragraph(pdf, _("Off this application (conflict of interest):"), bold=True)
     for declaration in off:
         reasons = ", ".join(declaration.reason_labels)
         if declaration.explanation:
             reasons = f"{reasons} ({declaration.explanation})"
-        _paragraph(pdf, f"• {declaration.member.user.display_name} ({declaration.member.position_label})"
+        write_paragraph(pdf, f"• {declaration.member.user.display_name} ({declaration.member.position_label})"
                         f" — {reasons}")
     pdf.ln(1.5)
 
@@ -201,7 +201,7 @@ def _conflicts(pdf: FPDF, assignment: CouncilAssignment) -> None:
 def _fitting(pdf: FPDF, text: str) -> float:
     """The width a heading needs so that no word of it breaks."""
     pdf.set_font(FONT, "B", TABLE_SIZE)
-    words = max((pdf.get_string_width(word) for word in _pdf_text(text).split()), default=0)
+    words = max((pdf.get_string_width(word) for word in pdf_text(text).split()), default=0)
     return words + 2 * CELL_PADDING_MM + 1
 
 
@@ -228,7 +228,7 @@ def _score_table(pdf: FPDF, appraisal: _Appraisal) -> None:
     scorers = appraisal.scorers
     if not scorers:
         return
-    _paragraph(pdf, _("Scores per criterion"), bold=True)
+    write_paragraph(pdf, _("Scores per criterion"), bold=True)
     pdf.ln(1)
     parts = math.ceil(len(scorers) / _members_per_table(pdf, pdf.w))
     size = math.ceil(len(scorers) / parts)
@@ -253,15 +253,15 @@ def _score_part(pdf: FPDF, appraisal: _Appraisal, scorers: list[CouncilMember], 
                    text_align="LEFT", v_align="TOP", headings_style=HEADINGS_STYLE,
                    padding=(0.8, CELL_PADDING_MM)) as grid:
         heading = grid.row()
-        heading.cell(_pdf_text(_("Criterion")))
-        heading.cell(_pdf_text(_("Maximum")), align="RIGHT")
+        heading.cell(pdf_text(_("Criterion")))
+        heading.cell(pdf_text(_("Maximum")), align="RIGHT")
         for scorer in scorers:
-            heading.cell(_pdf_text(scorer.user.display_name), align="RIGHT")
+            heading.cell(pdf_text(scorer.user.display_name), align="RIGHT")
         if with_mean:
-            heading.cell(_pdf_text(_("Mean")), align="RIGHT")
+            heading.cell(pdf_text(_("Mean")), align="RIGHT")
         for position, criterion in enumerate(rubric.criteria, start=1):
             row = grid.row()
-            row.cell(_pdf_text(f"{position}. {criterion.name}"))
+            row.cell(pdf_text(f"{position}. {criterion.name}"))
             row.cell(figure(criterion.max_points), align="RIGHT")
             for sheet in sheets:
                 row.cell(_points(sheet.points_by_criterion().get(criterion.id) if sheet else None),
@@ -269,18 +269,18 @@ def _score_part(pdf: FPDF, appraisal: _Appraisal, scorers: list[CouncilMember], 
             if with_mean:
                 row.cell(figure(result.criterion_means[criterion.id], 2), align="RIGHT")
         row = grid.row(style=TOTAL_STYLE)
-        row.cell(_pdf_text(_("Total")))
+        row.cell(pdf_text(_("Total")))
         row.cell(figure(rubric.total_points), align="RIGHT")
         for sheet in sheets:
             row.cell(_points(sheet.total if sheet else None), align="RIGHT")
         if with_mean:
             row.cell(figure(result.mean_total, 2), align="RIGHT")
         row = grid.row()
-        row.cell(_pdf_text(_("Recommends")))
+        row.cell(pdf_text(_("Recommends")))
         row.cell("")
         for sheet in sheets:
             answer = {True: _("Yes"), False: _("No")}.get(sheet.recommends if sheet else None, "—")
-            row.cell(_pdf_text(answer), align="RIGHT")
+            row.cell(pdf_text(answer), align="RIGHT")
         if with_mean:
             row.cell(f"{result.recommending}/{result.scorers}", align="RIGHT")
     pdf.ln(3)
@@ -290,29 +290,29 @@ def _conclusion(pdf: FPDF, appraisal: _Appraisal) -> None:
     assignment, result = appraisal.assignment, appraisal.result
     rubric = assignment.council.rubric
     if not appraisal.scorers:
-        _paragraph(pdf, _("No result: every member declared a conflict of interest on this "
+        write_paragraph(pdf, _("No result: every member declared a conflict of interest on this "
                           "application; the department must form another council."), bold=True)
         pdf.ln(3)
         return
     if not appraisal.complete:
         missing = len(appraisal.missing)
-        _paragraph(pdf, ngettext("Scoring not complete: %(num)s member still to score.",
+        write_paragraph(pdf, ngettext("Scoring not complete: %(num)s member still to score.",
                                  "Scoring not complete: %(num)s members still to score.", missing),
                    bold=True)
-        _paragraph(pdf, _("Still to score: %(names)s",
+        write_paragraph(pdf, _("Still to score: %(names)s",
                           names=", ".join(m.user.display_name for m in appraisal.missing)))
-        _paragraph(pdf, _("The council's result is given when every member on the application "
+        write_paragraph(pdf, _("The council's result is given when every member on the application "
                           "has scored."))
         pdf.ln(3)
         return
     if pdf.will_page_break(KEEP_RESULT_MM):
         pdf.add_page()
-    _paragraph(pdf, _("Result"), bold=True)
-    _paragraph(pdf, _("Mean total: %(total)s of 100", total=figure(result.mean_total, 2)))
-    _paragraph(pdf, _("Lowest total %(low)s, highest total %(high)s (spread %(spread)s)",
+    write_paragraph(pdf, _("Result"), bold=True)
+    write_paragraph(pdf, _("Mean total: %(total)s of 100", total=figure(result.mean_total, 2)))
+    write_paragraph(pdf, _("Lowest total %(low)s, highest total %(high)s (spread %(spread)s)",
                       low=figure(result.lowest_total), high=figure(result.highest_total),
                       spread=figure(result.spread)))
-    _paragraph(pdf, _("%(yes)s of %(count)s members recommend", yes=result.recommending,
+    write_paragraph(pdf, _("%(yes)s of %(count)s members recommend", yes=result.recommending,
                       count=result.scorers))
     if assignment.purpose == "acceptance":
         conclusion = _("Rating: %(rating)s", rating=str(ACCEPTANCE_RATINGS[result.rating]))
@@ -328,8 +328,8 @@ def _conclusion(pdf: FPDF, appraisal: _Appraisal) -> None:
                  "%(mark)s and more than %(share)s %% of the members recommend.",
                  number=rubric.number, mark=rubric.pass_mark, share=rubric.majority_percent)
     pdf.ln(1)
-    _paragraph(pdf, conclusion, size=BODY_SIZE + 1, bold=True)
-    _paragraph(pdf, rule, size=TABLE_SIZE)
+    write_paragraph(pdf, conclusion, size=BODY_SIZE + 1, bold=True)
+    write_paragraph(pdf, rule, size=TABLE_SIZE)
     pdf.ln(3)
 
 
@@ -338,12 +338,12 @@ def _assessments(pdf: FPDF, appraisal: _Appraisal) -> None:
                if m.id in appraisal.sheets and appraisal.sheets[m.id].comment]
     if not written:
         return
-    _paragraph(pdf, _("Written assessments"), bold=True)
+    write_paragraph(pdf, _("Written assessments"), bold=True)
     pdf.ln(1)
     for member, sheet in written:
-        _paragraph(pdf, _("Assessment by %(name)s", name=member.user.display_name)
+        write_paragraph(pdf, _("Assessment by %(name)s", name=member.user.display_name)
                    + f" ({member.position_label})", bold=True)
-        _paragraph(pdf, sheet.comment)
+        write_paragraph(pdf, sheet.comment)
         pdf.ln(2)
     pdf.ln(2)
 
@@ -379,7 +379,7 @@ def minutes_pdf(council: Council) -> bytes:
     _council_heading(pdf, council, title)
     _members_table(pdf, members)
     if not appraisals:
-        _paragraph(pdf, _("No application is before this council."))
+        write_paragraph(pdf, _("No application is before this council."))
     for number, appraisal in enumerate(appraisals, start=1):
         _application_heading(pdf, number, appraisal)
         _conflicts(pdf, appraisal.assignment)

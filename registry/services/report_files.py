@@ -215,7 +215,7 @@ HEADINGS_STYLE = FontFace(emphasis="BOLD", fill_color=(231, 231, 231))
 TOTAL_STYLE = FontFace(emphasis="BOLD")
 
 
-def _pdf_text(value) -> str:
+def pdf_text(value) -> str:
     if value is None:
         return "—"
     if _is_number(value):
@@ -228,7 +228,7 @@ def _pdf_text(value) -> str:
     return CONTROL_CHARS.sub("", text)
 
 
-class _ReportPDF(FPDF):
+class ReportPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FONT, size=8)
@@ -238,7 +238,7 @@ class _ReportPDF(FPDF):
 
 
 def _new_pdf(report: AnnualReport) -> FPDF:
-    pdf = _ReportPDF(orientation="P", unit="mm", format="A4")
+    pdf = ReportPDF(orientation="P", unit="mm", format="A4")
     pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
     pdf.set_margins(15, 15, 15)
@@ -251,23 +251,23 @@ def _new_pdf(report: AnnualReport) -> FPDF:
     return pdf
 
 
-def _paragraph(pdf: FPDF, text: str, *, size: float = BODY_SIZE, bold: bool = False,
+def write_paragraph(pdf: FPDF, text: str, *, size: float = BODY_SIZE, bold: bool = False,
                align: str = "L") -> None:
     pdf.set_font(FONT, "B" if bold else "", size)
-    pdf.multi_cell(0, size * 0.36 * LINE_FACTOR, _pdf_text(text), align=align,
+    pdf.multi_cell(0, size * 0.36 * LINE_FACTOR, pdf_text(text), align=align,
                    new_x="LMARGIN", new_y="NEXT")
 
 
 def _cover(pdf: FPDF, report: AnnualReport) -> None:
     pdf.add_page()
-    _paragraph(pdf, report.issuer, size=13, bold=True, align="C")
+    write_paragraph(pdf, report.issuer, size=13, bold=True, align="C")
     pdf.ln(55)
-    _paragraph(pdf, report.title, size=20, bold=True, align="C")
+    write_paragraph(pdf, report.title, size=20, bold=True, align="C")
     pdf.ln(8)
-    _paragraph(pdf, str(report.year), size=28, bold=True, align="C")
+    write_paragraph(pdf, str(report.year), size=28, bold=True, align="C")
     pdf.ln(20)
     for text in _cover_lines(report):
-        _paragraph(pdf, text, size=11, align="C")
+        write_paragraph(pdf, text, size=11, align="C")
 
 
 def _landscape(section: Section) -> bool:
@@ -349,12 +349,12 @@ def _table(pdf: FPDF, table: Table) -> None:
     if pdf.will_page_break(KEEP_WITH_TITLE_MM):  # a title is not left alone at a page's foot
         pdf.add_page(orientation=pdf.cur_orientation)
     if table.title:
-        _paragraph(pdf, table.title, size=BODY_SIZE + 0.5, bold=True)
+        write_paragraph(pdf, table.title, size=BODY_SIZE + 0.5, bold=True)
         pdf.ln(1)
     if not table.rows:  # the section's paragraph says there is nothing
         return
-    headings = [_pdf_text(heading) for heading in table.columns]
-    texts = [[_pdf_text(value) for value in values] for values in table.rows]
+    headings = [pdf_text(heading) for heading in table.columns]
+    texts = [[pdf_text(value) for value in values] for values in table.rows]
     widths = _column_widths(pdf, headings, table.wide, texts)
     numeric = [all(_is_number(v) or v is None for v in column)
                and any(_is_number(v) for v in column)
@@ -384,11 +384,11 @@ def _table(pdf: FPDF, table: Table) -> None:
 
 def _section(pdf: FPDF, section: Section) -> None:
     pdf.add_page(orientation="L" if _landscape(section) else "P")
-    pdf.start_section(_pdf_text(section.title))
-    _paragraph(pdf, section.title, size=14, bold=True)
+    pdf.start_section(pdf_text(section.title))
+    write_paragraph(pdf, section.title, size=14, bold=True)
     pdf.ln(2)
     for paragraph in section.paragraphs:
-        _paragraph(pdf, paragraph)
+        write_paragraph(pdf, paragraph)
         pdf.ln(1.5)
     pdf.ln(2)
     for table in section.tables:
