@@ -10,7 +10,7 @@ from registry.extensions import db
 from registry.models import Application, Attachment
 from registry.services import applications as workflow
 from registry.services.unit_of_work import commit
-from tests.factories import VALID_FIELDS, make_application, make_user
+from tests.factories import VALID_FIELDS, attach_required_documents, make_application, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -58,10 +58,12 @@ def count_applications() -> int:
     return db.session.scalar(db.select(db.func.count(Application.id)))
 
 
-def upload(client, application, name, content, public=False, version=None):
+def upload(client, application, name, content, public=False, version=None, document_type="other"):
+    """The upload form as a browser posts it: its select always sends a kind of document."""
     data = {
         "file": (io.BytesIO(content), name),
         "version": str(application.version if version is None else version),
+        "document_type": document_type,
     }
     if public:
         data["public"] = "y"
@@ -202,10 +204,29 @@ def test_happy_path_create_then_submit(client, owner, english):
     response = client.post("/applications/new/project", data=form_data("project"))
     application = db.session.scalar(db.select(Application))
     detail = client.get(response.location).get_data(as_text=True)
-    assert "All the fields needed for submission are filled in" in detail
+    # Every field is there; the documents a project requires are still to be attached.
+    assert "Still needed before you can submit" in detail
+    assert "Document: Technical description (thuyết minh)" in detail
+    assert "Document: Budget estimate" in detail
+    assert "All the fields needed for submission are filled in" not in detail
 
-    response = client.post(f"/applications/{application.id}/submit", data={"version": "1"},
-                           follow_redirects=True)
+    assert upload(client, application, "Thuyết minh đề tài.pdf", PDF,
+                  document_type="technical_description").status_code == 302
+    db.session.refresh(application)
+    refused = client.post(f"/applications/{application.id}/submit",
+                          data={"version": str(application.version)}, follow_redirects=True)
+    assert "Attach the required documents first: Budget estimate." in refused.get_data(as_text=True)
+    db.session.refresh(application)
+    assert application.status == "draft" and application.versions == []
+    assert upload(client, application, "Dự toán kinh phí.pdf", PDF,
+                  document_type="budget_estimate").status_code == 302
+    db.session.refresh(application)
+    detail = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "All the fields needed for submission are filled in" in detail
+    assert "Still needed before you can submit" not in detail
+
+    response = client.post(f"/applications/{application.id}/submit",
+                           data={"version": str(application.version)}, follow_redirects=True)
     assert response.status_code == 200
     assert "The application was submitted" in response.get_data(as_text=True)
     db.session.refresh(application)
@@ -414,6 +435,7 @@ def test_every_page_renders_in_vietnamese_and_english(client, owner):
 def test_forms_carry_a_csrf_token_and_posts_without_one_change_nothing(app, client, owner):
     app.config["WTF_CSRF_ENABLED"] = True
     application = make_application(owner, "project", "draft")
+    attach_required_documents(application, owner)  # so that only the token decides the submission
     html = client.get(f"/applications/{application.id}").get_data(as_text=True)
     forms = re.findall(r'<form method="post".*?</form>', html, re.S)
     assert len(forms) >= 3 and all('name="csrf_token"' in form for form in forms)

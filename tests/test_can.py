@@ -19,7 +19,7 @@ from registry.services import plan_reports
 from registry.services.attachments import add_attachment
 from registry.services.tokens import create_token
 from registry.services.unit_of_work import commit
-from tests.factories import make_application, make_user
+from tests.factories import appraise, make_application, make_user, pass_eligibility
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 ROLES = ("anonymous", "owner", "colleague", "other_applicant", "reviewer", "reviewer_of_owner",
@@ -65,6 +65,7 @@ OWNERS = {"owner", "colleague"}
 
 @pytest.mark.parametrize("status, view, edit, withdraw, review, decide", [
     ("draft", OWNERS, OWNERS, OWNERS, set(), set()),
+    # Submitted: staff decide a revision or a rejection (approval waits for the eligibility check).
     ("submitted", OWNERS | STAFF, set(), OWNERS, {"reviewer", "admin"}, {"reviewer", "admin"}),
     ("in_review", OWNERS | STAFF, set(), OWNERS, {"reviewer", "admin"}, {"reviewer", "admin"}),
     ("revision_requested", OWNERS | STAFF, OWNERS, OWNERS, {"reviewer", "admin"}, set()),
@@ -112,14 +113,19 @@ def test_visible_applications_is_what_each_role_may_list(people):
 def test_documents_follow_their_application(people):
     application = make_application(people["owner"], "project", "draft")
     private = add_attachment(application, people["owner"], io.BytesIO(PDF), "Dự toán.pdf", False,
-                             application.version)
+                             application.version, document_type="budget_estimate")
     public = add_attachment(application, people["owner"], io.BytesIO(PDF), "Tóm tắt.pdf", True,
-                            application.version)
+                            application.version, document_type="technical_description")
     commit()
     assert allowed(people, private.can_download) == OWNERS  # a draft: its organisation only
     from registry.services import applications as workflow
 
     workflow.submit_application(application, people["owner"], application.version)
+    commit()
+    assert allowed(people, private.can_download) == OWNERS | STAFF
+    assert allowed(people, public.can_download) == OWNERS | STAFF  # public only once approved
+    pass_eligibility(application, people["reviewer"])
+    appraise(application, people["reviewer"])
     workflow.record_decision(application, people["reviewer"], "approve", "", application.version)
     commit()
     assert allowed(people, private.can_download) == OWNERS | STAFF

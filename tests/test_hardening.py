@@ -197,11 +197,12 @@ def test_reset_link_is_built_from_site_url_not_the_host_header(app):
 
 
 def test_staff_notification_links_use_site_url(app):
-    from tests.factories import make_application
+    from tests.factories import attach_required_documents, make_application
 
     make_user("reviewer", email="reviewer@sokhcn.example.vn")
     applicant = make_user("applicant")
     application = make_application(applicant)
+    attach_required_documents(application, applicant)  # submission needs them
     site = create_app(SiteConfig).test_client()
     site.post("/auth/login", data={"email": applicant.email, "password": PASSWORD},
               headers={"Host": "evil.example"})
@@ -313,12 +314,14 @@ def test_csv_safe(value, published):
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def _upload(client, application, name, content):
+def _upload(client, application, name, content, document_type="other"):
+    """The upload form as a browser posts it (its select always sends a kind of document)."""
     import io
 
     db.session.refresh(application)
     return client.post(f"/applications/{application.id}/attachments",
-                       data={"file": (io.BytesIO(content), name), "version": str(application.version)},
+                       data={"file": (io.BytesIO(content), name), "version": str(application.version),
+                             "document_type": document_type},
                        content_type="multipart/form-data")
 
 

@@ -10,10 +10,18 @@ import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.models import Application
+from registry.models.councils import COUNCIL_KINDS
 from registry.services import applications as workflow
 from registry.services.attachments import add_attachment
 from registry.services.unit_of_work import commit
-from tests.factories import make_application, make_organization, make_user
+from tests.factories import (
+    appraise,
+    attach_required_documents,
+    make_application,
+    make_organization,
+    make_user,
+    pass_eligibility,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -41,8 +49,15 @@ def results(html: str) -> str:
 
 
 def approve(application, owner, reviewer):
+    """Submitted with its required documents, found eligible, recommended by its council (for
+    the kinds that have one), then approved."""
+    if application.missing_documents():
+        attach_required_documents(application, owner)
     workflow.submit_application(application, owner, application.version)
     commit()
+    pass_eligibility(application, reviewer)
+    if application.kind in COUNCIL_KINDS:
+        appraise(application, reviewer)
     workflow.record_decision(application, reviewer, "approve", "", application.version)
     commit()
     return application
@@ -133,11 +148,13 @@ def test_bad_query_arguments_are_ignored(client, owner, reviewer):
 
 
 def test_record_page_shows_public_fields_only(app, client, owner, reviewer):
-    application = make_application(owner, "project", "draft", title="Nhân giống nhãn lồng sạch bệnh")
+    # A conservation effort: its implementation is completed by the department's click (a
+    # project or startup is completed only through its acceptance).
+    application = make_application(owner, "conservation", "draft", title="Bảo tồn nhãn lồng sạch bệnh")
     add_attachment(application, owner, io.BytesIO(PDF), "Thuyết minh công khai.pdf", True,
-                   application.version)
+                   application.version, document_type="technical_description")
     add_attachment(application, owner, io.BytesIO(PDF), "Dự toán chi tiết nội bộ.pdf", False,
-                   application.version)
+                   application.version, document_type="budget_estimate")
     commit()
     approve(application, owner, reviewer)
     workflow.add_review_note(application, reviewer, "Ghi chú nội bộ: cần kiểm tra kinh phí")

@@ -13,7 +13,7 @@ from registry.models import Application, ApplicationEvent
 from registry.services.tokens import create_token
 from registry.services.unit_of_work import commit
 from tests.conftest import SuiteConfig, serving
-from tests.factories import make_application, make_user
+from tests.factories import appraise, attach_required_documents, make_application, make_user
 
 RACERS = 16
 
@@ -76,8 +76,13 @@ def events(application_id: int, action: str) -> int:
 
 def test_sixteen_simultaneous_approvals_one_wins(app, server):
     owner = make_user("applicant")
-    application = make_application(owner, "project", "submitted")
-    token = token_of(make_user("reviewer"))
+    reviewer = make_user("reviewer")
+    # Found eligible and recommended by its council: nothing but the race stands in the way.
+    application = make_application(owner, "project", "in_review", reviewer=reviewer)
+    appraise(application, reviewer)
+    db.session.refresh(application)
+    assert application.council_assignment("selection").recommended
+    token = token_of(reviewer)
 
     answers = race(f"{server}/api/v1/applications/{application.id}/decision", token,
                    {"decision": "approve", "comment": "", "version": application.version})
@@ -91,6 +96,7 @@ def test_sixteen_simultaneous_approvals_one_wins(app, server):
 def test_simultaneous_submissions_one_wins(app, server):
     owner = make_user("applicant")
     application = make_application(owner, "startup", "draft")
+    attach_required_documents(application, owner)
     token = token_of(owner)
 
     answers = race(f"{server}/api/v1/applications/{application.id}/submit", token,

@@ -7,10 +7,11 @@ from flask_babel import refresh
 
 from registry.extensions import db
 from registry.models import Application, ApplicationEvent, OutboxMessage, ReviewNote
+from registry.models.applications import CHECKLIST
 from registry.models.base import province_today
 from registry.services import applications as workflow
 from registry.services.unit_of_work import commit
-from tests.factories import make_application, make_user
+from tests.factories import appraise, make_application, make_user
 
 
 @pytest.fixture
@@ -173,7 +174,9 @@ def test_detail_shows_fields_contact_details_and_history(client, reviewer):
     refresh()  # the test's app context, shared by its requests, caches the locale
     page = _page(client, application.id)
     assert '<html lang="en">' in page
-    assert "Start review" in page and "Eligibility checklist" in page
+    # The next step is the eligibility check: on to appraisal once every item is met.
+    assert "<h3>Eligibility check</h3>" in page and "Eligibility checklist" in page
+    assert "Only an application that meets every item of the checklist goes on to appraisal" in page
     assert "It has been submitted once" in page
 
 
@@ -194,6 +197,16 @@ def test_detail_query_count_does_not_grow_with_history(client, reviewer, count_q
 def test_start_review(client, reviewer):
     application = make_application(make_user("applicant"), "startup", "submitted")
     page = _page(client, application.id)
+    assert 'id="start-version"' not in page  # not before every item of the checklist is met
+    refused = client.post(f"/review/{application.id}/start", data={"version": _version(page, "checklist")})
+    assert refused.status_code == 422
+    assert db.session.get(Application, application.id).status == "submitted"
+
+    response = client.post(f"/review/{application.id}/checklist", data={
+        "version": _version(page, "checklist"), **dict.fromkeys(CHECKLIST, "y")})
+    assert response.status_code == 302
+    page = _page(client, application.id)
+    assert "Eligible: on to appraisal" in page
     response = client.post(f"/review/{application.id}/start", data={"version": _version(page, "start")})
     assert response.status_code == 302
     assert db.session.get(Application, application.id).status == "in_review"
@@ -201,7 +214,11 @@ def test_start_review(client, reviewer):
 
 def test_approve_sets_public_code_writes_history_and_mails_the_owner(client, reviewer):
     owner = make_user("applicant")
-    application = make_application(owner, "project", "submitted")
+    # Found eligible, then recommended by its appraisal council: a project can now be approved.
+    application = make_application(owner, "project", "in_review", reviewer=reviewer)
+    appraise(application, reviewer)
+    mails_before = db.session.scalar(
+        db.select(db.func.count()).select_from(OutboxMessage).filter_by(recipient=owner.email))
 
     response = _decide(client, application, "approve", "Đạt yêu cầu.")
     assert response.status_code == 302
@@ -211,11 +228,11 @@ def test_approve_sets_public_code_writes_history_and_mails_the_owner(client, rev
     assert application.public_code.startswith("HY-CNSH-")
     event = application.events[-1]
     assert (event.action, event.from_status, event.to_status, event.actor_id) == (
-        "approve", "submitted", "approved", reviewer.id)
+        "approve", "in_review", "approved", reviewer.id)
     assert event.comment == "Đạt yêu cầu."
     assert db.session.scalar(
         db.select(db.func.count()).select_from(OutboxMessage).filter_by(recipient=owner.email)
-    ) == 1
+    ) == mails_before + 1
     page = client.get(f"/review/{application.id}").get_data(as_text=True)
     assert application.public_code in page
 
@@ -237,6 +254,10 @@ def test_reject_without_comment_is_refused(client, reviewer):
 def test_request_revision_with_a_comment(client, reviewer):
     owner = make_user("applicant")
     application = make_application(owner, "startup", "submitted")
+    # Before the eligibility check the page offers a revision or a rejection, not approval.
+    page = _page(client, application.id)
+    assert 'value="request_revision"' in page and 'value="reject"' in page
+    assert 'value="approve"' not in page
     response = _decide(client, application, "request_revision", "Bổ sung giấy phép kinh doanh.")
     assert response.status_code == 302
     application = db.session.get(Application, application.id)
@@ -245,10 +266,12 @@ def test_request_revision_with_a_comment(client, reviewer):
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(client, reviewer):
-    application = make_application(make_user("applicant"), "project", "submitted")
+    application = make_application(make_user("applicant"), "project", "in_review", reviewer=reviewer)
+    appraise(application, reviewer)  # recommended: only the stale version stands in the way
     stale = _version(_page(client, application.id), "decision")
-    # Meanwhile a colleague starts the review.
-    workflow.start_review(application, make_user("reviewer"), application.version)
+    # Meanwhile a colleague asks for a revision.
+    workflow.record_decision(application, make_user("reviewer"), "request_revision",
+                             "Bổ sung dự toán.", application.version)
     commit()
 
     response = _decide(client, application, "approve", "", version=stale)
@@ -256,7 +279,7 @@ def test_stale_version_is_a_conflict_and_changes_nothing(client, reviewer):
     page = response.get_data(as_text=True)
     assert 'class="flash flash-error"' in page  # the conflict is explained on the page
     application = db.session.get(Application, application.id)
-    assert application.status == "in_review"
+    assert application.status == "revision_requested"
     assert application.public_code is None
 
 
@@ -294,7 +317,7 @@ def test_changes_between_versions_show_the_new_title(client, reviewer):
 
 
 def test_checklist_and_internal_notes_are_saved(client, reviewer):
-    application = make_application(make_user("applicant"), "project", "in_review", reviewer=reviewer)
+    application = make_application(make_user("applicant"), "project", "submitted")
     page = _page(client, application.id)
     response = client.post(f"/review/{application.id}/checklist", data={
         "version": _version(page, "checklist"), "eligible_applicant": "y", "documents_complete": "y",
@@ -303,6 +326,7 @@ def test_checklist_and_internal_notes_are_saved(client, reviewer):
     application = db.session.get(Application, application.id)
     assert application.review_checklist["eligible_applicant"] is True
     assert application.review_checklist["within_plan"] is False
+    assert application.status == "submitted"  # a checklist not fully met sends it nowhere
 
     response = client.post(f"/review/{application.id}/notes", data={"body": "Cần đối chiếu hoá đơn."})
     assert response.status_code == 302
@@ -316,7 +340,8 @@ def test_checklist_and_internal_notes_are_saved(client, reviewer):
 
 
 def test_implementation_status_completed(client, reviewer):
-    application = make_application(make_user("applicant"), "project", "approved")
+    # A conservation effort (a project or startup is completed only through its acceptance).
+    application = make_application(make_user("applicant"), "conservation", "approved")
     page = _page(client, application.id)
     response = client.post(f"/review/{application.id}/implementation", data={
         "implementation_status": "completed", "comment": "Nghiệm thu đạt.",
@@ -334,7 +359,8 @@ def test_implementation_status_completed(client, reviewer):
 def test_approving_asks_for_confirmation_with_the_checklist_beside_it(client, reviewer):
     client.set_cookie("lang", "en")
     owner = make_user("applicant")
-    application = make_application(owner, "startup", "submitted")
+    application = make_application(owner, "startup", "in_review", reviewer=reviewer)
+    assignment = appraise(application, reviewer)
     version = _version(_page(client, application.id), "decision")
 
     first = client.post(f"/review/{application.id}/decision",
@@ -343,9 +369,11 @@ def test_approving_asks_for_confirmation_with_the_checklist_beside_it(client, re
     assert first.status_code == 200
     html = first.get_data(as_text=True)
     assert "This decision cannot be undone" in html
-    assert "No — The required documents are attached and valid" in html  # the checklist, as saved
+    assert "Yes — The required documents are attached and valid" in html  # the checklist, as saved
+    assert "No — " not in html
+    assert re.search(rf"The council(&#39;|')s result: {re.escape(assignment.council.name)}", html)
     assert 'name="confirmed" type="hidden" value="yes"' in html
-    assert db.session.get(Application, application.id).status == "submitted"  # nothing yet
+    assert db.session.get(Application, application.id).status == "in_review"  # nothing yet
 
     confirmed = client.post(f"/review/{application.id}/decision", data={
         "decision": "approve", "comment": "Đạt yêu cầu.", "version": version, "confirmed": "yes"})

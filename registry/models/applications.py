@@ -457,7 +457,9 @@ class Application(db.Model):
         return self.can_review(user)
 
     def can_decide(self, user: User | None) -> bool:
-        return self.can_review(user) and self.status in TRANSITIONS["approve"][0]
+        """Some decision is open: before the eligibility check a revision request or a rejection,
+        after it approval too."""
+        return self.can_review(user) and any(self.status in TRANSITIONS[d][0] for d in DECISIONS)
 
     def can_record_support_decision(self, user: User | None) -> bool:
         """Staff who screen it record the decision (or the department's confirmation) once the
