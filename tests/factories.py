@@ -66,7 +66,13 @@ def make_user(role: str = "applicant", organization: Organization | None = None,
 
 def make_application(owner: User, kind: str = "project", status: str = "draft",
                      reviewer: User | None = None, **fields):
-    """An application of `owner`'s organisation, moved through the workflow to `status`."""
+    """An application of `owner`'s organisation, moved through the workflow to `status`; "public"
+    is approved with its support decision recorded (or the department's confirmation), as a
+    project or startup must be to be public."""
+    if status == "public":
+        application = make_application(owner, kind, "approved", reviewer=reviewer, **fields)
+        record_decision(application, reviewer, amount_vnd=application.requested_support_vnd or 0)
+        return application
     values = dict(VALID_FIELDS[kind])
     if kind == "pvp_filing":
         values["application_number"] = f"PVP-{next(_sequence):05d}"

@@ -7,7 +7,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from registry.demo import seed
 from registry.extensions import db
@@ -32,16 +32,17 @@ def _text(value) -> str:
 
 
 def expected_rows(*conditions) -> list[list[str]]:
-    """The approved records (newest approval first) as the export should write them, read
-    from the database here, not through the export's own query."""
+    """The public records (newest approval first) as the export should write them, read
+    from the database here, not through the export's own query: approved, and for a project or
+    startup with its support decision (`Application.is_public`)."""
     header = csv_header()
-    applications = db.session.scalars(
+    applications = [a for a in db.session.scalars(
         db.select(Application)
         .where(Application.status == "approved", *conditions)
         .options(joinedload(Application.organization), joinedload(Application.district),
-                 joinedload(Application.resource))
+                 joinedload(Application.resource), selectinload(Application.support_decision))
         .order_by(Application.approved_on.desc(), Application.id.desc())
-    ).all()
+    ).all() if a.is_public]
     rows = []
     for application in applications:
         values = {
@@ -171,7 +172,7 @@ def test_awkward_text_survives_both_formats(client):
     """Commas, quotes, line breaks and control characters typed by an applicant."""
     owner = make_user("applicant")
     awkward = make_application(
-        owner, "project", "approved",
+        owner, "project", "public",
         title='Dự án "nhãn lồng", giai đoạn 2;\nnhân giống\tsạch bệnh',
         expected_outputs="=SUM(A1:A2) \x0b kết quả\x07",
     )

@@ -19,7 +19,7 @@ from registry.services import plan_reports
 from registry.services.attachments import add_attachment
 from registry.services.tokens import create_token
 from registry.services.unit_of_work import commit
-from tests.factories import appraise, make_application, make_user, pass_eligibility
+from tests.factories import appraise, make_application, make_user, pass_eligibility, record_decision
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 ROLES = ("anonymous", "owner", "colleague", "other_applicant", "reviewer", "reviewer_of_owner",
@@ -128,6 +128,9 @@ def test_documents_follow_their_application(people):
     appraise(application, people["reviewer"])
     workflow.record_decision(application, people["reviewer"], "approve", "", application.version)
     commit()
+    # Approved, but a project is public only once its support decision is recorded.
+    assert allowed(people, public.can_download) == OWNERS | STAFF
+    record_decision(application, people["reviewer"])
     assert allowed(people, private.can_download) == OWNERS | STAFF
     assert allowed(people, public.can_download) == set(ROLES)  # public document, public record
 

@@ -21,6 +21,7 @@ from tests.factories import (
     make_organization,
     make_user,
     pass_eligibility,
+    record_decision,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -64,12 +65,13 @@ def approve(application, owner, reviewer):
 
 
 def test_only_approved_records_are_public(client, owner, reviewer):
-    approved = make_application(owner, "project", "approved", reviewer=reviewer,
+    approved = make_application(owner, "project", "public", reviewer=reviewer,
                                 title="Dự án đã được phê duyệt")
     hidden = {
         status: make_application(owner, "project", status, reviewer=reviewer,
                                  title=f"Hồ sơ ẩn ở trạng thái {status}")
-        for status in ("draft", "submitted", "in_review", "revision_requested", "rejected", "withdrawn")
+        for status in ("draft", "submitted", "in_review", "revision_requested", "rejected", "withdrawn",
+                       "approved")  # approved, its support decision not recorded: not public yet
     }
 
     for url in ("/", "/records", "/records?q=ho+so", f"/organizations/{owner.organization_id}"):
@@ -92,7 +94,7 @@ def test_only_approved_records_are_public(client, owner, reviewer):
 def test_search_ignores_case_and_accents(client, owner, reviewer):
     make_application(owner, "conservation", "approved", reviewer=reviewer,
                      title="Bảo tồn nguồn gen gà Đông Tảo")
-    make_application(owner, "project", "approved", reviewer=reviewer,
+    make_application(owner, "project", "public", reviewer=reviewer,
                      title="Nhân giống nhãn lồng bằng nuôi cấy mô")
 
     for query in ("dong tao", "ĐÔNG TẢO", "Dong Tao", "đông", "  gà   đông tảo "):
@@ -110,9 +112,9 @@ def test_search_needs_every_word_and_treats_wildcards_as_text(client, owner, rev
 
 
 def test_facets_filter_and_count(client, owner, reviewer):
-    make_application(owner, "project", "approved", reviewer=reviewer,
+    make_application(owner, "project", "public", reviewer=reviewer,
                      title="Dự án nhãn lồng Khoái Châu", district="khoai_chau", field="agriculture")
-    make_application(owner, "startup", "approved", reviewer=reviewer,
+    make_application(owner, "startup", "public", reviewer=reviewer,
                      title="Khởi nghiệp vi sinh Văn Lâm", district="van_lam", field="environment")
     year = db.session.scalar(sa.select(sa.func.max(Application.approved_on))).year
 
@@ -134,7 +136,7 @@ def test_facets_filter_and_count(client, owner, reviewer):
 
 
 def test_bad_query_arguments_are_ignored(client, owner, reviewer):
-    make_application(owner, "project", "approved", reviewer=reviewer)
+    make_application(owner, "project", "public", reviewer=reviewer)
     for query in (
         "year=abc", "kind=unknown", "page=-1", "page=abc", "page=9999",
         "page=99999999999999999999", "district=atlantis", "field=astrology",
@@ -176,7 +178,7 @@ def test_record_page_shows_public_fields_only(app, client, owner, reviewer):
 
 
 def test_organisation_page_lists_approved_records_only(client, owner, reviewer):
-    make_application(owner, "project", "approved", reviewer=reviewer, title="Dự án công khai")
+    make_application(owner, "project", "public", reviewer=reviewer, title="Dự án công khai")
     make_application(owner, "startup", "draft", title="Khởi nghiệp còn nháp")
     organization = owner.organization
 
@@ -195,7 +197,7 @@ def test_organisation_page_lists_approved_records_only(client, owner, reviewer):
 
 def test_home_page_counts_latest_records_and_links_to_login(client, owner, reviewer):
     for kind in ("project", "project", "startup", "conservation", "pvp_filing"):
-        make_application(owner, kind, "approved", reviewer=reviewer)
+        make_application(owner, kind, "public", reviewer=reviewer)
     make_application(owner, "project", "submitted", reviewer=reviewer, title="Chưa được duyệt")
 
     client.get("/language/en")
@@ -238,17 +240,18 @@ def test_pages_use_a_constant_number_of_queries(client, owner, reviewer, count_q
         return counts
 
     for _ in range(3):
-        make_application(owner, "project", "approved", reviewer=reviewer)
+        make_application(owner, "project", "public", reviewer=reviewer)
     few = queries_per_page()
     for number in range(27):
         other = make_user("applicant") if number % 3 else owner
-        make_application(other, "project", "approved", reviewer=reviewer)
+        make_application(other, "project", "public", reviewer=reviewer)
     assert queries_per_page() == few
 
 
 @pytest.fixture
 def documents(owner, reviewer):
-    """An approved record with a public and a private document, and a draft with a public one."""
+    """A public record (approved, its decision recorded) with a public and a private document,
+    and a draft with a public one."""
     approved = make_application(owner, "project", "draft")
     public = add_attachment(approved, owner, io.BytesIO(PDF), "Báo cáo tổng kết đề tài.pdf", True,
                             approved.version)
@@ -256,6 +259,7 @@ def documents(owner, reviewer):
                              approved.version)
     commit()
     approve(approved, owner, reviewer)
+    record_decision(approved, reviewer, amount_vnd=approved.requested_support_vnd)
     draft = make_application(owner, "startup", "draft")
     on_draft = add_attachment(draft, owner, io.BytesIO(PDF), "Kế hoạch kinh doanh.pdf", True,
                               draft.version)

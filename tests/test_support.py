@@ -146,7 +146,7 @@ def test_the_dashboard_lists_approved_projects_without_a_decision(client, review
 def test_the_public_record_shows_its_decision(client, reviewer):
     application = make_application(make_user("applicant"), "project", "approved", reviewer=reviewer)
     record = f"/records/{application.public_code}"
-    assert "Not recorded yet" in client.get(record).get_data(as_text=True)
+    assert client.get(record).status_code == 404  # a project is public from its decision
     post(client, application)
     html = client.get(record).get_data(as_text=True)
     assert "No. 125/QĐ-UBND of" in html and "support granted: 1,200,000,000" in html

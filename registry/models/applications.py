@@ -397,7 +397,8 @@ class Application(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == "approved"
+        """Approved; a project or startup once its support decision is recorded (as `records.PUBLIC`)."""
+        return self.status == "approved" and (self.kind not in DECIDED_KINDS or self.support_decision is not None)
 
     # Permissions: the one place that says who may do what (lists: `visible_applications`).
     def is_owned_by(self, user: User | None) -> bool:

@@ -12,7 +12,7 @@ from registry.models import Application, District, Organization
 from registry.models.applications import FIELDS, KINDS
 from registry.presenters import field_rows
 from registry.public import bp
-from registry.services.records import (APPROVAL_YEAR, APPROVED, RecordFilters, listing_options,
+from registry.services.records import (APPROVAL_YEAR, PUBLIC, RecordFilters, listing_options,
                                        newest_first)
 from registry.web import paginate
 
@@ -99,7 +99,7 @@ def record(code: str):
         abort(404)
     application = db.session.scalar(
         sa.select(Application)
-        .where(Application.public_code == code, APPROVED)
+        .where(Application.public_code == code, PUBLIC)
         .options(
             joinedload(Application.organization).joinedload(Organization.district),
             joinedload(Application.district),
@@ -134,7 +134,7 @@ def organization(organization_id: int):
     )
     pagination = paginate(newest_first(
         sa.select(Application)
-        .where(APPROVED, Application.organization_id == organization.id)
+        .where(PUBLIC, Application.organization_id == organization.id)
         .options(*listing_options())))
     # An organisation becomes public with its first approved record, not before.
     if not pagination.total:

@@ -12,7 +12,7 @@ from registry.models import Application, BarcodeRecord, Census, GeneticResource
 from registry.models.genetics import MARKER_LABELS, MARKERS
 from registry.public import bp
 from registry.services.genetics import fasta_lines
-from registry.services.records import APPROVED, listing_options, newest_first
+from registry.services.records import PUBLIC, listing_options, newest_first
 from registry.web import paginate
 
 RESOURCE_CODE = re.compile(r"[a-z0-9_]{1,40}")
@@ -44,7 +44,7 @@ def resources():
             GeneticResource.indigenous.desc(), GeneticResource.name_vi, GeneticResource.id)
     ).all()
     conserved = _counts_by_resource(
-        Application.resource_id, APPROVED, Application.kind == "conservation")
+        Application.resource_id, PUBLIC, Application.kind == "conservation")
     barcodes = _counts_by_resource(BarcodeRecord.resource_id)
     return render_template(
         "public/resources.html",
@@ -58,7 +58,7 @@ def resource(code: str):
     conservation = db.session.scalars(
         newest_first(
             sa.select(Application)
-            .where(APPROVED, Application.kind == "conservation",
+            .where(PUBLIC, Application.kind == "conservation",
                    Application.resource_id == resource.id)
             .options(*listing_options())
         )

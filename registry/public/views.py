@@ -8,7 +8,7 @@ from registry.extensions import db
 from registry.i18n import LANGUAGE_COOKIE
 from registry.models import Application
 from registry.public import bp
-from registry.services.records import APPROVED, listing_options, newest_first
+from registry.services.records import PUBLIC, listing_options, newest_first
 from registry.web import safe_next
 
 LATEST_ON_HOME = 6
@@ -27,10 +27,10 @@ def home():
             approved_of("conservation").label("conservation"),
             approved_of("pvp_filing").label("pvp_filings"),
             sa.func.count(sa.distinct(Application.organization_id)).label("organizations"),
-        ).where(APPROVED)
+        ).where(PUBLIC)
     ).one()
     latest = db.session.scalars(
-        newest_first(sa.select(Application).where(APPROVED).options(*listing_options()))
+        newest_first(sa.select(Application).where(PUBLIC).options(*listing_options()))
         .limit(LATEST_ON_HOME)
     ).all()
     return render_template("public/home.html", counts=counts, latest=latest)

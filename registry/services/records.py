@@ -8,11 +8,17 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
-from registry.models import Application, District
-from registry.models.applications import FIELDS, KINDS
+from registry.models import Application, District, SupportDecision
+from registry.models.applications import DECIDED_KINDS, FIELDS, KINDS
 from registry.services.text import like_pattern, search_terms
 
-APPROVED = Application.status == "approved"
+# What the public sees: approved records — a project or startup only once its support decision is
+# recorded (the department's approval alone makes it neither supported nor public).
+PUBLIC = sa.and_(
+    Application.status == "approved",
+    sa.or_(Application.kind.not_in(DECIDED_KINDS),
+           sa.exists().where(SupportDecision.application_id == Application.id)),
+)
 APPROVAL_YEAR = sa.extract("year", Application.approved_on)
 YEARS = range(1900, 2201)
 
@@ -66,7 +72,7 @@ class RecordFilters:
 
     def conditions(self, skip: str | None = None) -> list:
         """WHERE clauses of the active filters; `skip` leaves out one facet's own filter."""
-        clauses = [APPROVED]
+        clauses = [PUBLIC]
         if self.kind and skip != "kind":
             clauses.append(Application.kind == self.kind)
         if self.field and skip != "field":
