@@ -115,6 +115,7 @@ ACCESS = {
     "review.new_council": STAFF,
     "review.council": STAFF,
     "review.council_minutes": STAFF,
+    "review.export_appraisals": STAFF,
     "council.index": COUNCIL_ROLES,
     "council.application": COUNCIL_MEMBER,
     "council.declare": COUNCIL_MEMBER,

@@ -402,3 +402,10 @@ def appraising_members(user: User):
 def quantize(value) -> Decimal:
     """Means are kept to two decimals, rounded half up as people round."""
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def mean_points(values) -> Decimal:
+    """The council's mean of some points (a criterion's, or the totals), as every figure of it
+    is shown: the council's page, the minutes, the staff export."""
+    values = list(values)
+    return quantize(Decimal(sum(values)) / len(values))

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from registry.forms import LocalizedIntegerField, MultiCheckboxField, VersionForm, choices
+from registry.forms import LocalizedIntegerField, MultiCheckboxField, PlainIntegerField, VersionForm, choices
 from registry.numbers import MONEY
 from registry.models.base import province_today
 from registry.models.followup import INSPECTION_CONCLUSIONS
@@ -281,3 +281,15 @@ class AcceptanceForm(FlaskForm):
     disbursed_vnd = LocalizedIntegerField(_l("Total disbursed (VND)"), kind=MONEY,
                                           validators=[Optional(), NumberRange(min=0)])
     reasons = TextAreaField(_l("Reasons (required for a failed result)"), validators=[Length(max=10_000)])
+
+
+EXPORT_SCOPES = {"appraised": _l("Applications before a selection council"), "all": _l("Every submitted application")}
+
+
+class ExportFilterForm(FlaskForm):
+    """The queue's filters that the register takes (GET, no CSRF token)."""
+
+    kind = SelectField(_l("Kind"), choices=choices(KINDS, blank=_l("All kinds")), default="")
+    status = SelectField(_l("Status"), choices=choices(QUEUE_STATUSES, blank=_l("All statuses")), default="")
+    year = PlainIntegerField(_l("Year of submission"), validators=[Optional(), NumberRange(min=1900, max=2999)])
+    scope = SelectField(_l("Applications"), choices=choices(EXPORT_SCOPES), default="appraised")

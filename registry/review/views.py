@@ -59,6 +59,7 @@ from registry.review.forms import (
 )
 from registry.services import applications as workflow
 from registry.services import councils, duplicates, followup, support
+from registry.services import timeline as timeline_service
 from registry.services import plan_reports
 from registry.services import targets as target_service
 from registry.services.text import like_pattern, search_terms
@@ -300,6 +301,7 @@ def _render_detail(application: Application, status: int = 200, **forms):
         acceptance_form=acceptance_form,
         can_record_inspection=application.can_record_inspection(actor),
         can_record_acceptance=application.can_record_acceptance(actor),
+        timeline=timeline_service.timeline(application, actor),
         can_set_implementation=application.can_set_implementation(actor),
         own_organisation=own_organisation,
         implementation_statuses=IMPLEMENTATION_STATUSES,

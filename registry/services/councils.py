@@ -4,7 +4,6 @@ these; permissions are the models' `can_*`; each function takes the acting user 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from statistics import mean
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -30,7 +29,7 @@ from registry.models.councils import (
     POSITION_COUNTS,
     POSITIONS,
     PURPOSES,
-    quantize,
+    mean_points,
 )
 from registry.services.applications import bump_version, record_event
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
@@ -315,9 +314,9 @@ def result_of(assignment: CouncilAssignment) -> Result:
     totals = [s.total for s in sheets]
     result = Result(
         scorers=len(sheets),
-        criterion_means={c.id: quantize(mean(s.points_by_criterion().get(c.id, 0) for s in sheets))
+        criterion_means={c.id: mean_points(s.points_by_criterion().get(c.id, 0) for s in sheets)
                          for c in rubric.criteria},
-        mean_total=quantize(mean(totals)), lowest_total=min(totals), highest_total=max(totals),
+        mean_total=mean_points(totals), lowest_total=min(totals), highest_total=max(totals),
         recommending=sum(1 for s in sheets if s.recommends))
     majority = result.recommending * 100 > rubric.majority_percent * result.scorers
     result.recommended = majority and result.mean_total >= rubric.pass_mark
