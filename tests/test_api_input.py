@@ -10,7 +10,7 @@ from registry.models import Application, BarcodeRecord
 from registry.services import applications as workflow
 from registry.services.errors import Conflict, ValidationFailed
 from tests.test_api import World, assert_error, call, fresh, json_fields
-from tests.factories import make_application
+from tests.factories import attach_required_documents, make_application
 
 
 @pytest.fixture
@@ -72,6 +72,7 @@ def test_only_submit_and_withdraw_may_go_without_a_version(app, world):
     application = make_application(owner, "project", "draft")
     with pytest.raises(ValidationFailed):
         workflow.update_application(application, owner, {"title": "Một tiêu đề khác"}, None)
+    attach_required_documents(application, owner)
     workflow.submit_application(application, owner, None)
     assert application.status == "submitted"
     workflow.withdraw_application(application, owner, None, "")
@@ -154,17 +155,27 @@ def test_ids_past_the_id_columns_are_404_for_every_method(client, world, number)
     """Past 2**31 - 1 on PostgreSQL (INTEGER ids) the database refused the query: 500; past 64
     bits a PATCH answered 405."""
     for method, path in (("GET", ""), ("PATCH", ""), ("POST", "/submit"), ("POST", "/withdraw"),
-                         ("POST", "/decision"), ("GET", "/history")):
+                         ("POST", "/decision"), ("GET", "/history"), ("GET", "/checklist"),
+                         ("PUT", "/checklist"), ("POST", "/start-review"), ("GET", "/documents"),
+                         ("POST", "/documents"), ("GET", "/documents/1"), ("DELETE", "/documents/1"),
+                         ("POST", "/support-decision"), ("GET", "/support-decision/file")):
         response = call(client, method, f"/api/v1/applications/{number}{path}", world.token("owner"),
                         {"version": 1})
         assert_error(response, 404, where=f"{method} {number}{path}")
+    for method in ("GET", "DELETE"):
+        assert_error(call(client, method, f"/api/v1/applications/1/documents/{number}", world.token("owner"),
+                          {"version": 1}), 404, where=f"{method} document {number}")
     assert_error(client.get(f"/api/v1/records/{number}"), 404)
 
 
 # Submit and withdraw without a body; If-Match and ETag ---------------------------------------------
 
 def _complete_draft(world) -> Application:
-    return make_application(world.user("owner"), "startup", "draft")
+    """A startup draft with its required document (its version is then 2): ready to submit."""
+    application = make_application(world.user("owner"), "startup", "draft")
+    attach_required_documents(application, world.user("owner"))
+    assert application.version == 2
+    return application
 
 
 @pytest.mark.parametrize("action, status", [("submit", "submitted"), ("withdraw", "withdrawn")])
@@ -181,7 +192,7 @@ def test_submit_and_withdraw_without_a_body_act_on_the_current_version(client, w
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["status"] == status
     assert response.headers["ETag"] == f'"{fresh(application).version}"'
-    assert (fresh(application).status, fresh(application).version) == (status, 2)
+    assert (fresh(application).status, fresh(application).version) == (status, 3)
 
 
 def test_a_body_of_another_type_is_still_415(client, world):
@@ -200,7 +211,7 @@ def test_a_version_in_the_body_keeps_the_stale_check(client, world, action):
     assert_error(call(client, "POST", url, world.token("owner"), {"version": 7}), 409)
     assert_error(call(client, "POST", url, world.token("owner"), {"version": None}), 422, "version")
     assert fresh(application).status == "draft"
-    assert call(client, "POST", url, world.token("owner"), {"version": 1}).status_code == 200
+    assert call(client, "POST", url, world.token("owner"), {"version": 2}).status_code == 200
 
 
 @pytest.mark.parametrize("action", ["submit", "withdraw"])
@@ -212,15 +223,15 @@ def test_if_match_keeps_the_stale_check(client, world, action, spelling):
     stale = client.post(url, headers={**headers, "If-Match": spelling.format(v=5)})
     assert_error(stale, 409)
     assert fresh(application).status == "draft"
-    response = client.post(url, headers={**headers, "If-Match": spelling.format(v=1)})
+    response = client.post(url, headers={**headers, "If-Match": spelling.format(v=2)})
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.headers["ETag"] == '"2"'
+    assert response.headers["ETag"] == '"3"'
 
 
 def test_if_match_and_a_body_version_must_both_be_current(client, world):
     application = _complete_draft(world)
     url = f"/api/v1/applications/{application.id}/submit"
-    for header, version in (('"1"', 5), ('"5"', 1)):
+    for header, version in (('"2"', 5), ('"5"', 2)):
         response = call(client, "POST", url, world.token("owner"), {"version": version},
                         headers={"If-Match": header})
         assert_error(response, 409, where=f"{header} {version}")
@@ -254,10 +265,10 @@ def test_patch_and_decision_still_need_a_version(client, world):
     assert_error(response, 422, "version")
     # If-Match is a version too.
     response = call(client, "PATCH", url, world.token("owner"), {"title": "Tiêu đề mới nhé"},
-                    headers={"If-Match": '"1"'})
-    assert response.status_code == 200 and response.headers["ETag"] == '"2"'
+                    headers={"If-Match": '"2"'})
+    assert response.status_code == 200 and response.headers["ETag"] == '"3"'
     response = call(client, "PATCH", url, world.token("owner"), {"title": "Tiêu đề mới nữa"},
-                    headers={"If-Match": '"1"'})
+                    headers={"If-Match": '"2"'})
     assert_error(response, 409)
 
 
@@ -266,16 +277,16 @@ def test_etag_on_every_answer_about_one_application(client, world):
     url = f"/api/v1/applications/{application.id}"
     token = world.token("owner")
     response = call(client, "GET", url, token)
-    assert response.headers["ETag"] == '"1"'
-    response = call(client, "PATCH", url, token, {"version": 1, "title": "Tiêu đề đã chỉnh sửa"})
     assert response.headers["ETag"] == '"2"'
+    response = call(client, "PATCH", url, token, {"version": 2, "title": "Tiêu đề đã chỉnh sửa"})
+    assert response.headers["ETag"] == '"3"'
     response = call(client, "POST", url + "/submit", token, headers={"If-Match": response.headers["ETag"]})
-    assert response.status_code == 200 and response.headers["ETag"] == '"3"'
-    response = call(client, "POST", url + "/decision", world.token("reviewer"),
-                    {"decision": "request_revision", "comment": "Bổ sung hồ sơ.", "version": 3})
     assert response.status_code == 200 and response.headers["ETag"] == '"4"'
-    response = call(client, "POST", url + "/withdraw", token, headers={"If-Match": 'W/"4"'})
+    response = call(client, "POST", url + "/decision", world.token("reviewer"),
+                    {"decision": "request_revision", "comment": "Bổ sung hồ sơ.", "version": 4})
     assert response.status_code == 200 and response.headers["ETag"] == '"5"'
+    response = call(client, "POST", url + "/withdraw", token, headers={"If-Match": 'W/"5"'})
+    assert response.status_code == 200 and response.headers["ETag"] == '"6"'
     created = call(client, "POST", "/api/v1/applications", token, json_fields("startup"))
     assert created.headers["ETag"] == f'"{created.get_json()["version"]}"'
     # Errors and lists carry none.

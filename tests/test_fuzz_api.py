@@ -13,8 +13,10 @@
 Both runs are derandomized (the same examples every time, in CI too) and small. The examples of
 one test share its database; that is fine.
 """
+import io
 import json
 import math
+import re
 
 import pytest
 import schemathesis
@@ -31,10 +33,10 @@ from schemathesis.specs.openapi.checks import (
 from registry import create_app
 from registry.api.openapi import ALL_FIELDS, BARCODE_INPUT
 from tests.conftest import SuiteConfig
-from tests.factories import make_application, make_user
+from tests.factories import council_members, form_council, make_application, make_user
 from tests.test_api import World, call, json_fields, token_for
 
-ROLES = ("anonymous", "applicant", "reviewer")
+ROLES = ("anonymous", "applicant", "reviewer")  # experts: the role × route table in test_api.py
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 CONFIG = {
@@ -66,15 +68,24 @@ NASTY_RAW_BODIES = [
 # What the transport can write as JSON (it refuses NaN and Infinity; the raw bodies carry those).
 SENDABLE_JSON_VALUES = [v for v in NASTY_JSON_VALUES if not (isinstance(v, float) and not math.isfinite(v))]
 CONTROL_KEYS = ("version", "kind", "decision", "comment")
-BODY_KEYS = [*CONTROL_KEYS, *ALL_FIELDS, *BARCODE_INPUT]
+COUNCIL_KEYS = ("checklist", "purpose", "name", "decision_number", "formed_on", "meets_on", "members",
+                "application_ids", "has_conflict", "reasons", "explanation", "points", "recommends", "submit")
+BODY_KEYS = [*CONTROL_KEYS, *ALL_FIELDS, *BARCODE_INPUT, *COUNCIL_KEYS]
+# A form field is text: what of the above an HTTP client can put in one (a lone surrogate has no
+# UTF-8, so no client can send it).
+FORM_FIELDS = ("version", "document_type", "is_public", "number", "decided_on", "signer", "amount_vnd",
+               "period_start", "period_end", "conditions")
+FORM_VALUES = sorted({str(v) for v in SENDABLE_JSON_VALUES if not (isinstance(v, str) and re.search(
+    "[\ud800-\udfff]", v))} | {"true", "no", "2026-01-01", "-5"})
 HUGE_IDS = [2**31, 2**40, 2**63, 2**64 + 1, 10**30]
 RESOURCE_CODES = ["ga_dong_tao", "nhan_long"]
 
 
 # 1. Schemathesis, from the OpenAPI document ------------------------------------------------------
 
-# Ids of the applications the current test made (see `existing`); the hooks read it when they draw.
-EXISTING: dict[str, list[int]] = {"ids": [1]}
+# Ids of the applications, councils and documents the current test made (see `existing`); the
+# hooks read them when they draw.
+EXISTING: dict[str, list[int]] = {"ids": [1], "councils": [1], "documents": [1]}
 
 # The document as the app serves it. Building it needs an app (routes, config), not a database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app(SuiteConfig),
@@ -88,9 +99,10 @@ def flatmap_path_parameters(context, path_parameters):
     if not path_parameters:
         return st.just(path_parameters)
     strategies = {name: st.just(value) for name, value in path_parameters.items()}
-    existing = st.integers(0, 3).map(lambda i: EXISTING["ids"][i % len(EXISTING["ids"])])
-    for name in ("application_id", "record_id"):
+    for name, ids in (("application_id", "ids"), ("record_id", "ids"), ("council_id", "councils"),
+                      ("document_id", "documents")):
         if name in path_parameters:
+            existing = st.integers(0, 3).map(lambda i, ids=ids: EXISTING[ids][i % len(EXISTING[ids])])
             strategies[name] = st.one_of(existing, st.sampled_from(HUGE_IDS), st.just(path_parameters[name]))
     if "code" in path_parameters:
         strategies["code"] = st.one_of(st.sampled_from(RESOURCE_CODES), st.just(path_parameters["code"]))
@@ -107,6 +119,12 @@ def flatmap_query(context, query):
 
 @schema.hook
 def flatmap_body(context, body):
+    if any(alternative.media_type == "multipart/form-data" for alternative in context.operation.body):
+        if not isinstance(body, dict):
+            return st.just(body)
+        changed = st.builds(lambda name, value: {**body, name: value},
+                            st.sampled_from(sorted(set(body) | set(FORM_FIELDS))), st.sampled_from(FORM_VALUES))
+        return st.one_of(st.just(body), changed)
     if not isinstance(body, dict):
         return st.one_of(st.just(body), st.sampled_from(NASTY_RAW_BODIES))
     changed = st.builds(lambda name, value: {**body, name: value},
@@ -124,10 +142,14 @@ def caller(request, app) -> dict:
 
 @pytest.fixture
 def existing(app) -> list[int]:
-    """Applications in four states, of an organisation other than the caller's."""
+    """Applications in four states, of an organisation other than the caller's (with their
+    documents), and a council on the one in review."""
     owner, reviewer = make_user("applicant"), make_user("reviewer")
-    EXISTING["ids"] = [make_application(owner, "startup", status, reviewer=reviewer).id
-                       for status in ("draft", "submitted", "in_review", "approved")]
+    applications = [make_application(owner, "startup", status, reviewer=reviewer)
+                    for status in ("draft", "submitted", "in_review", "approved")]
+    EXISTING["ids"] = [application.id for application in applications]
+    EXISTING["documents"] = [a.id for application in applications for a in application.attachments] or [1]
+    EXISTING["councils"] = [form_council([applications[2]], reviewer).id]
     return EXISTING["ids"]
 
 
@@ -172,7 +194,50 @@ def _writes(world: World, value) -> list[tuple[str, str, str, str, dict]]:
         ("create_barcode", "reviewer", "POST", "/api/v1/resources/ga_dong_tao/barcodes",
          dict.fromkeys(BARCODE_INPUT, value)),
     ]
+    writes += _council_writes(world, value)
     return writes
+
+
+def _council_writes(world: World, value) -> list[tuple[str, str, str, str, dict]]:
+    """The bodies of screening and of councils, with `value` in every field."""
+    from registry.services import councils
+    from registry.services.unit_of_work import commit
+
+    submitted = world.application("submitted", "project")
+    revision = world.application("revision_requested", "startup")
+    expert = world.user("expert")
+    before = world.application("in_review", "project")
+    council = form_council([before], world.user("reviewer"), members=[expert, *council_members(4)])
+    councils.declare_conflict(council.assignments[0], expert, has_conflict=False, reasons=[], explanation="")
+    commit()
+    eligible = world.application("in_review", "project")
+    criterion = council.rubric.criteria[0].id
+    key = value if isinstance(value, str) else str(criterion)
+    application = f"/api/v1/applications/{submitted.id}"
+    assignment = f"/api/v1/councils/{council.id}/applications/{before.id}"
+    return [
+        ("save_checklist", "reviewer", "PUT", application + "/checklist",
+         {"version": submitted.version, "checklist": value}),
+        ("save_checklist", "reviewer", "PUT", application + "/checklist",
+         {"version": value, "checklist": {"eligible_applicant": value}}),
+        ("start_review", "reviewer", "POST", application + "/start-review", {"version": value}),
+        ("delete_document", "owner", "DELETE",
+         f"/api/v1/applications/{revision.id}/documents/{revision.attachments[0].id}", {"version": value}),
+        ("create_council", "reviewer", "POST", "/api/v1/councils",
+         {**dict.fromkeys(COUNCIL_KEYS[1:8], value)}),
+        ("create_council", "reviewer", "POST", "/api/v1/councils",
+         {"purpose": "selection", "kind": "project", "name": "Hội đồng thử", "formed_on": "2026-01-01",
+          "members": [{"user_id": value, "position": value}], "application_ids": [eligible.id, value]}),
+        ("declare_conflict", "expert", "POST", f"/api/v1/councils/{council.id}/applications/{before.id}/conflict",
+         {"has_conflict": value, "reasons": value, "explanation": value}),
+        ("declare_conflict", "expert", "POST", f"/api/v1/councils/{council.id}/applications/{before.id}/conflict",
+         {"has_conflict": True, "reasons": [value], "explanation": value}),
+        ("save_sheet", "expert", "PUT", assignment + "/sheet",
+         {"points": {str(criterion): value}, "recommends": value, "comment": value, "version": value,
+          "submit": value}),
+        ("save_sheet", "expert", "PUT", assignment + "/sheet", {"points": value}),
+        ("save_sheet", "expert", "PUT", assignment + "/sheet", {"points": {key: 1}, "comment": "Đang chấm"}),
+    ]
 
 
 @settings(max_examples=2 * len(NASTY_JSON_VALUES), deadline=None, derandomize=True,
@@ -189,6 +254,28 @@ def test_hostile_values_in_every_field_never_answer_5xx(app, documented, value):
         assert response.status_code in documented[operation], f"{response.status_code}: {where}"
         if response.status_code >= 400:
             assert set(response.get_json()) == {"error", "errors"}, where
+
+
+@settings(max_examples=len(FORM_VALUES), deadline=None, derandomize=True, suppress_health_check=FUNCTION_SCOPED)
+@given(value=st.sampled_from(FORM_VALUES))
+def test_hostile_values_in_every_form_field_never_answer_5xx(app, documented, value):
+    """The uploads, with `value` in every text field of the form at once."""
+    world = World()
+    draft = world.application("draft", "startup")
+    approved = world.application("approved", "pvp_filing")
+    for operation, role, url, application in (
+            ("upload_document", "owner", f"/api/v1/applications/{draft.id}/documents", draft),
+            ("record_support_decision", "reviewer", f"/api/v1/applications/{approved.id}/support-decision",
+             approved)):
+        for fields in (dict.fromkeys(FORM_FIELDS, value),
+                       {**dict.fromkeys(FORM_FIELDS, value), "version": str(application.version)}):
+            data = {**fields, "file": (io.BytesIO(b"%PDF-1.4 " + value.encode()), f"{value[:50]}.pdf")}
+            response = call(app.test_client(), "POST", url, world.token(role), data=data,
+                            content_type="multipart/form-data")
+            where = f"{operation} {value!r:.100}"
+            assert response.status_code < 500, where
+            assert response.status_code in documented[operation], f"{response.status_code}: {where}"
+            assert set(response.get_json()) == {"error", "errors"} or response.status_code < 300, where
 
 
 # What the fuzzers found outside the API layer, fixed since: 422, not 500 ---------------------------

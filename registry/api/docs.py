@@ -138,7 +138,7 @@ def _operation_groups(document: dict) -> list[dict]:
                     "notes": with_code(" ".join([parameter.get("description", ""), *notes]).strip()),
                 })
             request_body = operation.get("requestBody", {})
-            body = request_body.get("content", {}).get("application/json")
+            body_media, body = next(iter(request_body.get("content", {}).items()), (None, None))
             responses = []
             for code, response in operation["responses"].items():
                 response = _resolve(document, response)
@@ -154,6 +154,7 @@ def _operation_groups(document: dict) -> list[dict]:
                 "public": operation["security"] == [],
                 "parameters": parameters,
                 "body": _ref_name(body["schema"]["$ref"]) if body else None,
+                "body_media": body_media,
                 "body_required": request_body.get("required", False),
                 "responses": responses,
             })
@@ -165,8 +166,7 @@ def _request_schemas(document: dict) -> set[str]:
     names = set()
     for operations in document["paths"].values():
         for operation in operations.values():
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            if body:
+            for body in operation.get("requestBody", {}).get("content", {}).values():
                 names.add(_ref_name(body["schema"]["$ref"]))
     schemas = document["components"]["schemas"]
     for name in list(names):

@@ -27,9 +27,11 @@ from registry.api.views import MAX_PAGE, MAX_PER_PAGE
 from registry.models.accounts import ORGANIZATION_TYPES
 from registry.models.applications import (
     ACTIONS,
+    CHECKLIST,
     CHOICES,
     COMMON_FIELDS,
     DECISIONS,
+    DOCUMENT_TYPES,
     FIELD_LABELS,
     FIELDS,
     IMPLEMENTATION_STATUSES,
@@ -38,9 +40,18 @@ from registry.models.applications import (
     STATUSES,
     fields_of,
 )
+from registry.models.councils import (
+    ACCEPTANCE_RATINGS,
+    COUNCIL_KINDS,
+    CONFLICT_REASONS,
+    POSITIONS,
+    PURPOSES,
+)
 from registry.models.genetics import MARKERS
 from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES
 from registry.presenters import PUBLIC_FIELDS
+from registry.services.attachments import ALLOWED as UPLOAD_TYPES
+from registry.services.support import MAX_AMOUNT_VND
 from registry.services.genetics import MAX_SEQUENCE, MIN_SEQUENCE, SAMPLE_ID
 from registry.services.records import YEARS
 from registry.services.validation import (
@@ -56,6 +67,9 @@ from registry.services.validation import (
 API_PREFIX = "/api/v1"
 TITLE = "Hưng Yên Biotech Registry API"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MULTIPART = "multipart/form-data"
+# What a stored document is served as: the type its content was found to be.
+DOCUMENT_MEDIA = tuple(dict.fromkeys(UPLOAD_TYPES.values()))
 # Every field of every kind once, in form order.
 ALL_FIELDS = tuple(dict.fromkeys([*COMMON_FIELDS, *(f for fields in KIND_FIELDS.values() for f in fields)]))
 
@@ -71,6 +85,7 @@ class Operation:
     description: LazyString | str = ""
     parameters: tuple[str, ...] = ()  # names in components.parameters
     body: str | None = None  # a schema in components.schemas
+    body_media: str = "application/json"  # or MULTIPART for an upload
     body_required: bool = True
     status: int = 200
     content: dict | None = None  # media type -> schema of the successful response
@@ -95,6 +110,7 @@ FILTERS = ("kind", "field", "district", "year", "q")
 BARCODE_INPUT = ("sample_id", "marker", "sequence", "genbank_accession", "collected_on", "locality",
                  "latitude", "longitude", "lab")
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
+READ_ERRORS = (401, 403, 404, 429)
 # Every operation may answer 400: the app refuses a NUL in the path or in a query value.
 ALWAYS_ERRORS = (400,)
 
@@ -106,6 +122,9 @@ TAGS = {  # name -> (title, description)
                                         "public, counted live.")),
     "resources": (_l("Genetic resources"), _l("Indigenous genetic resources and their DNA barcode "
                                               "records: read by anyone, written by the department.")),
+    "councils": (_l("Councils"), _l("Appraisal and acceptance councils: the department forms them; "
+                                    "each member declares any conflict of interest on each "
+                                    "application, then scores it alone. A token is needed.")),
     "documentation": (_l("Documentation"), _l("This description of the API.")),
 }
 
@@ -144,11 +163,12 @@ OPERATIONS = {
         content={XLSX: None}, errors=(401, 422, 429), headers=("Content-Disposition",),
     ),
     "api.list_applications": Operation(
-        tag="applications", who=_l("Applicant, reviewer, admin"),
+        tag="applications", who=_l("Applicant, reviewer, admin, expert"),
         summary=_l("List applications"),
         description=_l("An applicant sees the applications of their own organisation, drafts "
-                       "included; reviewers and admins see every application except drafts. "
-                       "Most recently changed first."),
+                       "included; reviewers and admins see every application except drafts; an "
+                       "outside expert sees only those they appraise (on a council, having "
+                       "declared no conflict of interest). Most recently changed first."),
         parameters=("status", "kind", "page", "per_page"),
         content=_json("ApplicationPage"), errors=(401, 403, 422, 429),
     ),
@@ -162,10 +182,12 @@ OPERATIONS = {
         errors=(400, 401, 403, 409, 413, 415, 422, 429), headers=("Location", "ETag"),
     ),
     "api.get_application": Operation(
-        tag="applications", who=_l("Owner, reviewer, admin"),
+        tag="applications", who=_l("Owner, reviewer, admin, an expert who appraises it"),
         summary=_l("One application with all its fields"),
-        description=_l("Includes `status` and `version`. Applications the caller may not see "
-                       "answer 404."),
+        description=_l("Includes `status`, `version`, the documents its kind requires "
+                       "(`required_documents`) and those still to attach (`missing_documents`), "
+                       "and the support decision once recorded. Applications the caller may not "
+                       "see answer 404."),
         content=_json("Application"), errors=(401, 403, 404, 429), headers=("ETag",),
     ),
     "api.update_application": Operation(
@@ -183,7 +205,8 @@ OPERATIONS = {
         description=_l("From draft or revision requested to submitted. No body is needed: without "
                        "a version it acts on the current one. A `version` in the body or an "
                        "If-Match header makes it conditional (409 when stale). An incomplete "
-                       "application answers 422 with the missing fields."),
+                       "application answers 422 with the missing fields, and one without the "
+                       "documents its kind requires with `documents` (upload them first)."),
         parameters=("If-Match",), body="VersionOnly", body_required=False,
         content=_json("Application"), errors=WRITE_ERRORS, headers=("ETag",),
     ),
@@ -199,13 +222,16 @@ OPERATIONS = {
     "api.decide_application": Operation(
         tag="applications", who=_l("Reviewer, admin (not of the applicant organisation)"),
         summary=_l("Approve, reject or request a revision"),
-        description=_l("A comment is required to reject or to request a revision. Approval gives "
-                       "the record its public code and publishes it."),
+        description=_l("A comment is required to reject or to request a revision. Only an "
+                       "application found eligible (in review) is approved, and a project, "
+                       "startup or conservation effort only once its selection council has "
+                       "recorded a recommending result (409 otherwise). Approval gives the record "
+                       "its public code and publishes it."),
         parameters=("If-Match",), body="Decision", content=_json("Application"),
         errors=WRITE_ERRORS, headers=("ETag",),
     ),
     "api.application_history": Operation(
-        tag="applications", who=_l("Owner, reviewer, admin"),
+        tag="applications", who=_l("Owner, reviewer, admin, an expert who appraises it"),
         summary=_l("The history of an application"),
         description=_l("Every change of state, oldest first."),
         content={"application/json": {"type": "array", "items": _ref("schemas", "HistoryEntry")}},
@@ -257,6 +283,138 @@ OPERATIONS = {
         body="BarcodeInput", status=201, content=_json("BarcodeCreated"),
         errors=(400, 401, 403, 404, 413, 415, 422, 429),
     ),
+    "api.get_checklist": Operation(
+        tag="applications", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("The eligibility checklist of an application"),
+        description=_l("Internal to the department: the applicant organisation gets 403."),
+        content=_json("Checklist"), errors=READ_ERRORS, headers=("ETag",),
+    ),
+    "api.save_checklist": Operation(
+        tag="applications", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("Fill in the eligibility checklist"),
+        description=_l("While the application is submitted (waiting for its eligibility check). "
+                       "Every item is true or false; items left out are false."),
+        parameters=("If-Match",), body="ChecklistInput", content=_json("Checklist"),
+        errors=WRITE_ERRORS, headers=("ETag",),
+    ),
+    "api.start_review": Operation(
+        tag="applications", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("Find an application eligible: on to appraisal"),
+        description=_l("From submitted to in review, when every item of the checklist is true "
+                       "(422 otherwise: request a revision or reject it instead). The `version` is "
+                       "required, in the body or as If-Match."),
+        parameters=("If-Match",), body="Version", body_required=False,
+        content=_json("Application"), errors=WRITE_ERRORS, headers=("ETag",),
+    ),
+    "api.list_documents": Operation(
+        tag="applications", who=_l("Whoever may see the application"),
+        summary=_l("The documents of an application"),
+        description=_l("Oldest first, with the documents its kind requires and those still to "
+                       "attach before it can be submitted."),
+        content=_json("DocumentList"), errors=READ_ERRORS,
+    ),
+    "api.upload_document": Operation(
+        tag="applications", who=_l("Owner"),
+        summary=_l("Attach a document"),
+        description=_l("multipart/form-data with the `file` (PDF, DOCX, XLSX, JPG or PNG, checked "
+                       "by its content; at most 20 MB), what it is (`document_type`), whether it is "
+                       "public once the record is approved (`is_public`), and the application's "
+                       "`version` (or If-Match). Only while the application is a draft or a "
+                       "revision is requested. Answers 201 with the document; the ETag is the "
+                       "application's new version."),
+        parameters=("If-Match",), body="DocumentUpload", body_media=MULTIPART, status=201,
+        content=_json("Document"), errors=WRITE_ERRORS, headers=("Location", "ETag"),
+    ),
+    "api.download_document": Operation(
+        tag="applications", public=True,
+        who=_l("Whoever may see the application; anyone for a public document of an approved record"),
+        summary=_l("Download a document"),
+        description=_l("Always as a download, in the type its content was found to be. Without a "
+                       "token, a document that is not public answers 401; with one, 404."),
+        content={media: None for media in DOCUMENT_MEDIA}, errors=(401, 404, 429),
+        headers=("Content-Disposition",),
+    ),
+    "api.delete_document": Operation(
+        tag="applications", who=_l("Owner"),
+        summary=_l("Remove a document"),
+        description=_l("Only while the application is a draft or a revision is requested. The "
+                       "`version` is required, in the body or as If-Match. Answers with the "
+                       "application."),
+        parameters=("If-Match",), body="Version", body_required=False,
+        content=_json("Application"), errors=WRITE_ERRORS, headers=("ETag",),
+    ),
+    "api.record_support_decision": Operation(
+        tag="applications", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("Record the support decision, with its signed PDF"),
+        description=_l("Once the application is approved, and once only: for a project or startup "
+                       "the decision (quyết định) that supports it, with the support granted in "
+                       "`amount_vnd`; for a plant-variety filing or a conservation effort the "
+                       "department's confirmation (the national office grants protection). "
+                       "multipart/form-data; the signed `file` is a PDF of at most 20 MB. Only then "
+                       "does a project or startup count towards the plan's targets. Answers 201 "
+                       "with the application."),
+        parameters=("If-Match",), body="SupportDecisionInput", body_media=MULTIPART, status=201,
+        content=_json("Application"), errors=WRITE_ERRORS, headers=("Location", "ETag"),
+    ),
+    "api.support_decision_file": Operation(
+        tag="applications", who=_l("Owner, reviewer, admin, an expert who appraises it"),
+        summary=_l("Download the signed support decision"),
+        content={"application/pdf": None}, errors=READ_ERRORS, headers=("Content-Disposition",),
+    ),
+    "api.list_councils": Operation(
+        tag="councils", who=_l("Reviewer, admin, expert"),
+        summary=_l("List councils"),
+        description=_l("The department sees every council; an outside expert the councils they "
+                       "sit on. Newest first."),
+        parameters=("page", "per_page"), content=_json("CouncilPage"), errors=(401, 403, 422, 429),
+    ),
+    "api.create_council": Operation(
+        tag="councils", who=_l("Reviewer, admin"),
+        summary=_l("Form a council"),
+        description=_l("For one or several applications of one kind: for selection, applications "
+                       "found eligible (in review); for acceptance, supported records under way; "
+                       "none of them before another council of the same purpose. A chair, two "
+                       "critical reviewers, a secretary and at least one member, all active "
+                       "experts or department staff, none from an applicant organisation. The "
+                       "rubric in force today is the council's. Answers 201 with the council."),
+        body="CouncilInput", status=201, content=_json("Council"),
+        errors=(400, 401, 403, 409, 413, 415, 422, 429), headers=("Location",),
+    ),
+    "api.get_council": Operation(
+        tag="councils", who=_l("Its members, reviewers and admins"),
+        summary=_l("One council: members, rubric and its applications"),
+        description=_l("For each application, what the caller may see: their own declaration and "
+                       "score sheet, who is still scoring (the department and the council's "
+                       "secretary only) and the council's result once recorded."),
+        content=_json("Council"), errors=READ_ERRORS,
+    ),
+    "api.declare_conflict": Operation(
+        tag="councils", who=_l("A member of the council"),
+        summary=_l("Declare any conflict of interest on an application"),
+        description=_l("Once, before reading the application; final. A declared conflict takes "
+                       "the member off the application. Answers with the application as the "
+                       "council's page shows it to the member."),
+        body="ConflictInput", content=_json("CouncilAssignment"),
+        errors=(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    ),
+    "api.council_sheets": Operation(
+        tag="councils", who=_l("Its members, reviewers and admins"),
+        summary=_l("The score sheets the caller may see"),
+        description=_l("A member sees their own sheet, and the others' submitted sheets only once "
+                       "their own is submitted; the department sees the submitted sheets."),
+        content={"application/json": {"type": "array", "items": _ref("schemas", "ScoreSheet")}},
+        errors=READ_ERRORS,
+    ),
+    "api.save_sheet": Operation(
+        tag="councils", who=_l("A member of the council who declared no conflict"),
+        summary=_l("Save or submit one's own score sheet"),
+        description=_l("`points` by criterion id; `version` is the sheet's as last read (0 or "
+                       "none for a new sheet; a stale one answers 409). With `submit` true the "
+                       "sheet is final: every criterion scored, a recommendation and a comment "
+                       "are required. The last sheet records the council's result."),
+        body="ScoreSheetInput", content=_json("ScoreSheet"),
+        errors=(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    ),
     "api.openapi": Operation(
         tag="documentation", public=True, who=_l("Anyone"),
         summary=_l("This OpenAPI 3.1 document"),
@@ -279,7 +437,8 @@ ERROR_RESPONSES = {
     409: ("Conflict", _l("The version sent is stale, or the action is not possible in the "
                          "application's current state.")),
     413: ("PayloadTooLarge", _l("The body is too large.")),
-    415: ("UnsupportedMediaType", _l("The body must be sent as application/json.")),
+    415: ("UnsupportedMediaType", _l("The body must be sent as application/json (an upload as "
+                                     "multipart/form-data).")),
     422: ("Unprocessable", _l("Some fields or query arguments are not valid: see `errors`.")),
     429: ("TooManyRequests", _l("Too many requests: wait for the time given in Retry-After.")),
 }
@@ -287,6 +446,8 @@ ERROR_RESPONSES = {
 PATH_PARAMETERS = {
     "record_id": _l("The record's `id`."),
     "application_id": _l("The application's `id`."),
+    "document_id": _l("The document's `id`."),
+    "council_id": _l("The council's `id`."),
     "code": _l("The genetic resource's code, such as `ga_dong_tao`."),
 }
 
@@ -400,6 +561,25 @@ def _schemas() -> dict:
                               "properties": {"name": {"type": "string"}, "url": url}}),
         },
     }
+    support_decision = _closed({
+        "type": "object",
+        "description": str(_l("The support decision; for a plant-variety filing or a conservation "
+                              "effort, the department's confirmation (`is_confirmation`).")),
+        "required": ["number", "decided_on", "signer", "amount_vnd", "period_start", "period_end",
+                     "conditions", "is_confirmation", "recorded_at", "url"],
+        "properties": {
+            "number": {"type": "string", "maxLength": 60},
+            "decided_on": _date(),
+            "signer": {"type": "string", "maxLength": 200},
+            "amount_vnd": {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_VND},
+            "period_start": _nullable(_date()),
+            "period_end": _nullable(_date()),
+            "conditions": {"type": "string"},
+            "is_confirmation": {"type": "boolean"},
+            "recorded_at": _date_time(),
+            "url": {**url, "description": str(_l("The signed PDF."))},
+        },
+    })
     application_properties = {
         "id": {"type": "integer", "readOnly": True},
         "kind": _enum(KINDS),
@@ -415,6 +595,11 @@ def _schemas() -> dict:
         "approved_on": _nullable({"type": "string", "format": "date"}),
         "public_code": _nullable({"type": "string"}),
         "implementation_status": _nullable(_enum(IMPLEMENTATION_STATUSES)),
+        "required_documents": {"type": "array", "items": _enum(DOCUMENT_TYPES), "description": str(
+            _l("The documents its kind must attach before it is submitted (`document_type`)."))},
+        "missing_documents": {"type": "array", "items": _enum(DOCUMENT_TYPES), "description": str(
+            _l("Those of `required_documents` not attached yet."))},
+        "support_decision": _nullable(support_decision),
         "url": url,
     }
     version = {"type": "integer", "description": str(
@@ -482,6 +667,243 @@ def _schemas() -> dict:
                            **{name: field_schema(name, writing=True) for name in fields_of(kind)}},
         }
 
+
+    document_type = _enum(DOCUMENT_TYPES)
+    document_codes = {"type": "array", "items": document_type}
+    binary = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
+    member = _closed({
+        "type": "object", "required": ["id", "user_id", "name", "position"],
+        "properties": {"id": {"type": "integer", "description": str(_l("The member's id on this council."))},
+                       "user_id": {"type": "integer"}, "name": {"type": "string"},
+                       "position": _enum(POSITIONS)},
+    })
+    council_summary = {
+        "id": {"type": "integer"},
+        "purpose": _enum(PURPOSES),
+        "kind": _enum({kind: KINDS[kind] for kind in COUNCIL_KINDS}),
+        "name": {"type": "string"},
+        "decision_number": {"type": "string"},
+        "formed_on": _date(),
+        "meets_on": _nullable(_date()),
+        "my_position": _nullable(_enum(POSITIONS, _l("The caller's position on it, if a member."))),
+        "member_count": {"type": "integer", "minimum": 0},
+        "application_ids": {"type": "array", "items": {"type": "integer"}},
+        "url": url,
+    }
+    member_ids = {"type": "array", "items": {"type": "integer"},
+                  "description": str(_l("Members by their id on the council."))}
+    points = {"type": "object", "propertyNames": {"pattern": "^[0-9]+$"},
+              "additionalProperties": {"type": "integer", "minimum": 0},
+              "description": str(_l("Points by criterion id."))}
+    score_sheet = _closed({
+        "type": "object",
+        "required": ["id", "member", "points", "total", "recommends", "comment", "submitted_at",
+                     "updated_at", "version"],
+        "properties": {
+            "id": {"type": "integer"},
+            "member": member,
+            "points": points,
+            "total": {"type": "integer", "minimum": 0},
+            "recommends": {"type": ["boolean", "null"]},
+            "comment": {"type": "string"},
+            "submitted_at": _nullable(_date_time()),
+            "updated_at": _date_time(),
+            "version": {"type": "integer", "minimum": 1, "description": str(
+                _l("The sheet's version: send it back with the next change."))},
+        },
+    })
+    council_schemas = {
+        "Document": _closed({
+            "type": "object",
+            "required": ["id", "name", "document_type", "content_type", "size_bytes", "sha256",
+                         "is_public", "uploaded_at", "url"],
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string", "description": str(_l("The file's name as uploaded."))},
+                "document_type": document_type,
+                "content_type": {"type": "string", "enum": list(DOCUMENT_MEDIA)},
+                "size_bytes": {"type": "integer", "minimum": 1},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "is_public": {"type": "boolean", "description": str(
+                    _l("Shown with the public record once the application is approved."))},
+                "uploaded_at": _date_time(),
+                "url": {**url, "description": str(_l("Where to download it."))},
+            },
+        }),
+        "DocumentList": _closed({
+            "type": "object", "required": ["items", "required_documents", "missing_documents"],
+            "properties": {"items": {"type": "array", "items": _ref("schemas", "Document")},
+                           "required_documents": document_codes, "missing_documents": document_codes},
+        }),
+        "DocumentUpload": {
+            "type": "object", "required": ["file", "document_type"],
+            "properties": {
+                "file": binary,
+                "document_type": document_type,
+                "is_public": {"type": "boolean", "default": False},
+                "version": version,
+            },
+        },
+        "SupportDecisionInput": {
+            "type": "object", "required": ["file", "number", "decided_on", "signer"],
+            "properties": {
+                "file": {**binary, "description": str(_l("The signed decision, a PDF."))},
+                "number": {"type": "string", "maxLength": 60,
+                           "description": str(_l("Its number and symbol, such as 123/QĐ-UBND."))},
+                "decided_on": {**_date(), "description": str(_l("Not in the future, nor before the approval."))},
+                "signer": {"type": "string", "maxLength": 200},
+                "amount_vnd": {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_VND,
+                               "description": str(_l("The support granted in đồng: required for a "
+                                                     "project or startup, ignored otherwise."))},
+                "period_start": _date(),
+                "period_end": _date(),
+                "conditions": {"type": "string", "maxLength": 5000},
+                "version": version,
+            },
+        },
+        "Version": {"type": "object", "properties": {"version": version}},
+        "Checklist": _closed({
+            "type": "object", "required": ["version", "status", "checklist", "passed"],
+            "properties": {
+                "version": {"type": "integer", "minimum": 1},
+                "status": _enum(STATUSES),
+                "checklist": _closed({"type": "object", "required": list(CHECKLIST),
+                                      "properties": {code: {"type": "boolean", "description": str(text)}
+                                                     for code, text in CHECKLIST.items()}}),
+                "passed": {"type": "boolean", "description": str(_l("Every item is true."))},
+            },
+        }),
+        "ChecklistInput": {
+            "type": "object", "required": ["checklist"],
+            "properties": {
+                "checklist": {"type": "object", "additionalProperties": False,
+                              "properties": {code: {"type": "boolean", "description": str(text)}
+                                             for code, text in CHECKLIST.items()}},
+                "version": version,
+            },
+        },
+        "CouncilSummary": _closed({"type": "object", "required": list(council_summary),
+                                   "properties": council_summary}),
+        "CouncilPage": page_of("CouncilSummary"),
+        "Council": _closed({
+            "type": "object",
+            "required": [*council_summary, "rubric", "members", "can_see_progress", "assignments"],
+            "properties": {
+                **council_summary,
+                "rubric": _closed({
+                    "type": "object",
+                    "required": ["id", "number", "pass_mark", "excellent_mark", "majority_percent",
+                                 "total_points", "criteria"],
+                    "properties": {
+                        "id": {"type": "integer"}, "number": {"type": "integer", "minimum": 1},
+                        "pass_mark": {"type": "integer"}, "excellent_mark": {"type": "integer"},
+                        "majority_percent": {"type": "integer"}, "total_points": {"type": "integer"},
+                        "criteria": {"type": "array", "items": _closed({
+                            "type": "object", "required": ["id", "position", "name_vi", "name_en", "max_points"],
+                            "properties": {"id": {"type": "integer"}, "position": {"type": "integer"},
+                                           "name_vi": {"type": "string"}, "name_en": {"type": "string"},
+                                           "max_points": {"type": "integer", "minimum": 1}},
+                        })},
+                    },
+                }),
+                "members": {"type": "array", "items": member},
+                "can_see_progress": {"type": "boolean", "description": str(
+                    _l("Whether the caller sees who is still scoring: the department and the secretary."))},
+                "assignments": {"type": "array", "items": _ref("schemas", "CouncilAssignment")},
+            },
+        }),
+        "CouncilAssignment": _closed({
+            "type": "object",
+            "required": ["application", "declaration", "can_declare", "can_read", "can_score",
+                         "own_sheet", "progress", "result", "sheets_url"],
+            "properties": {
+                "application": _closed({
+                    "type": "object", "required": ["id", "kind", "title", "organization"],
+                    "properties": {"id": {"type": "integer"}, "kind": _enum(KINDS),
+                                   "title": {"type": "string"}, "organization": {"type": "string"}},
+                }),
+                "declaration": _nullable(_closed({
+                    "type": "object", "description": str(_l("The caller's own declaration.")),
+                    "required": ["has_conflict", "reasons", "explanation", "declared_at"],
+                    "properties": {"has_conflict": {"type": "boolean"},
+                                   "reasons": {"type": "array", "items": _enum(CONFLICT_REASONS)},
+                                   "explanation": {"type": "string"}, "declared_at": _date_time()},
+                })),
+                "can_declare": {"type": "boolean"},
+                "can_read": {"type": "boolean", "description": str(
+                    _l("Whether the caller may read the application in full."))},
+                "can_score": {"type": "boolean"},
+                "own_sheet": _nullable(score_sheet),
+                "progress": _nullable(_closed({
+                    "type": "object", "required": ["still_scoring", "submitted", "declared_conflict"],
+                    "properties": {"still_scoring": member_ids, "submitted": member_ids,
+                                   "declared_conflict": member_ids},
+                })),
+                "result": _nullable(_closed({
+                    "type": "object",
+                    "description": str(_l("The council's result, once every member still on the "
+                                          "application has submitted: what approval stands on.")),
+                    "required": ["completed_at", "scorers", "recommending", "recommended", "mean_total",
+                                 "lowest_total", "highest_total", "spread", "criteria", "rating"],
+                    "properties": {
+                        "completed_at": _date_time(),
+                        "scorers": {"type": "integer", "minimum": 1},
+                        "recommending": {"type": "integer", "minimum": 0},
+                        "recommended": {"type": "boolean"},
+                        "mean_total": {"type": "number", "minimum": 0, "maximum": 100},
+                        "lowest_total": {"type": "integer"},
+                        "highest_total": {"type": "integer"},
+                        "spread": {"type": "integer", "minimum": 0},
+                        "criteria": {"type": "array", "items": _closed({
+                            "type": "object", "required": ["criterion_id", "mean"],
+                            "properties": {"criterion_id": {"type": "integer"}, "mean": {"type": "number"}},
+                        })},
+                        "rating": _nullable(_enum(ACCEPTANCE_RATINGS, _l("Acceptance councils only."))),
+                    },
+                })),
+                "sheets_url": url,
+            },
+        }),
+        "ScoreSheet": score_sheet,
+        "CouncilInput": {
+            "type": "object",
+            "required": ["purpose", "kind", "name", "formed_on", "members", "application_ids"],
+            "properties": {
+                "purpose": _enum(PURPOSES),
+                "kind": _enum({kind: KINDS[kind] for kind in COUNCIL_KINDS}),
+                "name": {"type": "string", "minLength": 3, "maxLength": 300},
+                "decision_number": {"type": "string", "maxLength": 60},
+                "formed_on": {**_date(), "description": str(_l("Not in the future."))},
+                "meets_on": _nullable(_date()),
+                "members": {"type": "array", "items": {
+                    "type": "object", "required": ["user_id", "position"],
+                    "properties": {"user_id": {"type": "integer"}, "position": _enum(POSITIONS)},
+                }},
+                "application_ids": {"type": "array", "items": {"type": "integer"}},
+            },
+        },
+        "ConflictInput": {
+            "type": "object", "required": ["has_conflict"],
+            "properties": {
+                "has_conflict": {"type": "boolean"},
+                "reasons": {"type": "array", "items": _enum(CONFLICT_REASONS),
+                            "description": str(_l("Required with a conflict, forbidden without."))},
+                "explanation": {"type": "string", "maxLength": 2000,
+                                "description": str(_l("Required with the reason `other`."))},
+            },
+        },
+        "ScoreSheetInput": {
+            "type": "object",
+            "properties": {
+                "points": {**points, "additionalProperties": {"type": ["integer", "null"], "minimum": 0}},
+                "recommends": {"type": ["boolean", "null"]},
+                "comment": {"type": "string", "maxLength": 10_000},
+                "version": {"type": ["integer", "null"], "description": str(
+                    _l("The sheet's version as last read; 0 or null for a new sheet."))},
+                "submit": {"type": "boolean", "default": False},
+            },
+        },
+    }
     create_kinds = {kind: f"ApplicationCreate_{kind}" for kind in KINDS}
     return {
         "Error": _closed({
@@ -588,6 +1010,7 @@ def _schemas() -> dict:
         "BarcodePage": page_of("BarcodeRecord"),
         "RecordPage": page_of("RecordSummary"),
         "ApplicationPage": page_of("Application"),
+        **council_schemas,
     }
 
 
@@ -671,7 +1094,8 @@ def _operation(endpoint: str, op: Operation, rule: str) -> dict:
     if op.description:
         operation["description"] = str(op.description)
     if op.body:
-        operation["requestBody"] = {"required": op.body_required, "content": _content(_json(op.body))}
+        operation["requestBody"] = {"required": op.body_required,
+                                    "content": _content({op.body_media: _ref("schemas", op.body)})}
     return operation
 
 

@@ -2,8 +2,8 @@
 application for its owner and the department."""
 from flask import url_for
 
-from registry.models import Application
-from registry.models.applications import fields_of
+from registry.models import Application, Attachment, SupportDecision
+from registry.models.applications import REQUIRED_DOCUMENTS, fields_of
 from registry.presenters import PUBLIC_FIELDS
 from registry.services.applications import json_value
 
@@ -64,9 +64,47 @@ def full_application(application: Application) -> dict:
         approved_on=json_value(application.approved_on),
         public_code=application.public_code,
         implementation_status=application.implementation_status,
+        required_documents=list(REQUIRED_DOCUMENTS[application.kind]),
+        missing_documents=application.missing_documents(),
+        support_decision=(support_decision(application.support_decision)
+                          if application.support_decision is not None else None),
         url=url_for("api.get_application", application_id=application.id, _external=True),
     )
     return data
+
+
+def document(attachment: Attachment) -> dict:
+    """One document of an application, for those who may see the application."""
+    return {
+        "id": attachment.id,
+        "name": attachment.original_name,
+        "document_type": attachment.document_type,
+        "content_type": attachment.content_type,
+        "size_bytes": attachment.size_bytes,
+        "sha256": attachment.sha256,
+        "is_public": attachment.is_public,
+        "uploaded_at": json_value(attachment.uploaded_at),
+        "url": url_for("api.download_document", application_id=attachment.application_id,
+                       document_id=attachment.id, _external=True),
+    }
+
+
+def support_decision(decision: SupportDecision) -> dict:
+    """The support decision (or, for filings and conservation records, the department's
+    confirmation) with the address of its signed PDF."""
+    return {
+        "number": decision.number,
+        "decided_on": json_value(decision.decided_on),
+        "signer": decision.signer,
+        "amount_vnd": decision.amount_vnd,
+        "period_start": json_value(decision.period_start),
+        "period_end": json_value(decision.period_end),
+        "conditions": decision.conditions,
+        "is_confirmation": decision.is_confirmation,
+        "recorded_at": json_value(decision.uploaded_at),
+        "url": url_for("api.support_decision_file", application_id=decision.application_id,
+                       _external=True),
+    }
 
 
 def history_entry(event) -> dict:

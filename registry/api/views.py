@@ -12,7 +12,7 @@ from registry.api import exports
 from registry.api.serializers import full_application, history_entry, public_record, record_summary
 from registry.extensions import db, limiter
 from registry.models import ApiToken, Application, ApplicationEvent, Organization, visible_applications
-from registry.models.applications import KINDS, STATUSES
+from registry.models.applications import CHECKLIST, KINDS, STATUSES
 from registry.services import applications as workflow
 from registry.services.errors import DomainError, ValidationFailed
 from registry.services.records import RecordFilters, newest_first
@@ -22,6 +22,9 @@ from registry.web import paginate
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
+# Who may read applications through the API: an applicant their organisation's, the department
+# every one but drafts, an outside expert those they appraise (`Application.can_view`).
+READER_ROLES = ("applicant", "reviewer", "admin", "expert")
 
 
 # Authentication and limits ----------------------------------------------------------------
@@ -50,10 +53,24 @@ limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
                      key_func=_api_rate_key)(bp)
 
 
+def takes_upload(view):
+    """Marks a route that takes a multipart upload: its body may be as large as a document
+    (the app's MAX_CONTENT_LENGTH) rather than API_MAX_BODY_BYTES."""
+    view.takes_upload = True
+    return view
+
+
+def _body_limit() -> int:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "takes_upload", False):
+        return current_app.config["MAX_CONTENT_LENGTH"]
+    return current_app.config["API_MAX_BODY_BYTES"]
+
+
 @bp.before_request
 def authenticate():
     """Bearer tokens only: a browser's session cookie is ignored here."""
-    limit = current_app.config["API_MAX_BODY_BYTES"]
+    limit = _body_limit()
     # The app may have opened the body stream already (it looks at POSTed forms), under the
     # app's larger limit: check the declared length too.
     if request.content_length is not None and request.content_length > limit:
@@ -229,7 +246,8 @@ def application_response(application: Application, status: int = 200):
 
 def _full_options():
     return (joinedload(Application.organization), joinedload(Application.district),
-            joinedload(Application.resource))
+            joinedload(Application.resource), selectinload(Application.attachments),
+            selectinload(Application.support_decision))
 
 
 # Public records ----------------------------------------------------------------------------
@@ -269,7 +287,7 @@ def export_xlsx():
 # Applications ------------------------------------------------------------------------------
 
 @bp.get("/applications")
-@roles("applicant", "reviewer", "admin")
+@roles(*READER_ROLES)
 def list_applications():
     user = g.api_user
     conditions = []
@@ -310,7 +328,7 @@ def create_application():
 
 
 @bp.get("/applications/<int:application_id>")
-@roles("applicant", "reviewer", "admin")
+@roles(*READER_ROLES)
 def get_application(application_id: int):
     return application_response(load_application(application_id, *_full_options()))
 
@@ -371,9 +389,59 @@ def decide_application(application_id: int):
 
 
 @bp.get("/applications/<int:application_id>/history")
-@roles("applicant", "reviewer", "admin")
+@roles(*READER_ROLES)
 def application_history(application_id: int):
     application = load_application(
         application_id, selectinload(Application.events).joinedload(ApplicationEvent.actor)
     )
     return jsonify([history_entry(event) for event in application.events])
+
+
+# The eligibility check -----------------------------------------------------------------------
+
+def checklist_response(application: Application):
+    """The department's eligibility checklist (internal: never the applicant's to read)."""
+    checklist = {code: bool((application.review_checklist or {}).get(code)) for code in CHECKLIST}
+    response = jsonify({"version": application.version, "status": application.status,
+                        "checklist": checklist, "passed": all(checklist.values())})
+    response.set_etag(str(application.version))
+    return response
+
+
+@bp.get("/applications/<int:application_id>/checklist")
+@roles(*READER_ROLES)
+def get_checklist(application_id: int):
+    application = load_application(application_id)
+    if not application.can_read_internal(g.api_user):
+        abort(403)
+    return checklist_response(application)
+
+
+@bp.put("/applications/<int:application_id>/checklist")
+@roles("applicant", "reviewer", "admin")
+def save_checklist(application_id: int):
+    """Every item of the checklist, each true or false; items left out are false."""
+    application = load_application(application_id)
+    body = json_body()
+    version = requested_version(application, body)
+    items = body.get("checklist")
+    if not (isinstance(items, dict) and set(items) <= set(CHECKLIST)
+            and all(isinstance(value, bool) for value in items.values())):
+        workflow.check_version(application, version)
+        raise ValidationFailed(_("Some fields are not valid."), {"checklist": [
+            _("An object of the checklist's items, each true or false: %(items)s.",
+              items=", ".join(CHECKLIST))]})
+    workflow.save_checklist(application, g.api_user, items, version)
+    commit()
+    return checklist_response(application)
+
+
+@bp.post("/applications/<int:application_id>/start-review")
+@roles("applicant", "reviewer", "admin")
+def start_review(application_id: int):
+    """The eligibility check passed: on to appraisal (in review)."""
+    application = load_application(application_id, *_full_options())
+    version = requested_version(application, json_body(optional=True))
+    workflow.start_review(application, g.api_user, version)
+    commit()
+    return application_response(application)

@@ -336,6 +336,11 @@ def still_scoring(assignment: CouncilAssignment) -> list[CouncilMember]:
 
 
 def _record_result_when_complete(assignment: CouncilAssignment, actor: User) -> None:
+    # The last members submitting at once must not each miss the other's sheet: whoever takes
+    # the assignment's row second sees both (PostgreSQL; SQLite writes one at a time anyway).
+    # FOR NO KEY UPDATE, so that the sheets' inserts referencing the row do not deadlock on it.
+    db.session.execute(sa.select(CouncilAssignment.id).where(CouncilAssignment.id == assignment.id)
+                       .with_for_update(key_share=True))
     db.session.refresh(assignment)  # the declarations and sheets as saved, this one included
     if assignment.is_complete or still_scoring(assignment):
         return
