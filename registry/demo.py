@@ -3,10 +3,18 @@ kind, state, district and year. Used by `make run` on an empty database and by b
 
 Rows are inserted in bulk (Core inserts in batches), not through the workflow services, so
 that 100,000 applications load in a minute; the rows are shaped exactly as the services
-would leave them (history, frozen versions, public codes, search text).
+would leave them (history, frozen versions, public codes, search text, the eligibility
+checklist). One appraisal round goes through the services themselves (`_appraisal_round`):
+six projects with their documents, found eligible, scored by a council of five outside
+experts, five approved and two of them given their support decision.
+
+The bulk rows stand for records kept before councils and required documents were recorded:
+their approved projects, startups and conservation efforts have no council, and no
+application has its documents.
 """
+import functools
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from registry.extensions import db
 from registry.models import (
@@ -22,7 +30,7 @@ from registry.models import (
     Organization,
     User,
 )
-from registry.models.applications import fields_of
+from registry.models.applications import CHECKLIST, fields_of
 from registry.services.text import fold
 
 DEMO_PASSWORD = "Demo-HungYen-2026"
@@ -31,6 +39,7 @@ DEMO_ACCOUNTS = (
     ("reviewer@demo.hungyen.gov.vn", "reviewer", "Phạm Văn Thẩm"),
     ("applicant@demo.hungyen.gov.vn", "applicant", "Lê Thị Hồng"),
     ("agency@demo.hungyen.gov.vn", "agency", "Trần Văn Nông"),
+    ("expert1@demo.hungyen.gov.vn", "expert", "PGS.TS. Nguyễn Thị Thanh Thủy"),
 )
 DEMO_AGENCY = "DARD"  # the demo agency reporter's department
 
@@ -113,6 +122,7 @@ BATCH = 2000
 
 def _ensure_accounts(organizations: list[Organization]) -> tuple[User, User]:
     users = {}
+    password_hash = None  # one hash of the published password serves every demo account
     for email, role, name in DEMO_ACCOUNTS:
         user = db.session.scalar(db.select(User).filter_by(email=email))
         if user is None:
@@ -120,7 +130,10 @@ def _ensure_accounts(organizations: list[Organization]) -> tuple[User, User]:
                         organization=organizations[0] if role == "applicant" else None)
             if role == "agency":
                 user.agency = db.session.scalar(db.select(Agency).filter_by(code=DEMO_AGENCY))
-            user.set_password(DEMO_PASSWORD)
+            if password_hash is None:
+                user.set_password(DEMO_PASSWORD)
+                password_hash = user.password_hash
+            user.password_hash = password_hash
             db.session.add(user)
         users[role] = user
     db.session.flush()
@@ -218,11 +231,13 @@ def seed(count: int, rng_seed: int = 2023) -> str:
     start_id = (db.session.scalar(db.select(db.func.max(Application.id))) or 0) + 1
     codes_by_year: dict[int, int] = {}
     approval_year = db.extract("year", Application.approved_on)
+    # The largest number of each year, not the largest text ("-10000" sorts before "-9999").
+    number = db.cast(db.func.substr(Application.public_code, len("HY-CNSH-2026-") + 1), db.Integer)
     for year, last in db.session.execute(
-        db.select(approval_year, db.func.max(Application.public_code))
+        db.select(approval_year, db.func.max(number))
         .where(Application.public_code.is_not(None)).group_by(approval_year)
     ):
-        codes_by_year[int(year)] = int(last.rsplit("-", 1)[1])
+        codes_by_year[int(year)] = int(last)
 
     kinds = ["project"] * 4 + ["startup"] * 2 + ["conservation"] + ["pvp_filing"] * 3
     statuses, weights = zip(*STATUS_WEIGHTS.items())
@@ -289,6 +304,8 @@ def seed(count: int, rng_seed: int = 2023) -> str:
                         step("submit", "submitted", owner.id)
                         row["submitted_at"] = moment
                         step("start_review", "in_review", reviewer.id)
+                    # An approved project, startup or conservation effort here has no council:
+                    # it stands for a record approved before councils were recorded.
                     decider = rng.choice([reviewer.id, admin.id])
                     comment = "" if status == "approved" else "Nội dung chưa phù hợp với định hướng của Kế hoạch."
                     step("approve" if status == "approved" else "reject", status, decider, comment)
@@ -301,9 +318,9 @@ def seed(count: int, rng_seed: int = 2023) -> str:
                         row["implementation_status"] = "ongoing"
                         if kind != "pvp_filing" and approved_on < today - timedelta(days=365):
                             row["implementation_status"] = rng.choice(["ongoing", "completed", "completed", "terminated"])
-                        row["review_checklist"] = {"eligible_applicant": True, "within_plan": True,
-                                                   "documents_complete": True, "budget_reasonable": True,
-                                                   "no_duplicate_funding": True}
+        if any(h[0] == "start_review" for h in history):
+            # Found eligible: only an application meeting every item goes on to appraisal.
+            row["review_checklist"] = dict.fromkeys(CHECKLIST, True)
         row["version"] = len(history)
         row["updated_at"] = moment
         row["search_text"] = fold(" ".join(filter(None, [
@@ -329,10 +346,11 @@ def seed(count: int, rng_seed: int = 2023) -> str:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(db.text(
             "SELECT setval(pg_get_serial_sequence('applications', 'id'), (SELECT MAX(id) FROM applications))"))
-    _support_decisions(rng, admin, today)
+    _support_decisions(rng, admin, today, start_id)
+    round_note = _appraisal_round(rng_seed, organizations, applicants, demo_applicant, reviewer, admin)
     _reporting_cycle(rng, admin, today)
     db.session.commit()
-    return (f"Created {count} applications for {len(organizations)} organisations. "
+    return (f"Created {count} applications for {len(organizations)} organisations{round_note}. "
             f"Demo accounts ({DEMO_PASSWORD}): " + ", ".join(e for e, _r, _n in DEMO_ACCOUNTS))
 
 
@@ -397,7 +415,7 @@ DEMO_DECISION_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
                      b"% Quyet dinh ho tro (du lieu minh hoa)\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 
-def _support_decisions(rng: random.Random, admin: User, today: date) -> None:
+def _support_decisions(rng: random.Random, admin: User, today: date, first_id: int) -> None:
     """Most approved projects and startups have their support decision (signed PDF, history
     line); a few wait for it, so the dashboard lists them. Rows in bulk, one small file each."""
     import hashlib
@@ -409,11 +427,16 @@ def _support_decisions(rng: random.Random, admin: User, today: date) -> None:
     approved = db.session.execute(
         db.select(Application.id, Application.kind, Application.approved_on,
                   Application.requested_support_vnd, Application.funding_sought_vnd)
-        .where(Application.status == "approved", Application.kind.in_(("project", "startup")))
+        .where(Application.status == "approved", Application.kind.in_(("project", "startup")),
+               Application.id >= first_id)
         .order_by(Application.id)).all()
+    # Numbered by their place among the approved projects and startups (earlier seeds' first).
+    earlier = db.session.scalar(db.select(db.func.count(Application.id)).where(
+        Application.status == "approved", Application.kind.in_(("project", "startup")),
+        Application.id < first_id))
     folder = upload_dir()
     decisions, events = [], []
-    for number, (app_id, kind, approved_on, requested, sought) in enumerate(approved, 1):
+    for number, (app_id, kind, approved_on, requested, sought) in enumerate(approved, earlier + 1):
         if rng.random() < 0.15:
             continue  # approved, decision not recorded yet
         decided_on = min(approved_on + timedelta(days=rng.randint(7, 45)), today)
@@ -450,3 +473,278 @@ def _flush_batch(apps: list, events: list, versions: list) -> None:
     apps.clear()
     events.clear()
     versions.clear()
+
+
+# The appraisal round ------------------------------------------------------------------------
+# One round as the department would run it, through the services: six projects with their
+# documents, found eligible, before one selection council of five outside experts. The
+# experts work for institutes and universities that apply for nothing here, so they have no
+# organisation in the registry (the affiliation beside each name is for the reader).
+
+DEMO_EXPERTS = (  # (e-mail, name, position on the council)
+    (DEMO_ACCOUNTS[4][0], DEMO_ACCOUNTS[4][2], "chair"),  # Học viện Nông nghiệp Việt Nam
+    ("expert2@demo.hungyen.gov.vn", "PGS.TS. Trần Đăng Khoa", "critical_reviewer"),  # Viện Di truyền Nông nghiệp
+    ("expert3@demo.hungyen.gov.vn", "TS. Lê Thị Minh Nguyệt", "critical_reviewer"),  # Viện Công nghệ sinh học, Viện Hàn lâm KH&CN Việt Nam
+    ("expert4@demo.hungyen.gov.vn", "TS. Phạm Quang Vinh", "secretary"),  # Trường Đại học Khoa học Tự nhiên, ĐHQG Hà Nội
+    ("expert5@demo.hungyen.gov.vn", "GS.TS. Vũ Hồng Sơn", "member"),  # Viện Chăn nuôi
+)
+# How strictly each expert marks, as a share of the maxima added to the application's quality.
+EXPERT_BIAS = (0.0, -0.03, 0.01, 0.02, 0.03)
+
+# The six projects: the applicant organisation (its place in ORG_NAMES; 0 is the demo
+# applicant's), the fields, the quality the council finds in it (a share of the maxima: the
+# last falls below the pass mark), what the experts praise and what they ask for.
+ROUND_PROJECTS = (
+    {"organization": 2, "quality": 0.86, "decision": True, "fields": {
+        "title": "Ứng dụng công nghệ nuôi cấy mô nhân nhanh giống nhãn lồng Hưng Yên sạch bệnh",
+        "summary": "Hoàn thiện quy trình nhân giống nhãn lồng bằng nuôi cấy mô tế bào, sản xuất cây "
+                   "giống sạch bệnh chổi rồng phục vụ trồng mới và cải tạo vườn nhãn tại Khoái Châu, Tiên Lữ.",
+        "field": "agriculture", "district": "khoai_chau", "product_type": "plant_variety",
+        "technologies": ["cell_tissue"], "total_budget_vnd": 3_200_000_000,
+        "requested_support_vnd": 1_200_000_000,
+        "expected_outputs": "Quy trình nhân giống bằng nuôi cấy mô; 50.000 cây giống sạch bệnh; 01 bài báo khoa học"},
+     "praise": ("Đề tài có tính cấp thiết cao, gắn với nguồn gen đặc sản nhãn lồng của tỉnh; đơn vị "
+                "chủ trì có phòng nuôi cấy mô đạt chuẩn và đội ngũ nhiều kinh nghiệm.",
+                "Mục tiêu rõ, phương pháp nuôi cấy mô đã được kiểm chứng; sản phẩm đáp ứng nhu cầu "
+                "cây giống sạch bệnh của vùng nhãn."),
+     "asks": ("Cần làm rõ tỷ lệ cây sống sau giai đoạn ra ngôi và cách kiểm tra sạch bệnh chổi rồng.",
+              "Nên bổ sung kế hoạch chuyển giao cây giống cho các hợp tác xã ở Khoái Châu, Tiên Lữ.",
+              "Dự toán vật tư, hóa chất cần tách chi tiết theo từng năm.")},
+    {"organization": 0, "quality": 0.82, "decision": True, "fields": {
+        "title": "Chọn tạo giống lúa nếp cái hoa vàng năng suất cao, kháng bệnh bạc lá bằng chỉ thị phân tử",
+        "summary": "Quy tụ gen kháng bạc lá vào giống nếp cái hoa vàng bằng lai trở lại có chỉ thị "
+                   "phân tử, khảo nghiệm và đăng ký bảo hộ giống mới.",
+        "field": "agriculture", "district": "an_thi", "product_type": "plant_variety",
+        "technologies": ["gene"], "total_budget_vnd": 4_500_000_000,
+        "requested_support_vnd": 1_500_000_000,
+        "expected_outputs": "01 dòng lúa nếp kháng bạc lá; hồ sơ khảo nghiệm DUS, VCU; 01 đơn đăng ký bảo hộ giống"},
+     "praise": ("Nội dung khoa học rõ ràng; chọn giống nhờ chỉ thị phân tử liên kết gen kháng bạc lá "
+                "là hướng đi phù hợp, sản phẩm có thị trường.",
+                "Hướng nghiên cứu có giá trị khoa học và thực tiễn; doanh nghiệp có kinh nghiệm sản "
+                "xuất và phân phối giống lúa."),
+     "asks": ("Cần nêu rõ nguồn vật liệu bố mẹ và quyền sử dụng vật liệu.",
+              "Tiến độ khảo nghiệm DUS và VCU trong hai vụ là khá gấp.",
+              "Nên bổ sung phương án đăng ký bảo hộ và chuyển giao giống mới.")},
+    {"organization": 7, "quality": 0.79, "decision": False, "fields": {
+        "title": "Sản xuất chế phẩm vi sinh xử lý phụ phẩm chăn nuôi thành phân bón hữu cơ tại Văn Lâm",
+        "summary": "Làm chủ quy trình sản xuất chế phẩm vi sinh từ các chủng bản địa, xử lý chất thải "
+                   "chăn nuôi lợn, gà thành phân bón hữu cơ cho vùng rau an toàn.",
+        "field": "environment", "district": "van_lam", "product_type": "bio_preparation",
+        "technologies": ["microbial"], "total_budget_vnd": 2_600_000_000,
+        "requested_support_vnd": 900_000_000,
+        "expected_outputs": "Quy trình sản xuất chế phẩm; 20 tấn chế phẩm; 500 tấn phân bón hữu cơ"},
+     "praise": ("Giải quyết vấn đề môi trường bức xúc từ chất thải chăn nuôi; công nghệ đã được thử "
+                "nghiệm ở quy mô pilot.",
+                "Dự án phù hợp định hướng nông nghiệp tuần hoàn; đơn vị có cơ sở sản xuất và thị "
+                "trường ban đầu."),
+     "asks": ("Cần bổ sung kết quả định danh chủng vi sinh và đánh giá an toàn sinh học.",
+              "Quy mô 500 tấn phân bón mỗi năm cần có căn cứ về thị trường tiêu thụ.",
+              "Chi phí thiết bị chiếm tỷ trọng lớn, đề nghị rà soát lại.")},
+    {"organization": 8, "quality": 0.76, "decision": False, "fields": {
+        "title": "Ứng dụng công nghệ enzyme chiết xuất curcumin từ nghệ vàng Kim Động",
+        "summary": "Chiết xuất curcumin bằng enzyme thủy phân kết hợp dung môi xanh từ vùng nguyên "
+                   "liệu nghệ vàng Kim Động, làm nguyên liệu cho thực phẩm bảo vệ sức khỏe.",
+        "field": "health", "district": "kim_dong", "product_type": "medicinal_product",
+        "technologies": ["enzyme_protein"], "total_budget_vnd": 3_800_000_000,
+        "requested_support_vnd": 1_300_000_000,
+        "expected_outputs": "Quy trình chiết xuất; 200 kg curcumin 95%; hồ sơ tiêu chuẩn cơ sở"},
+     "praise": ("Khai thác vùng nguyên liệu nghệ vàng Kim Động; sản phẩm curcumin có giá trị gia tăng cao.",
+                "Ý tưởng phù hợp, gắn sản xuất với vùng nguyên liệu của địa phương."),
+     "asks": ("Hiệu suất chiết xuất mục tiêu chưa có cơ sở thực nghiệm.",
+              "Cần làm rõ tiêu chuẩn chất lượng sản phẩm và hồ sơ công bố.",
+              "Năng lực thiết bị của đơn vị còn hạn chế, cần phương án liên kết với đơn vị nghiên cứu.")},
+    {"organization": 5, "quality": 0.75, "decision": False, "conflict": 4, "fields": {
+        "title": "Sản xuất KIT chẩn đoán nhanh bệnh Newcastle trên gà Đông Tảo",
+        "summary": "Phát triển KIT sắc ký miễn dịch phát hiện nhanh virus Newcastle tại trại, giúp "
+                   "các hộ nuôi gà Đông Tảo phát hiện sớm và khoanh vùng dịch.",
+        "field": "agriculture", "district": "khoai_chau", "product_type": "diagnostic_kit",
+        "technologies": ["gene"], "total_budget_vnd": 2_900_000_000,
+        "requested_support_vnd": 1_100_000_000,
+        "expected_outputs": "Quy trình sản xuất KIT; 5.000 KIT thử; 01 bài báo khoa học"},
+     "praise": ("Đáp ứng nhu cầu chẩn đoán sớm dịch bệnh cho đàn gà Đông Tảo, giảm phụ thuộc vào KIT nhập khẩu.",
+                "Sản phẩm thiết thực cho công tác phòng dịch, góp phần bảo vệ nguồn gen gà Đông Tảo."),
+     "asks": ("Độ nhạy, độ đặc hiệu của KIT cần được đối chứng với phương pháp RT-PCR.",
+              "Cần có cơ quan thú y phối hợp đánh giá ngoài thực địa.",
+              "Kế hoạch thương mại hóa sau khi kết thúc dự án còn sơ sài.")},
+    {"organization": 10, "quality": 0.60, "decision": False, "fields": {
+        "title": "Sản xuất thực phẩm chức năng lên men từ hoài sơn",
+        "summary": "Đầu tư dây chuyền lên men và đóng gói thực phẩm chức năng từ củ hoài sơn.",
+        "field": "health", "district": "my_hao", "product_type": "processed_food",
+        "technologies": ["microbial"], "total_budget_vnd": 5_000_000_000,
+        "requested_support_vnd": 2_500_000_000,
+        "expected_outputs": "Dây chuyền lên men công suất 10 tấn/năm; 02 sản phẩm thực phẩm chức năng"},
+     "praise": ("Hướng sản phẩm từ hoài sơn có tiềm năng thị trường.",
+                "Sản phẩm có nhu cầu, song nội dung công nghệ chưa tương xứng."),
+     "asks": ("Nội dung khoa học và công nghệ chưa rõ, chủ yếu là mua sắm dây chuyền.",
+              "Chưa có kết quả nghiên cứu tiền đề về quy trình lên men.",
+              "Dự toán cao so với sản phẩm dự kiến; kinh phí đề nghị hỗ trợ chiếm một nửa tổng kinh phí.",
+              "Thiếu đánh giá độc tính và hồ sơ an toàn thực phẩm.")},
+)
+# What a project must attach (REQUIRED_DOCUMENTS["project"]), named as the applicant would.
+ROUND_DOCUMENTS = {"technical_description": "Thuyết minh dự án", "budget_estimate": "Dự toán kinh phí"}
+CONFLICT_EXPLANATION = ("Năm 2024 tôi cùng đơn vị chủ trì thực hiện nhiệm vụ khảo sát dịch bệnh "
+                        "trên đàn gà Đông Tảo.")
+RECOMMEND_CLOSINGS = ("Đề nghị hỗ trợ.", "Đề nghị hỗ trợ; đơn vị hoàn thiện thuyết minh theo góp ý.",
+                      "Đồng ý đề nghị hỗ trợ sau khi chỉnh sửa dự toán.")
+REFUSE_CLOSINGS = ("Không đề nghị hỗ trợ.",
+                   "Chưa đề nghị hỗ trợ; đơn vị cần hoàn thiện nội dung và nộp lại ở đợt sau.")
+
+
+@functools.lru_cache(maxsize=64)
+def _demo_pdf(heading: str, lines: tuple[str, ...]) -> bytes:
+    """A small real PDF (one page, Vietnamese text) standing for a document. Kept once made:
+    loading the font is most of its cost, and a test seeds more than once."""
+    from fpdf import FPDF
+
+    from registry.services.report_files import FONT_DIR
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", FONT_DIR / "DejaVuSans.ttf")
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
+    pdf.set_title(heading.replace("\n", " "))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=14)
+    pdf.multi_cell(0, 8, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("DejaVu", size=11)
+    for line in [*lines, "", "(Tài liệu minh họa của dữ liệu demo.)"]:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _dong(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def _sheet(rng: random.Random, rubric, quality: float, bias: float) -> dict[int, int]:
+    """An expert's points: the application's quality, the expert's strictness, and a little
+    judgement on each criterion."""
+    return {c.id: round(c.max_points * min(1.0, max(0.2, quality + bias + rng.uniform(-0.08, 0.08))))
+            for c in rubric.criteria}
+
+
+def _assessment(rng: random.Random, project: dict, position: str, recommends: bool) -> str:
+    """A member's written assessment: a critical reviewer (phản biện) goes into more points."""
+    asks = rng.sample(project["asks"], 2 if position == "critical_reviewer" else 1)
+    parts = ["Ý kiến phản biện."] if position == "critical_reviewer" else []
+    if recommends:
+        parts.append(rng.choice(project["praise"]))
+    parts += [rng.choice(("Tồn tại:", "Góp ý:", "Cần hoàn thiện:")), *asks,
+              rng.choice(RECOMMEND_CLOSINGS if recommends else REFUSE_CLOSINGS)]
+    return " ".join(parts)
+
+
+def _appraisal_round(rng_seed: int, organizations: list[Organization], applicants: dict[int, User],
+                     demo_applicant: User, reviewer: User, admin: User) -> str:
+    """The round, once per database. Says what it did, for the summary ("" when a council
+    exists already)."""
+    import io
+
+    from flask import current_app
+
+    from registry.models import Council, OutboxMessage
+    from registry.models.base import province_today
+    from registry.services import applications as workflow
+    from registry.services import councils, support
+    from registry.services.attachments import add_attachment
+
+    if db.session.scalar(db.select(db.func.count(Council.id))):
+        return ""
+    today = province_today()
+    if not current_app.config.get("SITE_URL"):
+        raise RuntimeError("Set SITE_URL: the demo's appraisal round goes through the workflow, "
+                           "whose e-mails link to the site.")
+    rubric = councils.current_rubric("project", "selection")
+    if rubric is None:
+        raise RuntimeError("Load the reference data first: flask --app app init-data")
+    rng = random.Random(rng_seed + 1)  # the same round whatever the count
+    outbox_before = db.session.scalar(db.select(db.func.max(OutboxMessage.id))) or 0
+
+    # expert1 is a demo account (made with the others); the rest share its password hash.
+    password_hash = db.session.scalar(db.select(User.password_hash).filter_by(email=DEMO_EXPERTS[0][0]))
+    experts = []
+    for email, name, _position in DEMO_EXPERTS:
+        expert = db.session.scalar(db.select(User).filter_by(email=email))
+        if expert is None:
+            expert = User(email=email, role="expert", full_name=name, password_hash=password_hash)
+            db.session.add(expert)
+        experts.append(expert)
+    db.session.flush()
+
+    projects = []
+    start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)  # next month
+    for project in ROUND_PROJECTS:
+        organization = organizations[project["organization"]]
+        owner = demo_applicant if project["organization"] == 0 else applicants[organization.id]
+        fields = {**project["fields"], "start_date": start,
+                  "end_date": start.replace(year=start.year + 2) - timedelta(days=1)}
+        application = workflow.create_application(owner, "project", fields)
+        for code, document_name in ROUND_DOCUMENTS.items():
+            document = _demo_pdf(f"{document_name.upper()}\n{fields['title']}", (
+                f"Tổ chức chủ trì: {organization.name}",
+                f"Tổng kinh phí: {_dong(fields['total_budget_vnd'])}",
+                f"Kinh phí đề nghị hỗ trợ: {_dong(fields['requested_support_vnd'])}",
+                f"Sản phẩm dự kiến: {fields['expected_outputs']}"))
+            add_attachment(application, owner, io.BytesIO(document), f"{document_name}.pdf",
+                           False, application.version, document_type=code)
+        workflow.submit_application(application, owner, application.version)
+        workflow.save_checklist(application, reviewer, dict.fromkeys(CHECKLIST, True), application.version)
+        workflow.start_review(application, reviewer, application.version)
+        projects.append((project, application))
+
+    council = councils.form_council(
+        reviewer, purpose="selection", kind="project",
+        name=f"Hội đồng tư vấn xét chọn dự án công nghệ sinh học năm {today.year}",
+        decision_number=f"{rng.randint(100, 400)}/QĐ-SKHCN", formed_on=today, meets_on=today,
+        members=[(expert.id, position) for expert, (_e, _n, position) in zip(experts, DEMO_EXPERTS)],
+        application_ids=[application.id for _project, application in projects])
+    assignments = {a.application_id: a for a in council.assignments}
+    for project, application in projects:
+        assignment = assignments[application.id]
+        for number, (expert, (_e, _n, position)) in enumerate(zip(experts, DEMO_EXPERTS)):
+            if project.get("conflict") == number:
+                councils.declare_conflict(assignment, expert, has_conflict=True,
+                                          reasons=["collaboration"], explanation=CONFLICT_EXPLANATION)
+                continue
+            councils.declare_conflict(assignment, expert, has_conflict=False, reasons=[], explanation="")
+            points = _sheet(rng, rubric, project["quality"], EXPERT_BIAS[number])
+            recommends = sum(points.values()) >= rubric.pass_mark
+            councils.save_score_sheet(assignment, expert, points=points, recommends=recommends,
+                                      comment=_assessment(rng, project, position, recommends),
+                                      version=None, submit=True)
+
+    # Decisions are numbered on from the bulk ones (numbered by approved project or startup).
+    decisions = db.session.scalar(db.select(db.func.count(Application.id)).where(
+        Application.status == "approved", Application.kind.in_(("project", "startup"))))
+    for project, application in projects:
+        assignment = assignments[application.id]
+        if not assignment.recommended:
+            workflow.record_decision(
+                application, reviewer, "reject",
+                f"Hội đồng tư vấn xét chọn không đề nghị hỗ trợ (điểm trung bình "
+                f"{assignment.mean_total}/100, {assignment.recommending}/{assignment.scorers} "
+                f"thành viên đề nghị).", application.version)
+            continue
+        workflow.record_decision(application, reviewer, "approve",
+                                 "Phê duyệt theo kết luận của Hội đồng tư vấn xét chọn.",
+                                 application.version)
+        if project["decision"]:
+            decisions += 1
+            number = f"{decisions}/QĐ-UBND"
+            amount = application.requested_support_vnd
+            document = _demo_pdf(f"ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN\nQUYẾT ĐỊNH số {number}", (
+                f"Về việc hỗ trợ kinh phí thực hiện dự án “{application.title}”.",
+                f"Tổ chức chủ trì: {application.organization.name}",
+                f"Kinh phí hỗ trợ từ ngân sách tỉnh: {_dong(amount)}",
+                f"Thời gian thực hiện: {application.start_date:%d/%m/%Y} – {application.end_date:%d/%m/%Y}"))
+            support.record_support_decision(
+                application, admin, number=number, decided_on=today,
+                signer="Phó Chủ tịch UBND tỉnh Hưng Yên", amount_vnd=amount,
+                period_start=application.start_date, period_end=application.end_date,
+                conditions="Báo cáo tiến độ 6 tháng một lần; quyết toán kinh phí theo quy định.",
+                stream=io.BytesIO(document), filename=f"Quyết định {number.replace('/', '-')}.pdf",
+                version=application.version)
+    # The services queued the e-mails people would have been sent; demo data sends none.
+    db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id > outbox_before))
+    return (f" and an appraisal round: {len(ROUND_PROJECTS)} projects before a council of "
+            f"{len(DEMO_EXPERTS)} experts")

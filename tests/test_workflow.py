@@ -117,3 +117,17 @@ def test_every_action_from_every_status_follows_the_transition_table(app, action
         db.session.rollback()
         assert application.status == status
         assert application.version == version
+
+
+def test_public_codes_keep_counting_past_9999_in_a_year(app):
+    from registry.models.base import province_today
+    from registry.services.applications import PUBLIC_CODE_PREFIX
+
+    owner, reviewer = make_user("applicant"), make_user("reviewer")
+    earlier = make_application(owner, "pvp_filing", "approved", reviewer=reviewer)
+    year = province_today().year
+    earlier.public_code = f"{PUBLIC_CODE_PREFIX}-{year}-9999"
+    later = make_application(owner, "pvp_filing", "approved", reviewer=reviewer)
+    assert later.public_code == f"{PUBLIC_CODE_PREFIX}-{year}-10000"
+    third = make_application(owner, "pvp_filing", "approved", reviewer=reviewer)
+    assert third.public_code == f"{PUBLIC_CODE_PREFIX}-{year}-10001"

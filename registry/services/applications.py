@@ -266,11 +266,12 @@ def start_review(application: Application, actor: User, version) -> Application:
 
 def _next_public_code(year: int) -> str:
     prefix = f"{PUBLIC_CODE_PREFIX}-{year}-"
+    # The largest number, not the largest text: "-10000" sorts before "-9999" as text.
     last = db.session.scalar(
-        db.select(db.func.max(Application.public_code)).where(Application.public_code.like(prefix + "%"))
+        db.select(db.func.max(db.cast(db.func.substr(Application.public_code, len(prefix) + 1), db.Integer)))
+        .where(Application.public_code.like(prefix + "%"))
     )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return f"{prefix}{(last or 0) + 1:04d}"
 
 
 def record_decision(application: Application, actor: User, decision: str, comment: str, version) -> Application:
