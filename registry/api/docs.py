@@ -34,6 +34,7 @@ def api_docs():
         error_codes=_error_codes(document),
         rate=_rate_text(requests, seconds),
         max_body_bytes=current_app.config["API_MAX_BODY_BYTES"],
+        max_upload_bytes=current_app.config["MAX_UPLOAD_BYTES"],
         per_page=components["parameters"]["per_page"]["schema"]["default"],
         max_per_page=MAX_PER_PAGE,
     )
