@@ -10,7 +10,7 @@ from registry.extensions import db
 from registry.models import Application, Attachment
 from registry.services import applications as workflow
 from registry.services.unit_of_work import commit
-from tests.factories import VALID_FIELDS, attach_required_documents, make_application, make_user
+from tests.factories import VALID_FIELDS, attach_required_documents, make_application, make_user, record_decision
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -373,7 +373,11 @@ def test_reviewer_comments_show_but_internal_notes_do_not(client, owner, english
 def test_approved_application_links_to_its_public_record(client, owner, english):
     application = make_application(owner, "project", "approved")
     html = client.get(f"/applications/{application.id}").get_data(as_text=True)
-    assert application.public_code in html
+    assert application.public_code in html  # approved: coded, not public before its decision
+    assert f'href="/records/{application.public_code}"' not in html
+    assert "public once the support decision is recorded" in html
+    record_decision(application)
+    html = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert f'href="/records/{application.public_code}"' in html
 
 
@@ -471,3 +475,12 @@ def test_the_page_counts_submissions_and_puts_a_revision_request_first(client, o
     assert "Lê Văn Thẩm" in html[revision:html.index("</section>", revision)]
     listing = client.get("/applications/").get_data(as_text=True)
     assert "<th scope=\"col\" class=\"num\">Submissions</th>" in listing
+
+
+def test_submitting_without_the_documents_stays_on_the_page_that_adds_them(client, owner, english):
+    application = make_application(owner, "project", "draft")
+    response = client.post(f"/applications/{application.id}/submit", data={"version": str(application.version)})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/applications/{application.id}#documents")
+    html = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert html.count("Attach the required documents first") == 1 and "documents:" not in html

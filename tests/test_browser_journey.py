@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from registry.extensions import db
-from registry.models import Agency
+from registry.models import Agency, Application
 from registry.models.base import province_today
 from tests.conftest import SuiteConfig, serving
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, SIGNED_PDF, appraise, make_user, pass_eligibility, record_decision
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -114,7 +114,7 @@ def log_out(page) -> None:
         page.locator("form[action$='/auth/logout'] button").click()
 
 
-def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
+def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page, tmp_path):
     page, base = browser_page, live_server
     reviewer = make_user("reviewer", email="thamdinh@sokhcn.hungyen.gov.vn", full_name="Phạm Văn Thẩm")
 
@@ -173,6 +173,14 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     detail_url = page.url
     assert "/applications/" in detail_url and "/new" not in detail_url
     check_accessibility(page, "application-draft")
+    # The documents a project must carry: the technical description and the budget estimate.
+    for document_type, name in (("technical_description", "Thuyết minh dự án.pdf"),
+                                ("budget_estimate", "Dự toán kinh phí.pdf")):
+        path = tmp_path / name
+        path.write_bytes(SIGNED_PDF)
+        page.select_option("#document_type", document_type)
+        page.set_input_files("form[action$='/attachments'] input[type=file]", str(path))
+        submit_form(page, "form[action$='/attachments']")
     submit_form(page, "form[action$='/submit']")
     assert page.locator(".status-submitted").first.is_visible()
     log_out(page)
@@ -205,7 +213,11 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     assert page.locator(".status-submitted").first.is_visible()
     log_out(page)
 
-    # 5. The reviewer sees what changed and approves.
+    # 5. Found eligible and recommended by a council of five (those pages have their own journey,
+    # test_browser_lifecycle.py), the reviewer sees what changed and approves.
+    application = db.session.get(Application, int(detail_url.rstrip("/").rsplit("/", 1)[1]))
+    pass_eligibility(application, reviewer)
+    appraise(application, reviewer)
     log_in(page, base, reviewer.email)
     page.goto(base + "/review/" + detail_url.rstrip("/").rsplit("/", 1)[1])
     assert page.locator("table.diff").get_by_text("Đàn giống gốc 500 con", exact=False).is_visible()
@@ -218,6 +230,8 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page):
     page.goto(base + "/review/dashboard")
     check_accessibility(page, "dashboard")
     log_out(page)
+    db.session.expire_all()
+    record_decision(db.session.get(Application, application.id), reviewer, amount_vnd=800_000_000)
 
     # 6. Anyone finds it without typing the accents.
     page.goto(base + "/records?q=ga+dong+tao+thuan")

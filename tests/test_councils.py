@@ -345,3 +345,12 @@ def test_minutes_are_for_the_department_not_for_staff_of_an_applicant(app, peopl
     response = staff.get(f"/review/councils/{council.id}/minutes.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert inside.get(f"/review/councils/{council.id}/minutes.pdf").status_code == 403
+
+
+def test_an_expert_lands_on_their_councils(app):
+    expert = make_user("expert")
+    client = app.test_client()
+    from tests.factories import PASSWORD
+
+    response = client.post("/auth/login", data={"email": expert.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/council/")

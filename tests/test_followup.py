@@ -221,8 +221,8 @@ def test_owner_and_department_through_the_pages(app, people):
         "inspected_on": "2025-09-01", "inspectors": "Đoàn kiểm tra", "conclusion": "on_track",
         "findings": "Đạt."})
     assert response.status_code == 302
-    dashboard = staff_client.get("/review/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "report 2, due on" in dashboard  # 15/01/2026 is past: overdue
+    dashboard = staff_client.get("/review/dashboard").get_data(as_text=True)
+    assert f'href="/review/{application.id}#progress"' in dashboard  # report 2, due 15/01/2026: overdue
 
 
 def test_the_public_record_shows_its_milestones_not_the_reports(app, people):
@@ -245,3 +245,26 @@ def test_the_daily_command_reminds_owners_before_a_report_is_due(app, runner, pe
     assert result.exit_code == 0, result.output
     assert "Progress reports: 1 reminder sent." in result.output
     assert runner.invoke(args=["send-reminders", "--today", "2025-07-01"]).output.strip() == "No reminders due."
+
+
+def test_acceptance_counts_on_the_progress_page_and_in_the_targets_api(app, people):
+    application = supported(people)
+    _acceptance_round(people, application, 0.8)
+    client = app.test_client()
+    before = {t["code"]: t for t in client.get("/api/v1/targets").get_json()["targets"]}
+    assert before["supported_projects"]["accepted"] == 0 and before["pvp_growth"]["accepted"] is None
+    followup.record_acceptance(application, people["reviewer"], accepted_on=date(2026, 11, 2),
+                               disbursed_vnd=450_000_000, reasons="", version=application.version)
+    commit()
+    after = {t["code"]: t for t in client.get("/api/v1/targets").get_json()["targets"]}
+    assert after["supported_projects"]["current"] == 1 and after["supported_projects"]["accepted"] == 1
+
+
+def test_a_failed_acceptance_stops_the_count(app, people):
+    application = supported(people)
+    _acceptance_round(people, application, 0.5)
+    followup.record_acceptance(application, people["reviewer"], accepted_on=date(2026, 11, 2),
+                               disbursed_vnd=100_000_000, reasons="Không đạt.", version=application.version)
+    commit()
+    targets = {t["code"]: t for t in app.test_client().get("/api/v1/targets").get_json()["targets"]}
+    assert targets["supported_projects"]["current"] == 0  # terminated: no longer counted

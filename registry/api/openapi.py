@@ -968,7 +968,7 @@ def _schemas() -> dict:
         "Target": _closed({
             "type": "object",
             "required": ["code", "title", "target_min", "target_max", "unit", "window_start", "deadline",
-                         "current", "status"],
+                         "current", "accepted", "status"],
             "properties": {
                 "code": {"type": "string"},
                 "title": {"type": "string"},
@@ -979,6 +979,10 @@ def _schemas() -> dict:
                 "deadline": _date(),
                 "current": {"type": ["number", "null"],
                             "description": str(_l("Percentages are numbers in percent (13.1)."))},
+                "accepted": {"type": ["integer", "null"],
+                             "description": str(_l("Supported projects and startups: how many of those "
+                                                   "counted in `current` have passed acceptance; null "
+                                                   "for the other targets."))},
                 "status": {"type": "string", "enum": ["achieved", "on_track", "behind", "no_data"]},
             },
         }),

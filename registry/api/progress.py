@@ -39,6 +39,7 @@ def targets():
                 "window_start": item.target.window_start.isoformat() if item.target.window_start else None,
                 "deadline": item.target.deadline.isoformat(),
                 "current": _number(item.current),
+                "accepted": item.detail.get("accepted"),
                 "status": item.status,
             }
             for item in all_progress(as_of)

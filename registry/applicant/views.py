@@ -93,14 +93,8 @@ def _render_detail(application: Application, status: int = 200, upload_form=None
         statuses=STATUSES,
         implementation_statuses=IMPLEMENTATION_STATUSES,
         census_form=(census_form or CensusForm(formdata=None)) if census_allowed else None,
-        progress=_progress_rows(application),
+        progress=followup.schedule_rows(application) if application.is_supported() else [],
     ), status
-
-
-def _progress_rows(application: Application) -> list[dict]:
-    """The six-monthly reports a supported record owes: number, due date and the report as filed."""
-    reports = {r.number: r for r in application.progress_reports}
-    return [{"number": n, "due_on": due, "report": reports.get(n)} for n, due in report_schedule(application)]
 
 
 # The list ---------------------------------------------------------------------------------
@@ -216,13 +210,16 @@ def submit(application_id: int):
         application, current_user, form.version.data), record=application)
     if outcome.status == 409 or (outcome.refused and "version" in outcome.error.errors):
         return _render_detail(_load(application_id, *_detail_options()), outcome.status)
+    if outcome.refused and set(outcome.error.errors) == {"documents"}:
+        # Only documents are missing (the message names them): they are added on this page.
+        return redirect(url_for(".detail", application_id=application.id, _anchor="documents"))
     if outcome.refused:
         # The message names the missing fields; the other rules are named one by one, and
         # all are put right on the edit page.
         required = _("Required before submission.")
         for name, messages in outcome.error.errors.items():
             for message in messages:
-                if message != required:
+                if message != required and name != "documents":
                     flash(_("%(field)s: %(message)s", field=field_label(name), message=message),
                           "error")
         return redirect(url_for(".edit", application_id=application.id))

@@ -40,6 +40,8 @@ def _home_for(user) -> str:
         return url_for("review.queue")
     if user.role == "agency":
         return url_for("agency.index")
+    if user.role == "expert":
+        return url_for("council.index")
     return url_for("public.home")
 
 

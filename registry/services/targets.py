@@ -64,17 +64,21 @@ def parse_as_of(args) -> tuple[date, dict[str, list[str]]]:
     return asked, {}
 
 
+IMPLEMENTATION_ACTIONS = ("implementation", "acceptance")
+
+
 def changed_implementation_as_of(as_of: date, statuses: tuple[str, ...]):
     """SQL: ids of the records whose implementation status on `as_of` (their latest change by
-    then) is one of `statuses`. Only the few implementation events are read, not every record."""
+    then) is one of `statuses`. Only the few implementation events are read, not every record:
+    a change by hand, or acceptance (completed when passed, terminated when failed)."""
     ApplicationEventLater = sa.orm.aliased(ApplicationEvent)
     end = end_of_day_utc(as_of)
     return (
         sa.select(ApplicationEvent.application_id)
-        .where(ApplicationEvent.action == "implementation", ApplicationEvent.at < end,
+        .where(ApplicationEvent.action.in_(IMPLEMENTATION_ACTIONS), ApplicationEvent.at < end,
                ApplicationEvent.implementation_status.in_(statuses),
                ~sa.exists().where(ApplicationEventLater.application_id == ApplicationEvent.application_id,
-                                  ApplicationEventLater.action == "implementation",
+                                  ApplicationEventLater.action.in_(IMPLEMENTATION_ACTIONS),
                                   ApplicationEventLater.at < end,
                                   ApplicationEventLater.id > ApplicationEvent.id))
     )
