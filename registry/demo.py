@@ -6,7 +6,10 @@ that 100,000 applications load in a minute; the rows are shaped exactly as the s
 would leave them (history, frozen versions, public codes, search text, the eligibility
 checklist). One appraisal round goes through the services themselves (`_appraisal_round`):
 six projects with their documents, found eligible, scored by a council of five outside
-experts, five approved and two of them given their support decision.
+experts, five approved and two of them given their support decision, dated back so that
+their follow-up has fallen due: one under way (report 1 accepted, report 2 overdue, one
+inspection), one completed (both reports accepted, passed by an acceptance council of the same
+experts, accepted with less disbursed than granted).
 
 The bulk rows stand for records kept before councils and required documents were recorded:
 their approved projects, startups and conservation efforts have no council, and no
@@ -31,6 +34,7 @@ from registry.models import (
     User,
 )
 from registry.models.applications import CHECKLIST, fields_of
+from registry.models.followup import add_months
 from registry.services.text import fold
 
 DEMO_PASSWORD = "Demo-HungYen-2026"
@@ -589,6 +593,43 @@ RECOMMEND_CLOSINGS = ("Đề nghị hỗ trợ.", "Đề nghị hỗ trợ; đơ
 REFUSE_CLOSINGS = ("Không đề nghị hỗ trợ.",
                    "Chưa đề nghị hỗ trợ; đơn vị cần hoàn thiện nội dung và nộp lại ở đợt sau.")
 
+# The follow-up of the two decided projects, in their order in ROUND_PROJECTS: how many months
+# back the decision is dated, how long its support period runs, the progress reports filed
+# (each accepted), the inspection, and the acceptance council's quality (None: none yet).
+# The first is under way with report 2 overdue; the second has passed acceptance.
+ROUND_FOLLOW_UP = (
+    {"months_back": 14, "period_months": 24, "reports": (
+        {"spent_vnd": 280_000_000,
+         "progress": "Đã hoàn thiện phòng nuôi cấy mô và quy trình khử trùng mẫu; tuyển chọn 12 cây "
+                     "nhãn lồng đầu dòng sạch bệnh chổi rồng tại Khoái Châu làm vật liệu khởi đầu. "
+                     "Khối lượng công việc đạt khoảng 25% theo thuyết minh.",
+         "products": "Bộ mẫu 12 cây đầu dòng; quy trình khử trùng và vào mẫu (dự thảo); 3.000 chồi in vitro.",
+         "problems": "Tỷ lệ nhiễm nấm khi vào mẫu mùa mưa còn cao (khoảng 30%); đơn vị đang điều chỉnh "
+                     "nồng độ chất khử trùng."},),
+     "inspection": {"months_back": 3, "inspectors": "Phòng Quản lý khoa học, Sở Khoa học và Công nghệ",
+                    "findings": "Phòng nuôi cấy mô và vườn ươm hoạt động đúng thuyết minh; sổ theo dõi "
+                                "thí nghiệm ghi chép đầy đủ. Đơn vị chưa nộp báo cáo tiến độ kỳ 2, đề "
+                                "nghị khẩn trương hoàn thiện và gửi Sở.",
+                    "conclusion": "issues"},
+     "acceptance": None},
+    {"months_back": 24, "period_months": 12, "reports": (
+        {"spent_vnd": 520_000_000,
+         "progress": "Đã lai tạo và chọn lọc thế hệ BC2F1 mang gen kháng bạc lá Xa7, Xa21 bằng chỉ thị "
+                     "phân tử; gieo trồng thí nghiệm vụ xuân tại Văn Lâm. Hoàn thành 50% nội dung theo kế hoạch.",
+         "products": "320 cá thể BC2F1 mang gen kháng; dữ liệu kiểu gen của 1.200 mẫu.",
+         "problems": "Rét đậm đầu vụ làm chậm sinh trưởng khoảng hai tuần; đã bù bằng gieo mạ trong nhà lưới."},
+        {"spent_vnd": 1_180_000_000,
+         "progress": "Đã chọn được 02 dòng nếp cái hoa vàng kháng bạc lá, năng suất cao hơn giống gốc 12%; "
+                     "hoàn thành khảo nghiệm DUS, VCU vụ mùa và nộp đơn đăng ký bảo hộ giống. "
+                     "Hoàn thành toàn bộ nội dung theo thuyết minh.",
+         "products": "02 dòng lúa nếp kháng bạc lá; hồ sơ khảo nghiệm DUS, VCU; 01 đơn đăng ký bảo hộ giống; "
+                     "01 bài báo khoa học đã gửi đăng.",
+         "problems": "Không có khó khăn lớn; đề nghị Sở tổ chức nghiệm thu."}),
+     "inspection": None,
+     "acceptance": {"quality": 0.8, "disbursed_vnd": 1_420_000_000}},
+)
+REPORT_ACCEPTED = "Báo cáo đạt yêu cầu của kỳ; đề nghị đơn vị tiếp tục triển khai theo thuyết minh."
+
 
 @functools.lru_cache(maxsize=64)
 def _demo_pdf(heading: str, lines: tuple[str, ...]) -> bytes:
@@ -671,6 +712,20 @@ def _appraisal_round(rng_seed: int, organizations: list[Organization], applicant
         experts.append(expert)
     db.session.flush()
 
+    # The decided projects' follow-up needs reports already due: a report falls due every six
+    # months from the decision while the support period runs, and the round happens today. So
+    # their approval and decision are dated back (months_back), each project running over its
+    # support period from the decision (14 months back with two years to run: report 1 filed,
+    # report 2 overdue; 2 years back with one year: reports 1 and 2 filed, the period over).
+    follow_ups = iter(ROUND_FOLLOW_UP)
+    dated_back = {}
+    for project in ROUND_PROJECTS:
+        if project["decision"]:
+            follow_up = next(follow_ups)
+            decided_on = add_months(today, -follow_up["months_back"])
+            dated_back[project["fields"]["title"]] = (
+                follow_up, decided_on, add_months(decided_on, follow_up["period_months"]))
+
     projects = []
     start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)  # next month
     for project in ROUND_PROJECTS:
@@ -678,6 +733,8 @@ def _appraisal_round(rng_seed: int, organizations: list[Organization], applicant
         owner = demo_applicant if project["organization"] == 0 else applicants[organization.id]
         fields = {**project["fields"], "start_date": start,
                   "end_date": start.replace(year=start.year + 2) - timedelta(days=1)}
+        if project["fields"]["title"] in dated_back:
+            _f, fields["start_date"], fields["end_date"] = dated_back[project["fields"]["title"]]
         application = workflow.create_application(owner, "project", fields)
         for code, document_name in ROUND_DOCUMENTS.items():
             document = _demo_pdf(f"{document_name.upper()}\n{fields['title']}", (
@@ -716,6 +773,7 @@ def _appraisal_round(rng_seed: int, organizations: list[Organization], applicant
     # Decisions are numbered on from the bulk ones (numbered by approved project or startup).
     decisions = db.session.scalar(db.select(db.func.count(Application.id)).where(
         Application.status == "approved", Application.kind.in_(("project", "startup"))))
+    followed = []
     for project, application in projects:
         assignment = assignments[application.id]
         if not assignment.recommended:
@@ -729,6 +787,10 @@ def _appraisal_round(rng_seed: int, organizations: list[Organization], applicant
                                  "Phê duyệt theo kết luận của Hội đồng tư vấn xét chọn.",
                                  application.version)
         if project["decision"]:
+            # A direct write, as the service dates an approval today: the decision (through
+            # the service) cannot come before its approval, two weeks before it here.
+            follow_up, decided_on, _period_end = dated_back[application.title]
+            _date_approval_back(application, decided_on - timedelta(days=14))
             decisions += 1
             number = f"{decisions}/QĐ-UBND"
             amount = application.requested_support_vnd
@@ -738,13 +800,80 @@ def _appraisal_round(rng_seed: int, organizations: list[Organization], applicant
                 f"Kinh phí hỗ trợ từ ngân sách tỉnh: {_dong(amount)}",
                 f"Thời gian thực hiện: {application.start_date:%d/%m/%Y} – {application.end_date:%d/%m/%Y}"))
             support.record_support_decision(
-                application, admin, number=number, decided_on=today,
+                application, admin, number=number, decided_on=decided_on,
                 signer="Phó Chủ tịch UBND tỉnh Hưng Yên", amount_vnd=amount,
                 period_start=application.start_date, period_end=application.end_date,
                 conditions="Báo cáo tiến độ 6 tháng một lần; quyết toán kinh phí theo quy định.",
                 stream=io.BytesIO(document), filename=f"Quyết định {number.replace('/', '-')}.pdf",
                 version=application.version)
+            followed.append((follow_up, application))
+    acceptance = None
+    for follow_up, application in followed:
+        acceptance = _follow_up(rng, follow_up, application, experts, reviewer, today) or acceptance
     # The services queued the e-mails people would have been sent; demo data sends none.
     db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id > outbox_before))
     return (f" and an appraisal round: {len(ROUND_PROJECTS)} projects before a council of "
-            f"{len(DEMO_EXPERTS)} experts")
+            f"{len(DEMO_EXPERTS)} experts, {len(followed)} followed up (progress reports, an "
+            f"inspection{', an acceptance' if acceptance else ''})")
+
+
+def _date_approval_back(application: Application, approved_on: date) -> None:
+    """Date an approval (the service dates it today) back to `approved_on`, with the public
+    code of that year: the codes of a year follow its approvals, and a later seed numbers
+    each year on from the codes of the approvals dated in it. Done straight after the
+    approval, so the next one takes this year's number freed here."""
+    from registry.services import applications as workflow
+
+    application.approved_on = approved_on
+    application.public_code = workflow._next_public_code(approved_on.year)
+    workflow._refresh_search_text(application)
+    db.session.flush()
+
+
+def _follow_up(rng: random.Random, follow_up: dict, application: Application, experts: list[User],
+               reviewer: User, today: date):
+    """A decided project's progress reports (each accepted by the demo reviewer), its
+    inspection, and its acceptance council and acceptance; returns the acceptance, if any."""
+    from registry.services import councils, followup
+
+    owner = application.created_by
+    for number, content in enumerate(follow_up["reports"], 1):
+        report = followup.save_progress_report(
+            application, owner, number=number, progress=content["progress"],
+            spent_vnd=content["spent_vnd"], products=content["products"], problems=content["problems"],
+            version=None, submit=True)
+        followup.review_progress_report(report, reviewer, accept=True, comment=REPORT_ACCEPTED,
+                                        version=report.version)
+    inspection = follow_up["inspection"]
+    if inspection:
+        followup.record_inspection(
+            application, reviewer, inspected_on=add_months(today, -inspection["months_back"]),
+            inspectors=inspection["inspectors"], findings=inspection["findings"],
+            conclusion=inspection["conclusion"])
+    acceptance = follow_up["acceptance"]
+    if acceptance is None:
+        return None
+    rubric = councils.current_rubric("project", "acceptance")
+    if rubric is None:
+        raise RuntimeError("Load the reference data first: flask --app app init-data")
+    council = councils.form_council(
+        reviewer, purpose="acceptance", kind="project",
+        name=f"Hội đồng nghiệm thu dự án “{application.title}”",
+        decision_number=f"{rng.randint(400, 700)}/QĐ-SKHCN", formed_on=today, meets_on=today,
+        members=[(expert.id, position) for expert, (_e, _n, position) in zip(experts, DEMO_EXPERTS)],
+        application_ids=[application.id])
+    assignment = council.assignments[0]
+    for number, expert in enumerate(experts):
+        councils.declare_conflict(assignment, expert, has_conflict=False, reasons=[], explanation="")
+        points = _sheet(rng, rubric, acceptance["quality"], EXPERT_BIAS[number])
+        passes = sum(points.values()) >= rubric.pass_mark
+        councils.save_score_sheet(
+            assignment, expert, points=points, recommends=passes, version=None, submit=True,
+            comment=("Dự án hoàn thành các nội dung và sản phẩm theo thuyết minh; đề nghị nghiệm thu "
+                     "ở mức đạt." if passes else "Một số sản phẩm chưa đạt yêu cầu; chưa đề nghị nghiệm thu."))
+    if assignment.rating != "passed":
+        raise RuntimeError(f"The demo's acceptance council rated {assignment.rating}, not passed.")
+    db.session.expire(application, ["council_assignments"])  # loaded before this council
+    return followup.record_acceptance(application, reviewer, accepted_on=today,
+                                      disbursed_vnd=acceptance["disbursed_vnd"], reasons="",
+                                      version=application.version)

@@ -1,6 +1,8 @@
 """The demo data (`seed-demo`): the bulk rows stand as the services would leave them, and the
 appraisal round went through the services — a council of five scored six projects, one fell
-below the pass mark, five were approved and two have their support decision."""
+below the pass mark, five were approved and two have their support decision. Of those two, the
+first is under way with report 1 accepted, report 2 overdue and one inspection; the second has
+filed its two reports and passed acceptance before a council of the same five."""
 from collections import Counter
 
 import pytest
@@ -9,6 +11,7 @@ from registry.cli import load_reference_data
 from registry.demo import DEMO_ACCOUNTS, DEMO_EXPERTS, DEMO_PASSWORD, ROUND_PROJECTS, seed
 from registry.extensions import db
 from registry.models import (
+    Acceptance,
     Application,
     ApplicationEvent,
     Council,
@@ -19,7 +22,9 @@ from registry.models import (
 )
 from registry.models.applications import CHECKLIST
 from registry.models.councils import COUNCIL_KINDS
-from registry.services import councils
+from registry.models.base import province_today
+from registry.models.followup import add_months
+from registry.services import councils, followup
 from registry.services.attachments import file_path
 from tests.conftest import _empty_all_tables
 
@@ -39,8 +44,8 @@ def seeded(app):
 
 def test_one_council_of_five_experts_scored_six_projects(seeded):
     assert "and an appraisal round" in seeded
-    council = db.session.scalars(db.select(Council)).one()
-    assert (council.purpose, council.kind) == ("selection", "project")
+    council = db.session.scalars(db.select(Council).filter_by(purpose="selection")).one()
+    assert council.kind == "project"
     assert council.rubric.is_current and council.rubric.total_points == 100
     positions = Counter(member.position for member in council.members)
     assert positions == {"chair": 1, "critical_reviewer": 2, "secretary": 1, "member": 1}
@@ -142,7 +147,7 @@ def test_the_demo_is_deterministic_and_seeds_again_on_data(app):
 
     # On a database that has data, seeding again adds applications, not a second round.
     seed(30)
-    assert db.session.scalar(db.select(db.func.count(Council.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(Council.id))) == 2  # selection, acceptance
     assert db.session.scalar(db.select(db.func.count(Application.id))) == 2 * 30 + 6
     decisions = db.session.execute(db.select(SupportDecision.application_id)).scalars().all()
     assert len(decisions) == len(set(decisions))
@@ -155,3 +160,54 @@ def test_seed_demo_if_empty(runner):
     again = runner.invoke(args=["seed-demo", "--count", "20", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
     assert db.session.scalar(db.select(db.func.count(Application.id))) == 20 + 6
+
+
+def decided_applications() -> list[Application]:
+    """The round's two decided projects, in the order of ROUND_PROJECTS."""
+    by_title = {a.title: a for a in round_applications()}
+    return [by_title[p["fields"]["title"]] for p in ROUND_PROJECTS if p["decision"]]
+
+
+def test_the_first_decided_project_is_under_way_with_report_2_overdue(seeded):
+    first, _second = decided_applications()
+    today = province_today()
+    decision = first.support_decision
+    assert decision.decided_on == add_months(today, -14) and first.approved_on <= decision.decided_on
+    assert decision.period_start == decision.decided_on
+    assert decision.period_end == add_months(decision.decided_on, 24)
+    assert first.implementation_status == "ongoing"
+    assert [(r.number, r.status) for r in first.progress_reports] == [(1, "accepted")]
+    report = first.progress_reports[0]
+    assert report.spent_vnd < decision.amount_vnd and report.progress and report.products
+    assert report.reviewed_by.email == DEMO_ACCOUNTS[1][0]
+    assert len(first.inspections) == 1 and first.inspections[0].inspected_on < today
+    # Of the round, the department's dashboard lists exactly its report 2 as overdue (the bulk
+    # rows, records kept before reports were, are all late and are left out here).
+    round_ids = {a.id for a in round_applications()}
+    late = [(o.application.id, o.number) for o in followup.overdue() if o.application.id in round_ids]
+    assert late == [(first.id, 2)]
+    # The approval dated back keeps a public code of its year.
+    assert first.public_code.startswith(f"HY-CNSH-{first.approved_on.year}-")
+
+
+def test_the_second_decided_project_passed_acceptance(seeded):
+    _first, second = decided_applications()
+    today = province_today()
+    decision = second.support_decision
+    assert decision.decided_on == add_months(today, -24)
+    assert decision.period_end == add_months(decision.decided_on, 12) < today
+    assert [(r.number, r.status) for r in second.progress_reports] == [(1, "accepted"), (2, "accepted")]
+    assert second.implementation_status == "completed"
+    acceptance = db.session.scalars(db.select(Acceptance)).one()
+    assert acceptance.application_id == second.id and acceptance.rating == "passed"
+    assert 0 < acceptance.disbursed_vnd < decision.amount_vnd
+    assignment = second.council_assignment("acceptance")
+    council = assignment.council
+    assert council.purpose == "acceptance" and assignment.is_complete and assignment.rating == "passed"
+    assert sorted(m.user.email for m in council.members) == sorted(e for e, _n, _p in DEMO_EXPERTS)
+    positions = Counter(member.position for member in council.members)
+    assert positions == {"chair": 1, "critical_reviewer": 2, "secretary": 1, "member": 1}
+    assert followup.overdue_reports(second) == []
+    # The demo applicant owns the completed one; no e-mail is kept.
+    assert second.created_by.email == DEMO_ACCOUNTS[2][0]
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 0
