@@ -266,7 +266,7 @@ class RubricForm(FlaskForm):
         _l("Excellent mark"), validators=MARK_RULES,
         description=_l("The mean total, of 100, from which a passed result is rated excellent."))
     majority_percent = PlainIntegerField(
-        _l("Majority (%)"),
+        _l("Majority (per cent)"),
         validators=[InputRequired(), NumberRange(min=0, max=99, message=_l("A whole number from 0 to 99."))],
         description=_l("More than this share of the members must recommend: 50 means more than "
                        "half."))

@@ -49,9 +49,9 @@ CONFLICT_REASONS = {
 }
 
 ACCEPTANCE_RATINGS = {
-    "excellent": _l("Excellent"),
-    "passed": _l("Passed"),
-    "failed": _l("Failed"),
+    "excellent": lazy_pgettext("acceptance", "Excellent"),
+    "passed": lazy_pgettext("acceptance", "Passed"),
+    "failed": lazy_pgettext("acceptance", "Failed"),
 }
 
 # The member roles: department staff, and outside experts who see only what they are assigned.

@@ -6,6 +6,7 @@ check) live in `registry.services.applications`; these forms only read the reque
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -229,7 +230,7 @@ class CouncilForm(FlaskForm):
                                       validators=[InputRequired(message=_l("Choose a critical reviewer."))])
     secretary = SelectField(_l("Secretary"), validate_choice=False,
                             validators=[InputRequired(message=_l("Choose the secretary."))])
-    members = MultiCheckboxField(_l("Members"), validate_choice=False)
+    members = MultiCheckboxField(lazy_pgettext("council", "Members"), validate_choice=False)
     applications = MultiCheckboxField(_l("Applications before the council"), validate_choice=False)
 
     POSITION_FIELDS = (("chair", "chair"), ("critical_reviewer_1", "critical_reviewer"),

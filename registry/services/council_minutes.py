@@ -207,7 +207,7 @@ def _fitting(pdf: FPDF, text: str) -> float:
 
 def _fixed_widths(pdf: FPDF) -> tuple[float, float]:
     """The widths of the "Maximum" and "Mean" columns."""
-    return max(MAXIMUM_MM, _fitting(pdf, _("Maximum"))), max(MEAN_MM, _fitting(pdf, _("Mean")))
+    return max(MAXIMUM_MM, _fitting(pdf, _("Maximum points"))), max(MEAN_MM, _fitting(pdf, _("Mean")))
 
 
 def _members_per_table(pdf: FPDF, page_width: float) -> int:
@@ -254,7 +254,7 @@ def _score_part(pdf: FPDF, appraisal: _Appraisal, scorers: list[CouncilMember], 
                    padding=(0.8, CELL_PADDING_MM)) as grid:
         heading = grid.row()
         heading.cell(pdf_text(_("Criterion")))
-        heading.cell(pdf_text(_("Maximum")), align="RIGHT")
+        heading.cell(pdf_text(_("Maximum points")), align="RIGHT")
         for scorer in scorers:
             heading.cell(pdf_text(scorer.user.display_name), align="RIGHT")
         if with_mean:
