@@ -16,13 +16,6 @@ from registry.formatting import short_datetime
 from registry.forms import choices
 from registry.models import (
     Application,
-    ApplicationEvent,
-    Council,
-    CouncilAssignment,
-    CouncilMember,
-    Inspection,
-    Rubric,
-    ScoreSheet,
     District,
     Organization,
     ReviewNote,
@@ -184,20 +177,11 @@ def _load_for_page(application_id: int) -> Application:
             joinedload(Application.organization).joinedload(Organization.district),
             joinedload(Application.district),
             joinedload(Application.resource),
-            selectinload(Application.events).joinedload(ApplicationEvent.actor),
             selectinload(Application.attachments),
             selectinload(Application.versions),
             selectinload(Application.notes).joinedload(ReviewNote.author),
-            selectinload(Application.support_decision),
-            selectinload(Application.progress_reports),
-            selectinload(Application.inspections).joinedload(Inspection.recorded_by),
-            selectinload(Application.acceptance),
-            selectinload(Application.council_assignments).options(
-                joinedload(CouncilAssignment.council).options(
-                    joinedload(Council.rubric).selectinload(Rubric.criteria),
-                    selectinload(Council.members).joinedload(CouncilMember.user)),
-                selectinload(CouncilAssignment.declarations),
-                selectinload(CouncilAssignment.sheets).selectinload(ScoreSheet.items)),
+            # The history, councils, decision, reports, inspections and acceptance: the timeline's.
+            *timeline_service.LOADING,
         )
         .execution_options(populate_existing=True)
     )
