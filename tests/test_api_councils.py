@@ -14,7 +14,7 @@ from registry.extensions import db
 from registry.models import Application, CouncilAssignment, ScoreSheet
 from registry.models.applications import CHECKLIST, REQUIRED_DOCUMENTS
 from registry.models.base import province_today
-from tests.conftest import IS_POSTGRES, SuiteConfig, serving
+from tests.conftest import SuiteConfig, serving
 from tests.factories import (
     COUNCIL_POSITIONS,
     SIGNED_PDF,

@@ -22,7 +22,6 @@ from tests.factories import (
     council_members,
     form_council,
     make_application,
-    make_organization,
     make_user,
     score,
 )
