@@ -97,7 +97,7 @@ def assignment_json(assignment: CouncilAssignment, user) -> dict:
     sheet, who is still scoring (the department and the secretary), the result once recorded."""
     member = assignment.council.member_for(user)
     application = assignment.application
-    own_sheet = council_service.sheet_of(assignment, member) if member is not None else None
+    own_sheet = assignment.sheet_of(member)
     progress = None
     if assignment.council.can_see_progress(user):
         progress = {
@@ -108,7 +108,7 @@ def assignment_json(assignment: CouncilAssignment, user) -> dict:
     return {
         "application": {"id": application.id, "kind": application.kind, "title": application.title,
                         "organization": application.organization.name},
-        "declaration": _declaration(council_service.declaration_of(assignment, member)
+        "declaration": _declaration(assignment.declaration_of(member)
                                     if member is not None else None),
         "can_declare": assignment.can_declare(user),
         "can_read": assignment.can_read(user),

@@ -75,7 +75,7 @@ def _sheet_form(assignment: CouncilAssignment, formdata=None):
     rubric = assignment.council.rubric
     form_class = ScoreSheetForm.for_rubric(rubric)
     member = assignment.council.member_for(current_user)
-    sheet = council_service.sheet_of(assignment, member)
+    sheet = assignment.sheet_of(member)
     if formdata is not None:
         form = form_class()
     else:
@@ -105,7 +105,7 @@ def _render(assignment: CouncilAssignment, status: int = 200, declaration_form=N
         can_read=can_read,
         rows=field_rows(assignment.application) if can_read else [],
         can_score=assignment.can_score(actor),
-        own_sheet=council_service.sheet_of(assignment, member),
+        own_sheet=assignment.sheet_of(member),
         sheets=assignment.visible_sheets(actor),
         result=council_service.result_of(assignment) if assignment.can_see_result(actor) else None,
         declaration_form=declaration_form or DeclarationForm(formdata=None),
@@ -152,7 +152,7 @@ def save_sheet(council_id: int, application_id: int):
     if outcome.refused:
         if outcome.status == 409:
             reloaded = _load(council_id, application_id)
-            sheet = council_service.sheet_of(reloaded, reloaded.council.member_for(current_user))
+            sheet = reloaded.sheet_of(reloaded.council.member_for(current_user))
             form.version.data = sheet.version if sheet else 0
             return _render(reloaded, 409, sheet_form=form)
         return _render(_load(council_id, application_id), outcome.status, sheet_form=form)

@@ -253,12 +253,12 @@ class CouncilAssignment(db.Model):
     def rating_label(self) -> str:
         return str(ACCEPTANCE_RATINGS[self.rating]) if self.rating else ""
 
-    def _declaration(self, member: "CouncilMember | None") -> "ConflictDeclaration | None":
+    def declaration_of(self, member: "CouncilMember | None") -> "ConflictDeclaration | None":
         if member is None:
             return None
         return next((d for d in self.declarations if d.member_id == member.id), None)
 
-    def _sheet(self, member: "CouncilMember | None") -> "ScoreSheet | None":
+    def sheet_of(self, member: "CouncilMember | None") -> "ScoreSheet | None":
         if member is None:
             return None
         return next((s for s in self.sheets if s.member_id == member.id), None)
@@ -267,22 +267,22 @@ class CouncilAssignment(db.Model):
     def can_declare(self, user: User | None) -> bool:
         """A member declares once, before seeing the application, while the result is open."""
         member = self.council.member_for(user)
-        return member is not None and not self.is_complete and self._declaration(member) is None
+        return member is not None and not self.is_complete and self.declaration_of(member) is None
 
     def is_off(self, user: User | None) -> bool:
-        declaration = self._declaration(self.council.member_for(user))
+        declaration = self.declaration_of(self.council.member_for(user))
         return declaration is not None and declaration.has_conflict
 
     def can_read(self, user: User | None) -> bool:
         """The application in full: a member who declared no conflict, and the department."""
-        declaration = self._declaration(self.council.member_for(user))
+        declaration = self.declaration_of(self.council.member_for(user))
         return (declaration is not None and not declaration.has_conflict) or (
             signed_in(user) and user.is_staff and self.application.can_review(user))
 
     def can_score(self, user: User | None) -> bool:
         member = self.council.member_for(user)
-        declaration = self._declaration(member)
-        sheet = self._sheet(member)
+        declaration = self.declaration_of(member)
+        sheet = self.sheet_of(member)
         return (declaration is not None and not declaration.has_conflict and not self.is_complete
                 and (sheet is None or not sheet.is_submitted))
 
@@ -292,7 +292,7 @@ class CouncilAssignment(db.Model):
         member = self.council.member_for(user)
         submitted = [s for s in self.sheets if s.is_submitted]
         if member is not None:
-            own = self._sheet(member)
+            own = self.sheet_of(member)
             if own is not None and own.is_submitted:
                 return submitted
             return [own] if own is not None else []

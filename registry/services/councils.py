@@ -165,11 +165,6 @@ def form_council(actor: User, *, purpose: str, kind: str, name: str, decision_nu
 
 # Declarations and score sheets -------------------------------------------------------------
 
-def _assignment_of(member: CouncilMember, assignment: CouncilAssignment) -> None:
-    if assignment.council_id != member.council_id:
-        raise PermissionDenied(_("This application is not before your council."))
-
-
 def declare_conflict(assignment: CouncilAssignment, actor: User, *, has_conflict: bool,
                      reasons: list[str], explanation: str) -> ConflictDeclaration:
     """The member's declaration on one application, before they see it. A declared conflict
@@ -177,7 +172,7 @@ def declare_conflict(assignment: CouncilAssignment, actor: User, *, has_conflict
     member = assignment.council.member_for(actor)
     if member is None:
         raise PermissionDenied(_("You are not a member of this council."))
-    if declaration_of(assignment, member) is not None:
+    if assignment.declaration_of(member) is not None:
         raise Conflict(_("You have already declared on this application."))
     if assignment.is_complete:
         raise Conflict(_("The council's result on this application is already recorded."))
@@ -207,14 +202,6 @@ def declare_conflict(assignment: CouncilAssignment, actor: User, *, has_conflict
     return declaration
 
 
-def declaration_of(assignment: CouncilAssignment, member: CouncilMember) -> ConflictDeclaration | None:
-    return next((d for d in assignment.declarations if d.member_id == member.id), None)
-
-
-def sheet_of(assignment: CouncilAssignment, member: CouncilMember) -> ScoreSheet | None:
-    return next((s for s in assignment.sheets if s.member_id == member.id), None)
-
-
 def _points_errors(rubric: Rubric, points: dict, complete: bool) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     known = {criterion.id: criterion for criterion in rubric.criteria}
@@ -238,7 +225,7 @@ def save_score_sheet(assignment: CouncilAssignment, actor: User, *, points: dict
     is final and the others' sheets open to them. `version` is the sheet's (None or 0 for a new
     one). The last sheet records the council's result."""
     member = assignment.council.member_for(actor)
-    sheet = sheet_of(assignment, member) if member is not None else None
+    sheet = assignment.sheet_of(member)
     number = given_version(version) if version not in (None, "", 0, "0") else 0
     if number != (sheet.version if sheet is not None else 0):
         raise Conflict(_("Your score sheet was changed meanwhile (perhaps in another window). "
@@ -246,7 +233,7 @@ def save_score_sheet(assignment: CouncilAssignment, actor: User, *, points: dict
     if not assignment.can_score(actor):
         if member is None:
             raise PermissionDenied(_("You are not a member of this council."))
-        declaration = declaration_of(assignment, member)
+        declaration = assignment.declaration_of(member)
         if declaration is None:
             raise Conflict(_("Declare any conflict of interest before scoring."))
         if declaration.has_conflict:

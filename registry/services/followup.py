@@ -277,10 +277,3 @@ def schedule_rows(application: Application, today: date | None = None) -> list[S
     late = {n for n, _due in overdue_reports(application, today)}
     return [ScheduledReport(n, due, reports.get(n), n in late) for n, due in report_schedule(application, today)]
 
-
-def due_soon(application: Application, today: date | None = None) -> tuple[int, date] | None:
-    """The next report to file, if any."""
-    today = today or province_today()
-    filed = {r.number for r in application.progress_reports if r.is_filed}
-    return next(((n, due) for n, due in report_schedule(application, today) if n not in filed), None)
-
