@@ -268,3 +268,20 @@ def test_a_failed_acceptance_stops_the_count(app, people):
     commit()
     targets = {t["code"]: t for t in app.test_client().get("/api/v1/targets").get_json()["targets"]}
     assert targets["supported_projects"]["current"] == 0  # terminated: no longer counted
+
+
+def test_the_schedule_links_a_filed_report_for_the_department_and_every_report_for_its_owner(app, people):
+    application = supported(people)
+    followup.save_progress_report(application, people["owner"], number=1, progress="Đúng tiến độ.",
+                                  spent_vnd=0, products="", problems="", version=None, submit=True)
+    followup.save_progress_report(application, people["owner"], number=2, progress="Bản nháp",
+                                  spent_vnd=None, products="", problems="", version=None, submit=False)
+    commit()
+    owner_client, staff_client = app.test_client(), app.test_client()
+    _login(owner_client, people["owner"])
+    _login(staff_client, people["reviewer"])
+    owner_page = owner_client.get(f"/applications/{application.id}").get_data(as_text=True)
+    staff_page = staff_client.get(f"/review/{application.id}").get_data(as_text=True)
+    assert all(f"/applications/{application.id}/progress/{n}" in owner_page for n in (1, 2, 3))
+    assert f"/review/{application.id}/progress/1" in staff_page
+    assert f"/review/{application.id}/progress/2" not in staff_page  # the owner's draft
