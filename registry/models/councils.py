@@ -186,6 +186,11 @@ class Council(db.Model):
         """The department forms councils and reads their progress and minutes."""
         return signed_in(user) and user.is_staff
 
+    def can_read_minutes(self, user: User | None) -> bool:
+        """The minutes hold every sheet: the department, never staff of an applicant organisation
+        whose application is before the council."""
+        return self.can_manage(user) and all(a.application.can_review(user) for a in self.assignments)
+
     def can_see_progress(self, user: User | None) -> bool:
         """Who has scored and who is missing: the department and the council's secretary."""
         member = self.member_for(user)

@@ -114,9 +114,7 @@ def council_minutes(council_id: int):
     from registry.services.council_minutes import minutes_pdf
 
     council = load_council(council_id)
-    # The minutes hold every sheet: not for staff of an applicant organisation before it.
-    if not council.can_manage(current_user) or not all(
-            a.application.can_review(current_user) for a in council.assignments):
+    if not council.can_read_minutes(current_user):
         abort(403)
     return Response(minutes_pdf(council), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="bien-ban-hoi-dong-{council.id}.pdf"',
