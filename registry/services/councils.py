@@ -39,10 +39,13 @@ from registry.services.versions import given_version
 MAX_COMMENT = 10_000
 
 
-def current_rubric(kind: str, purpose: str) -> Rubric | None:
-    return db.session.scalar(
-        sa.select(Rubric).where(Rubric.kind == kind, Rubric.purpose == purpose, Rubric.is_current)
-        .order_by(Rubric.number.desc()).limit(1))
+def current_rubric(kind: str, purpose: str, fresh: bool = False) -> Rubric | None:
+    """The version in force; `fresh` reads it afresh, not from the session's identity map."""
+    statement = (sa.select(Rubric).where(Rubric.kind == kind, Rubric.purpose == purpose, Rubric.is_current)
+                 .order_by(Rubric.number.desc()).limit(1))
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    return db.session.scalar(statement)
 
 
 # What may come before a council --------------------------------------------------------------

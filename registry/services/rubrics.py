@@ -12,6 +12,7 @@ from registry.models import Council, Rubric, RubricCriterion, User
 from registry.models.councils import COUNCIL_KINDS, PURPOSES
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.unit_of_work import flush
+from registry.services.councils import current_rubric
 from registry.services.versions import given_version
 
 MAX_CRITERIA = 12
@@ -25,9 +26,7 @@ Criterion = tuple[str, str, int]
 def current_version(kind: str, purpose: str) -> Rubric | None:
     """The version in force, read afresh (not from the session's identity map): after
     `_lock`, another admin's change committed meanwhile is what counts."""
-    return db.session.scalar(
-        sa.select(Rubric).where(Rubric.kind == kind, Rubric.purpose == purpose, Rubric.is_current)
-        .order_by(Rubric.number.desc()).limit(1).execution_options(populate_existing=True))
+    return current_rubric(kind, purpose, fresh=True)
 
 
 def versions_in_use(rubric_ids) -> dict[int, int]:
