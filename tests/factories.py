@@ -183,7 +183,7 @@ SIGNED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1
 
 
 def record_decision(application, actor: User | None = None, decided_on=None, amount_vnd: int = 0,
-                    number: str | None = None):
+                    number: str | None = None, period_start=None, period_end=None):
     """The support decision (or the department's confirmation) of an approved application."""
     import io
 
@@ -194,7 +194,26 @@ def record_decision(application, actor: User | None = None, decided_on=None, amo
     decision = support.record_support_decision(
         application, actor, number=number or f"{application.id}/QĐ-UBND",
         decided_on=decided_on or province_today(), signer="Phó Chủ tịch UBND tỉnh",
-        amount_vnd=amount_vnd, period_start=None, period_end=None, conditions="",
+        amount_vnd=amount_vnd, period_start=period_start, period_end=period_end, conditions="",
         stream=io.BytesIO(SIGNED_PDF), filename="Quyết định.pdf", version=application.version)
     commit()
     return decision
+
+
+SUPPORTED_ON = date(2025, 1, 15)
+
+
+def make_supported(owner: User, reviewer: User, kind: str = "project", period_end=date(2026, 12, 31),
+                   amount_vnd: int = 500_000_000):
+    """An approved `kind` whose decision of 15/01/2025 grants `amount_vnd` until `period_end`:
+    the department's past work, so its first progress reports are already due (approved ten
+    days before the decision, the rows dated back accordingly)."""
+    from datetime import timedelta
+
+    application = make_application(owner, kind, "approved", reviewer=reviewer)
+    application.approved_on = SUPPORTED_ON - timedelta(days=10)
+    commit()
+    record_decision(application, reviewer, decided_on=SUPPORTED_ON, amount_vnd=amount_vnd,
+                    number="15/QĐ-UBND", period_start=SUPPORTED_ON, period_end=period_end)
+    return application
+

@@ -89,11 +89,25 @@ ACCESS = {
     "api.council_sheets": COUNCIL_READERS,
     "api.declare_conflict": MEMBERS_ONLY,
     "api.save_sheet": MEMBERS_ONLY,
+    # Follow-up: a report is the owner's while a draft, the department's to read once filed; a
+    # reviewer of the applicant organisation reads neither the filed reports nor the inspections.
+    "api.list_progress_reports": READERS,
+    "api.get_progress_report": {**READERS, "own_reviewer": 404},
+    "api.save_progress_report": OWNER_ONLY,
+    "api.upload_progress_document": {**OWNER_ONLY, "owner": 201, "reviewer": 404, "own_reviewer": 404,
+                                     "admin": 404},
+    "api.download_progress_document": {**READERS, "own_reviewer": 404},
+    "api.review_progress_report": {**SCREENERS, "own_reviewer": 404},
+    "api.list_inspections": {**SCREENERS, "expert": 404},
+    "api.record_inspection": {**SCREENERS, "reviewer": 201, "admin": 201},
+    "api.record_acceptance": {**SCREENERS, "reviewer": 201, "admin": 201},
 }
 # What each route acts on: an application of the owner's organisation in a state where its
 # permitted callers succeed ("checked": submitted with every checklist item met; "supported":
 # approved with its support decision; "council": in review before a council the table's expert
-# sits on, "declared": the expert has declared no conflict on it).
+# sits on, "declared": the expert has declared no conflict on it; "followed": a supported project
+# whose report 1 is filed with a document and report 2 is a draft; "rated": one its acceptance
+# council has rated).
 TARGET_STATUS = {
     "api.get_record": "public",
     "api.get_application": "submitted",
@@ -116,6 +130,15 @@ TARGET_STATUS = {
     "api.council_sheets": "declared",
     "api.declare_conflict": "council",
     "api.save_sheet": "declared",
+    "api.list_progress_reports": "followed",
+    "api.get_progress_report": "followed",
+    "api.save_progress_report": "followed",
+    "api.upload_progress_document": "followed",
+    "api.download_progress_document": "followed",
+    "api.review_progress_report": "followed",
+    "api.list_inspections": "followed",
+    "api.record_inspection": "followed",
+    "api.record_acceptance": "rated",
 }
 
 
@@ -210,10 +233,12 @@ _SAMPLES = itertools.count(1)
 
 
 class Target:
-    """The application a route acts on, and the council or document in its address."""
+    """The application a route acts on, and the council, report or document in its address."""
 
-    def __init__(self, application, council_id: int | None = None):
+    def __init__(self, application, council_id: int | None = None, number: int = 1,
+                 report_document_id: int | None = None):
         self.application, self.council_id = application, council_id
+        self.number, self.report_document_id = number, report_document_id
 
     @property
     def id(self) -> int:
@@ -225,7 +250,10 @@ class Target:
 
     @property
     def document_id(self) -> int:
-        return self.application.attachments[0].id
+        return self.report_document_id or self.application.attachments[0].id
+
+    def report_version(self, number: int) -> int:
+        return next(r.version for r in fresh(self.application).progress_reports if r.number == number)
 
     def state(self) -> tuple[str, int]:
         now = fresh(self.application)
@@ -233,7 +261,10 @@ class Target:
 
 
 # Ids nothing has, for the answer a hidden record must look like.
-_NO_SUCH_TARGET = SimpleNamespace(id=999_999, version=1, council_id=999_999, document_id=999_999)
+_NO_SUCH_TARGET = SimpleNamespace(id=999_999, version=1, council_id=999_999, document_id=999_999, number=1,
+                                  report_version=lambda number: 1)
+# The report each follow-up route acts on: 1 is filed, 2 a draft, 3 not begun.
+REPORT_NUMBER = {"api.save_progress_report": 3, "api.upload_progress_document": 2}
 
 
 def make_target(world, endpoint: str) -> Target:
@@ -259,8 +290,35 @@ def make_target(world, endpoint: str) -> Target:
                                       reasons=[], explanation="")
             commit()
         return Target(application, council.id)
+    if status in ("followed", "rated"):
+        return _followed_target(world, rated=status == "rated", number=REPORT_NUMBER.get(endpoint, 1))
     kind = "pvp_filing" if endpoint == "api.record_support_decision" else "project"
     return Target(make_application(owner, kind, status, reviewer=reviewer))
+
+
+def _followed_target(world, rated: bool, number: int) -> Target:
+    from registry.services import followup
+    from tests.factories import form_council, make_supported, score
+
+    owner, reviewer = world.user("owner"), world.user("reviewer")
+    application = make_supported(owner, reviewer, period_end=date(2027, 12, 31))
+    report = followup.save_progress_report(application, owner, number=1, progress="Hoàn thành 40%.",
+                                           spent_vnd=100_000_000, products="", problems="", version=None,
+                                           submit=False)
+    commit()
+    document = followup.add_progress_document(report, owner, io.BytesIO(SIGNED_PDF), "Chứng từ.pdf",
+                                              report.version)
+    followup.save_progress_report(application, owner, number=1, progress="Hoàn thành 40%.",
+                                  spent_vnd=100_000_000, products="", problems="", version=report.version,
+                                  submit=True)
+    followup.save_progress_report(application, owner, number=2, progress="", spent_vnd=None, products="",
+                                  problems="", version=None, submit=False)
+    commit()
+    if rated:
+        council = form_council([application], reviewer, purpose="acceptance")
+        for member in council_members():
+            score(council.assignments[0], member)
+    return Target(application, number=number, report_document_id=document.id)
 
 
 def _request_for(app, endpoint: str, target) -> tuple[str, str, dict]:
@@ -268,7 +326,7 @@ def _request_for(app, endpoint: str, target) -> tuple[str, str, dict]:
     rule = next(app.url_map.iter_rules(endpoint))
     method = next(m for m in ("GET", "POST", "PATCH", "PUT", "DELETE") if m in rule.methods)
     attributes = {"application_id": "id", "record_id": "id", "council_id": "council_id",
-                  "document_id": "document_id"}
+                  "document_id": "document_id", "number": "number"}
     values = {name: "ga_dong_tao" if name == "code" else getattr(target, attributes[name])
               for name in rule.arguments}
     version = target.version if target else None
@@ -291,12 +349,22 @@ def _request_for(app, endpoint: str, target) -> tuple[str, str, dict]:
                         for user_id, position in zip(experts, COUNCIL_POSITIONS)]},
         "api.declare_conflict": {"has_conflict": False},
         "api.save_sheet": {"points": {}, "comment": "Đang chấm"},
+        "api.save_progress_report": {"progress": "Hoàn thành 70%.", "spent_vnd": 300_000_000, "version": 0},
+        "api.record_inspection": {"inspected_on": "2025-09-01", "inspectors": "Đoàn kiểm tra Sở KH&CN",
+                                  "findings": "Đạt yêu cầu.", "conclusion": "on_track"},
+        "api.record_acceptance": {"accepted_on": province_today().isoformat(), "disbursed_vnd": 400_000_000,
+                                  "version": version},
     }.get(endpoint)
+    if endpoint == "api.review_progress_report":  # the report's version, not the application's
+        body = {"decision": "accept", "version": target.report_version(1)}
     request = {} if body is None else {"json": body}
     if endpoint == "api.upload_document":
         request = {"content_type": "multipart/form-data", "data": {
             "version": str(version), "document_type": "budget_estimate",
             "file": (io.BytesIO(SIGNED_PDF), "Dự toán bổ sung.pdf")}}
+    elif endpoint == "api.upload_progress_document":
+        request = {"content_type": "multipart/form-data", "data": {
+            "version": str(target.report_version(2)), "file": (io.BytesIO(SIGNED_PDF), "Hóa đơn.pdf")}}
     elif endpoint == "api.record_support_decision":
         request = {"content_type": "multipart/form-data", "data": {
             "version": str(version), "number": "7/QĐ-SKHCN", "decided_on": province_today().isoformat(),
@@ -313,6 +381,7 @@ STATUS_AFTER = {
     "api.start_review": "in_review",
     "api.delete_document": "revision_requested",
     "api.record_support_decision": "approved",
+    "api.record_acceptance": "approved",
 }
 MEDIA_TYPES = {
     "api.export_csv": "text/csv",
@@ -320,6 +389,7 @@ MEDIA_TYPES = {
     "api.barcodes_fasta": "text/plain",
     "api.download_document": "application/pdf",
     "api.support_decision_file": "application/pdf",
+    "api.download_progress_document": "application/pdf",
 }
 
 
@@ -376,6 +446,21 @@ def assert_served(endpoint: str, response, where: str, target: Target | None, be
         assert body["comment"] == "Đang chấm" and body["submitted_at"] is None, where
     elif endpoint == "api.council_sheets":
         assert body == [], where  # nobody has submitted yet
+    elif endpoint in ("api.get_progress_report", "api.save_progress_report", "api.upload_progress_document",
+                      "api.review_progress_report"):
+        expected = {"api.get_progress_report": (1, "submitted"), "api.save_progress_report": (3, "draft"),
+                    "api.upload_progress_document": (2, "draft"),
+                    "api.review_progress_report": (1, "accepted")}[endpoint]
+        assert (body["number"], body["status"]) == expected, where
+    elif endpoint == "api.list_progress_reports":
+        shown = {row["number"]: row["report"] and row["report"]["status"] for row in body["items"]}
+        application = fresh(target.application)
+        if application.is_owned_by(caller):
+            assert (shown[1], shown[2]) == ("submitted", "draft"), where
+        else:  # the department reads what was filed; a reviewer of the organisation nothing
+            assert (shown[1], shown[2]) == ("submitted" if application.can_review(caller) else None, None), where
+    elif endpoint == "api.record_inspection":
+        assert body["conclusion"] == "on_track" and fresh(target.application).inspections, where
     else:  # the lists and the public reference data
         assert response.mimetype == "application/json" and body, where
 
@@ -719,22 +804,27 @@ JUNK_VALUES = [None, True, -1, 1e308, "", "x" * 400, [], {}, ["a", {"b": 1}], "2
 JUNK_NAMES = ["version", "kind", "title", "district", "resource", "start_date", "total_budget_vnd",
               "technologies", "decision", "comment", "status", "id", "organization", "team_size",
               "checklist", "purpose", "name", "decision_number", "formed_on", "meets_on", "members",
-              "application_ids", "has_conflict", "reasons", "explanation", "points", "recommends", "submit"]
+              "application_ids", "has_conflict", "reasons", "explanation", "points", "recommends", "submit",
+              "progress", "spent_vnd", "inspected_on", "inspectors", "findings", "conclusion", "accepted_on",
+              "disbursed_vnd"]
 
 
 def test_junk_never_gives_a_server_error(app, client, world):
     """Every API route, as its most permitted caller, with nonsense in every field."""
     records = {status: world.application(status) for status in ("draft", "submitted", "approved")}
     council = make_target(world, "api.save_sheet")
+    followed = make_target(world, "api.get_progress_report")
     for endpoint in ACCESS:
         rule = next(app.url_map.iter_rules(endpoint))
         role = next(r for r in ("owner", "reviewer", "expert", "anonymous") if ACCESS[endpoint][r] < 400)
         if "council_id" in rule.arguments:
             target = council
+        elif TARGET_STATUS.get(endpoint) in ("followed", "rated"):
+            target = followed
         else:
             target = Target(records["submitted" if role == "reviewer" else "draft"])
         values = {"application_id": target.id, "record_id": target.id, "council_id": target.council_id,
-                  "document_id": records["submitted"].attachments[0].id, "code": "ga_dong_tao"}
+                  "document_id": records["submitted"].attachments[0].id, "code": "ga_dong_tao", "number": 1}
         url = url_for(endpoint, **{name: values[name] for name in rule.arguments})
         method = next(m for m in ("GET", "POST", "PATCH", "PUT", "DELETE") if m in rule.methods)
         for value in JUNK_VALUES:

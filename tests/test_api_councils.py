@@ -478,13 +478,13 @@ class ServedConfig(SuiteConfig):
     SERVER_NAME = None
 
 
-def _race(requests: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
-    """(url, token, body) PUT requests released together; their answers."""
+def _race(requests: list[tuple[str, str, dict]], method: str = "PUT") -> list[tuple[int, dict]]:
+    """(url, token, body) requests released together; their answers."""
     barrier = threading.Barrier(len(requests))
     answers = []
 
     def one(url, token, body):
-        request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT", headers={
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method, headers={
             "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         barrier.wait()
         try:

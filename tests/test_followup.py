@@ -1,7 +1,6 @@
 """After the decision: six-monthly progress reports (schedule, reminders, overdue flags, the
 department's answer), inspections, and acceptance on the acceptance council's rating."""
-import io
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -9,13 +8,17 @@ from registry.extensions import db
 from registry.models import Acceptance, OutboxMessage, ProgressReminder
 from registry.models.followup import add_months, report_schedule
 from registry.services import applications as workflow
-from registry.services import followup, support
+from registry.services import followup
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.unit_of_work import commit
-from tests.factories import PASSWORD, SIGNED_PDF, council_members, form_council, make_application, make_user, score
-
-DECIDED = date(2025, 1, 15)
-
+from tests.factories import (
+    PASSWORD,
+    council_members,
+    form_council,
+    make_supported,
+    make_user,
+    score,
+)
 
 @pytest.fixture
 def people(app):
@@ -23,16 +26,8 @@ def people(app):
 
 
 def supported(people, kind="project", period_end=date(2026, 12, 31)):
-    """An approved project whose decision of 15/01/2025 grants 500.000.000 ₫ until `period_end`
-    (approved earlier than today: the rows are dated back as the department's past work)."""
-    application = make_application(people["owner"], kind, "approved", reviewer=people["reviewer"])
-    application.approved_on = DECIDED - timedelta(days=10)
-    support.record_support_decision(
-        application, people["reviewer"], number="15/QĐ-UBND", decided_on=DECIDED, signer="Chủ tịch UBND tỉnh",
-        amount_vnd=500_000_000, period_start=DECIDED, period_end=period_end, conditions="",
-        stream=io.BytesIO(SIGNED_PDF), filename="Quyết định.pdf", version=application.version)
-    commit()
-    return application
+    """An approved project whose decision of 15/01/2025 grants 500.000.000 ₫ until `period_end`."""
+    return make_supported(people["owner"], people["reviewer"], kind, period_end=period_end)
 
 
 def test_months_are_added_as_calendars_run():

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from registry import create_app
 from registry.api.openapi import ALL_FIELDS, BARCODE_INPUT
 from tests.conftest import SuiteConfig
-from tests.factories import council_members, form_council, make_application, make_user
+from tests.factories import council_members, form_council, make_application, make_supported, make_user, score
 from tests.test_api import World, call, json_fields, token_for
 
 ROLES = ("anonymous", "applicant", "reviewer")  # experts: the role × route table in test_api.py
@@ -68,9 +68,11 @@ NASTY_RAW_BODIES = [
 # What the transport can write as JSON (it refuses NaN and Infinity; the raw bodies carry those).
 SENDABLE_JSON_VALUES = [v for v in NASTY_JSON_VALUES if not (isinstance(v, float) and not math.isfinite(v))]
 CONTROL_KEYS = ("version", "kind", "decision", "comment")
+FOLLOWUP_KEYS = ("progress", "spent_vnd", "products", "problems", "inspected_on", "inspectors", "findings",
+                 "conclusion", "accepted_on", "disbursed_vnd", "reasons")
 COUNCIL_KEYS = ("checklist", "purpose", "name", "decision_number", "formed_on", "meets_on", "members",
                 "application_ids", "has_conflict", "reasons", "explanation", "points", "recommends", "submit")
-BODY_KEYS = [*CONTROL_KEYS, *ALL_FIELDS, *BARCODE_INPUT, *COUNCIL_KEYS]
+BODY_KEYS = [*CONTROL_KEYS, *ALL_FIELDS, *BARCODE_INPUT, *COUNCIL_KEYS, *FOLLOWUP_KEYS]
 # A form field is text: what of the above an HTTP client can put in one (a lone surrogate has no
 # UTF-8, so no client can send it).
 FORM_FIELDS = ("version", "document_type", "is_public", "number", "decided_on", "signer", "amount_vnd",
@@ -104,6 +106,9 @@ def flatmap_path_parameters(context, path_parameters):
         if name in path_parameters:
             existing = st.integers(0, 3).map(lambda i, ids=ids: EXISTING[ids][i % len(EXISTING[ids])])
             strategies[name] = st.one_of(existing, st.sampled_from(HUGE_IDS), st.just(path_parameters[name]))
+    if "number" in path_parameters:  # a progress report: those the schedule has, and past it
+        strategies["number"] = st.one_of(st.integers(0, 4), st.sampled_from(HUGE_IDS),
+                                         st.just(path_parameters["number"]))
     if "code" in path_parameters:
         strategies["code"] = st.one_of(st.sampled_from(RESOURCE_CODES), st.just(path_parameters["code"]))
     return st.fixed_dictionaries(strategies)
@@ -142,15 +147,29 @@ def caller(request, app) -> dict:
 
 @pytest.fixture
 def existing(app) -> list[int]:
-    """Applications in four states, of an organisation other than the caller's (with their
-    documents), and a council on the one in review."""
+    """Applications in four states and a supported project with a progress report filed, of an
+    organisation other than the caller's (with their documents), and a council on the one in
+    review."""
     owner, reviewer = make_user("applicant"), make_user("reviewer")
     applications = [make_application(owner, "startup", status, reviewer=reviewer)
                     for status in ("draft", "submitted", "in_review", "approved")]
+    applications.append(_followed(owner, reviewer))
     EXISTING["ids"] = [application.id for application in applications]
     EXISTING["documents"] = [a.id for application in applications for a in application.attachments] or [1]
     EXISTING["councils"] = [form_council([applications[2]], reviewer).id]
     return EXISTING["ids"]
+
+
+def _followed(owner, reviewer):
+    """A supported project whose first progress report is filed."""
+    from registry.services import followup
+    from registry.services.unit_of_work import commit
+
+    application = make_supported(owner, reviewer)
+    followup.save_progress_report(application, owner, number=1, progress="Hoàn thành 40%.", spent_vnd=1,
+                                  products="", problems="", version=None, submit=True)
+    commit()
+    return application
 
 
 @schema.parametrize()
@@ -195,7 +214,36 @@ def _writes(world: World, value) -> list[tuple[str, str, str, str, dict]]:
          dict.fromkeys(BARCODE_INPUT, value)),
     ]
     writes += _council_writes(world, value)
+    writes += _followup_writes(world, value)
     return writes
+
+
+def _followup_writes(world: World, value) -> list[tuple[str, str, str, str, dict]]:
+    """The bodies of a supported record's follow-up, with `value` in every field."""
+    owner, reviewer = world.user("owner"), world.user("reviewer")
+    supported = _followed(owner, reviewer)
+    rated = make_supported(owner, reviewer)
+    council = form_council([rated], reviewer, purpose="acceptance")
+    for member in council_members():
+        score(council.assignments[0], member)
+    reports = f"/api/v1/applications/{supported.id}/progress-reports"
+    return [
+        ("save_progress_report", "owner", "PUT", reports + "/2",
+         {"progress": value, "spent_vnd": value, "products": value, "problems": value, "submit": value,
+          "version": value}),
+        ("save_progress_report", "owner", "PUT", reports + "/3",
+         {"progress": value, "spent_vnd": value, "products": value, "problems": value, "version": 0}),
+        ("review_progress_report", "reviewer", "POST", reports + "/1/review",
+         {"decision": value, "comment": value, "version": value}),
+        ("review_progress_report", "reviewer", "POST", reports + "/1/review",
+         {"decision": "request_more", "comment": value, "version": 2}),
+        ("record_inspection", "reviewer", "POST", f"/api/v1/applications/{supported.id}/inspections",
+         dict.fromkeys(("inspected_on", "inspectors", "findings", "conclusion"), value)),
+        ("record_acceptance", "reviewer", "POST", f"/api/v1/applications/{rated.id}/acceptance",
+         {"accepted_on": value, "disbursed_vnd": value, "reasons": value, "version": rated.version}),
+        ("record_acceptance", "reviewer", "POST", f"/api/v1/applications/{rated.id}/acceptance",
+         {"accepted_on": "2026-11-01", "disbursed_vnd": 1, "reasons": "", "version": value}),
+    ]
 
 
 def _council_writes(world: World, value) -> list[tuple[str, str, str, str, dict]]:
@@ -263,12 +311,21 @@ def test_hostile_values_in_every_form_field_never_answer_5xx(app, documented, va
     world = World()
     draft = world.application("draft", "startup")
     approved = world.application("approved", "pvp_filing")
-    for operation, role, url, application in (
-            ("upload_document", "owner", f"/api/v1/applications/{draft.id}/documents", draft),
+    supported = _followed(world.user("owner"), world.user("reviewer"))
+    from registry.services import followup
+    from registry.services.unit_of_work import commit
+
+    report = followup.save_progress_report(supported, world.user("owner"), number=2, progress="", spent_vnd=None,
+                                           products="", problems="", version=None, submit=False)
+    commit()
+    for operation, role, url, version in (
+            ("upload_document", "owner", f"/api/v1/applications/{draft.id}/documents", draft.version),
             ("record_support_decision", "reviewer", f"/api/v1/applications/{approved.id}/support-decision",
-             approved)):
+             approved.version),
+            ("upload_progress_document", "owner",
+             f"/api/v1/applications/{supported.id}/progress-reports/2/documents", report.version)):
         for fields in (dict.fromkeys(FORM_FIELDS, value),
-                       {**dict.fromkeys(FORM_FIELDS, value), "version": str(application.version)}):
+                       {**dict.fromkeys(FORM_FIELDS, value), "version": str(version)}):
             data = {**fields, "file": (io.BytesIO(b"%PDF-1.4 " + value.encode()), f"{value[:50]}.pdf")}
             response = call(app.test_client(), "POST", url, world.token(role), data=data,
                             content_type="multipart/form-data")

@@ -35,7 +35,7 @@ from registry.models.applications import CHECKLIST, KINDS, fields_of
 from registry.models.base import province_today
 from registry.presenters import PUBLIC_FIELDS
 from registry.services import applications as workflow
-from registry.services import councils, genetics
+from registry.services import councils, followup, genetics
 from registry.services.attachments import add_attachment
 from registry.services.unit_of_work import commit
 from tests.conftest import SuiteConfig
@@ -47,9 +47,11 @@ from tests.factories import (
     council_members,
     form_council,
     make_application,
+    make_supported,
     make_user,
     pass_eligibility,
     record_decision,
+    score,
 )
 from tests.test_api import World, json_fields
 
@@ -141,6 +143,31 @@ class Scene(World):
                                       comment="Đang chấm", version=None, submit=False)
             commit()
         return council.id, application
+
+    def supported(self, rated: bool = False) -> Application:
+        """A project of the owner's supported since 15/01/2025 (500.000.000 ₫ until 31/12/2027):
+        report 1 submitted with a document, report 2 a draft; with `rated`, its acceptance
+        council has rated it (passed, 80/100)."""
+        owner, reviewer = self.user("owner"), self.user("reviewer")
+        application = make_supported(owner, reviewer, period_end=date(2027, 12, 31))
+        first = followup.save_progress_report(application, owner, number=1, progress="Hoàn thành 40%.",
+                                              spent_vnd=120_000_000, products="", problems="", version=None,
+                                              submit=False)
+        commit()
+        followup.add_progress_document(first, owner, io.BytesIO(SIGNED_PDF), "Chứng từ chi.pdf", first.version)
+        commit()
+        followup.save_progress_report(application, owner, number=1, progress="Hoàn thành 40%.",
+                                      spent_vnd=120_000_000, products="", problems="", version=first.version,
+                                      submit=True)
+        followup.save_progress_report(application, owner, number=2, progress="Đang viết", spent_vnd=None,
+                                      products="", problems="", version=None, submit=False)
+        commit()
+        if rated:
+            council = form_council([application], reviewer, purpose="acceptance")
+            for member in council_members():
+                score(council.assignments[0], member)
+        db.session.refresh(application)
+        return application
 
     def resource(self, code: str = "ga_dong_tao") -> GeneticResource:
         """The chicken breed with a census and three barcode records (one an SSR panel)."""
@@ -711,6 +738,177 @@ def _(s: Scene) -> Iterator[Case]:
     yield from common_errors("PUT", url, json={"points": {}})
 
 
+# Follow-up ---------------------------------------------------------------------------------------
+
+def report_url(application: Application, number: int, tail: str = "") -> str:
+    return f"{API}/applications/{application.id}/progress-reports/{number}{tail}"
+
+
+def report_version(application: Application, number: int) -> int:
+    db.session.expire_all()
+    return next(r.version for r in db.session.get(Application, application.id).progress_reports
+                if r.number == number)
+
+
+@cases("list_progress_reports")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    url = f"{API}/applications/{supported.id}/progress-reports"
+    for role in ("owner", "reviewer", "own_reviewer", "admin"):
+        yield Case(role, "GET", url, 200)
+    yield Case("owner", "GET", f"{API}/applications/{s.application('submitted').id}/progress-reports", 404)
+    yield Case("other_applicant", "GET", url, 404)
+    yield Case("expert", "GET", url, 404)
+    yield Case("agency", "GET", url, 403)
+    yield Case("anonymous", "GET", url, 401)
+    yield from common_errors("GET", url)
+
+
+@cases("get_progress_report")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    yield Case("owner", "GET", report_url(supported, 2), 200)  # their draft
+    yield Case("reviewer", "GET", report_url(supported, 1), 200)
+    yield Case("reviewer", "GET", report_url(supported, 2), 404)  # a draft is the owner's
+    yield Case("owner", "GET", report_url(supported, 3), 404)  # nothing filed yet
+    yield Case("other_applicant", "GET", report_url(supported, 1), 404)
+    yield Case("agency", "GET", report_url(supported, 1), 403)
+    yield Case("anonymous", "GET", report_url(supported, 1), 401)
+    yield from common_errors("GET", report_url(supported, 1))
+
+
+@cases("save_progress_report")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    url = report_url(supported, 3)
+    body = {"progress": "Hoàn thành 70% nội dung.", "spent_vnd": 300_000_000, "products": "", "problems": ""}
+    yield Case("owner", "PUT", url, 422, json={**body, "spent_vnd": "ba trăm triệu"})
+    yield Case("owner", "PUT", url, 422, json={**body, "spent_vnd": None, "submit": True})
+    yield Case("owner", "PUT", url, 409, json={**body, "version": 4})
+    yield Case("owner", "PUT", report_url(supported, 1), 409,  # with the department
+               json={**body, "version": report_version(supported, 1)})
+    yield Case("owner", "PUT", report_url(supported, 99), 404, json=body)
+    yield Case("reviewer", "PUT", url, 403, json=body)
+    yield Case("other_applicant", "PUT", url, 404, json=body)
+    yield Case("anonymous", "PUT", url, 401, json=body)
+    yield from body_errors("owner", "PUT", url, None)
+    yield Case("owner", "PUT", url, 200, json={**body, "version": 0})
+    yield Case("owner", "PUT", url, 200, json={**body, "version": 1, "submit": True})
+    yield from common_errors("PUT", url, json=body)
+
+
+@cases("upload_progress_document")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    url = report_url(supported, 2, "/documents")
+    version = report_version(supported, 2)
+    form = "multipart/form-data"
+    yield Case("owner", "POST", url, 422, content_type=form, data=multipart(None))
+    yield Case("owner", "POST", url, 409, content_type=form, data=multipart(version + 5))
+    yield Case("owner", "POST", report_url(supported, 1, "/documents"), 403, content_type=form,
+               data=multipart(report_version(supported, 1)))  # with the department
+    yield Case("other_applicant", "POST", url, 404, content_type=form, data=multipart(version))
+    yield Case("anonymous", "POST", url, 401, content_type=form, data=multipart(version))
+    yield from upload_errors("owner", url, version)
+    yield Case("owner", "POST", url, 201, content_type=form, data=multipart(version))
+    yield from common_errors("POST", url, content_type=form, data={"version": str(version)})
+
+
+@cases("download_progress_document")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    document = next(r for r in supported.progress_reports if r.number == 1).documents[0]
+    url = report_url(supported, 1, f"/documents/{document.id}")
+    for role in ("owner", "reviewer", "admin"):
+        yield Case(role, "GET", url, 200)
+    yield Case("owner", "GET", report_url(supported, 1, "/documents/999999"), 404)
+    yield Case("owner", "GET", report_url(supported, 2, f"/documents/{document.id}"), 404)
+    yield Case("other_applicant", "GET", url, 404)
+    yield Case("agency", "GET", url, 403)
+    yield Case("anonymous", "GET", url, 401)
+    yield from common_errors("GET", url)
+
+
+@cases("review_progress_report")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    url = report_url(supported, 1, "/review")
+    version = report_version(supported, 1)
+    yield Case("reviewer", "POST", url, 422, json={"decision": "maybe", "version": version})
+    yield Case("reviewer", "POST", url, 422, json={"decision": "request_more", "comment": " ", "version": version})
+    yield Case("reviewer", "POST", url, 409, json={"decision": "accept", "version": version - 1})
+    yield Case("owner", "POST", url, 403, json={"decision": "accept", "version": version})
+    yield Case("own_reviewer", "POST", url, 404, json={"decision": "accept", "version": version})  # not theirs to read
+    yield Case("reviewer", "POST", report_url(supported, 2, "/review"), 404,  # a draft
+               json={"decision": "accept", "version": 1})
+    yield Case("other_applicant", "POST", url, 404, json={"decision": "accept", "version": version})
+    yield Case("anonymous", "POST", url, 401, json={"decision": "accept", "version": version})
+    yield from body_errors("reviewer", "POST", url, version)
+    yield Case("reviewer", "POST", url, 200, json={"decision": "request_more", "version": version,
+                                                   "comment": "Bổ sung chứng từ chi."})
+    yield Case("admin", "POST", url, 409, json={"decision": "accept", "version": version + 1})  # not submitted
+    yield from common_errors("POST", url, json={"decision": "accept", "version": version})
+
+
+@cases("list_inspections")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    followup.record_inspection(supported, s.user("reviewer"), inspected_on=date(2025, 9, 1),
+                               inspectors="Đoàn kiểm tra Sở KH&CN", findings="Đạt yêu cầu.", conclusion="on_track")
+    commit()
+    url = f"{API}/applications/{supported.id}/inspections"
+    yield Case("reviewer", "GET", url, 200)
+    yield Case("admin", "GET", url, 200)
+    yield Case("owner", "GET", url, 403)  # the department's own record
+    yield Case("own_reviewer", "GET", url, 403)
+    yield Case("agency", "GET", url, 403)
+    yield Case("other_applicant", "GET", url, 404)
+    yield Case("expert", "GET", url, 404)
+    yield Case("anonymous", "GET", url, 401)
+    yield from common_errors("GET", url)
+
+
+@cases("record_inspection")
+def _(s: Scene) -> Iterator[Case]:
+    supported = s.supported()
+    url = f"{API}/applications/{supported.id}/inspections"
+    body = {"inspected_on": "2025-09-01", "inspectors": "Đoàn kiểm tra Sở KH&CN",
+            "findings": "Vườn ươm đạt yêu cầu.", "conclusion": "on_track"}
+    yield Case("reviewer", "POST", url, 422, json={**body, "inspected_on": "01/09/2025"})
+    yield Case("reviewer", "POST", url, 422, json={"inspected_on": "2025-09-01", "conclusion": "great"})
+    yield Case("reviewer", "POST", f"{API}/applications/{s.application('submitted').id}/inspections", 409,
+               json=body)  # not supported
+    yield Case("owner", "POST", url, 403, json=body)
+    yield Case("own_reviewer", "POST", url, 403, json=body)
+    yield Case("other_applicant", "POST", url, 404, json=body)
+    yield Case("anonymous", "POST", url, 401, json=body)
+    yield from body_errors("reviewer", "POST", url, None)
+    yield Case("reviewer", "POST", url, 201, json=body)
+    yield from common_errors("POST", url, json=body)
+
+
+@cases("record_acceptance")
+def _(s: Scene) -> Iterator[Case]:
+    rated = s.supported(rated=True)
+    url = f"{API}/applications/{rated.id}/acceptance"
+    version = rated.version
+    body = {"accepted_on": province_today().isoformat(), "disbursed_vnd": 480_000_000, "reasons": ""}
+    yield Case("reviewer", "POST", url, 422, json={**body, "disbursed_vnd": "480 triệu", "version": version})
+    yield Case("reviewer", "POST", url, 422, json={**body, "disbursed_vnd": 600_000_000, "version": version})
+    yield Case("reviewer", "POST", url, 409, json={**body, "disbursed_vnd": "480 triệu", "version": version - 1})
+    unrated = s.supported()
+    yield Case("reviewer", "POST", f"{API}/applications/{unrated.id}/acceptance", 409,
+               json={**body, "version": unrated.version})  # no rating yet
+    yield Case("owner", "POST", url, 403, json={**body, "version": version})
+    yield Case("own_reviewer", "POST", url, 403, json={**body, "version": version})
+    yield Case("other_applicant", "POST", url, 404, json={**body, "version": version})
+    yield Case("anonymous", "POST", url, 401, json={**body, "version": version})
+    yield from body_errors("reviewer", "POST", url, version)
+    yield Case("reviewer", "POST", url, 201, json=body, headers={"If-Match": f'"{version}"'})
+    yield Case("admin", "POST", url, 409, json={**body, "version": version + 1})  # once only
+    yield from common_errors("POST", url, json={**body, "version": version + 1})
+
+
 @cases("targets")
 def _(s: Scene) -> Iterator[Case]:
     s.approved()
@@ -941,7 +1139,8 @@ def kind_checks(operation_id: str, body) -> None:
     where = operation_id
     if operation_id in ("get_application", "create_application", "update_application",
                         "submit_application", "withdraw_application", "decide_application",
-                        "start_review", "delete_document", "record_support_decision"):
+                        "start_review", "delete_document", "record_support_decision",
+                        "record_acceptance"):
         kind_fields_only(body, public=False, where=where)
     elif operation_id == "list_applications":
         for item in body["items"]:

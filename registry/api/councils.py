@@ -2,15 +2,14 @@
 interest on each application, then score it alone (their own sheet only, until they submit).
 What each caller sees is the models' `can_*`; the rules are registry.services.councils."""
 import re
-from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, g, jsonify, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from registry import RowId
 from registry.api import bp
+from registry.api.fields import BodyFields, is_whole, row_id
 from registry.api.views import json_body, page_of, roles
 from registry.extensions import db
 from registry.models import (
@@ -24,10 +23,8 @@ from registry.models import (
 from registry.models.councils import MEMBER_ROLES
 from registry.services import councils as council_service
 from registry.services.applications import json_value
-from registry.services.errors import ValidationFailed
 from registry.services.unit_of_work import commit
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 CRITERION_KEY = re.compile(r"[0-9]{1,10}")
 
 
@@ -185,86 +182,6 @@ def load_assignment(council_id: int, application_id: int) -> CouncilAssignment:
     return assignment
 
 
-# Reading a JSON body -----------------------------------------------------------------------------
-
-class BodyFields:
-    """Typed values of a JSON body, with a message per field of the wrong type."""
-
-    def __init__(self, body: dict):
-        self.body = body
-        self.errors: dict[str, list[str]] = {}
-
-    def _fail(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-    def text(self, name: str) -> str:
-        value = self.body.get(name)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            self._fail(name, _("Must be text."))
-            return ""
-        return value
-
-    def code(self, name: str) -> str | None:
-        """A code the service checks against its table; None for anything but text."""
-        value = self.body.get(name)
-        return value if isinstance(value, str) else None
-
-    def date(self, name: str) -> date | None:
-        value = self.body.get(name)
-        if value in (None, ""):
-            return None
-        if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self._fail(name, _("Must be a date (YYYY-MM-DD)."))
-        return None
-
-    def boolean(self, name: str, default: bool | None = None, required: bool = False) -> bool | None:
-        value = self.body.get(name)
-        if value is None and not required:
-            return default
-        if not isinstance(value, bool):
-            self._fail(name, _("Must be true or false."))
-            return default
-        return value
-
-    def row_ids(self, name: str) -> list[int]:
-        value = self.body.get(name)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(_is_whole(item) for item in value):
-            self._fail(name, _("Must be a list of ids."))
-            return []
-        return [_row_id(item) for item in value]
-
-    def codes(self, name: str) -> list[str]:
-        value = self.body.get(name)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self._fail(name, _("Must be a list of codes."))
-            return []
-        return value
-
-    def refuse_if_invalid(self) -> None:
-        if self.errors:
-            raise ValidationFailed(_("Some fields are not valid."), self.errors)
-
-
-def _is_whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _row_id(value: int) -> int:
-    """An id as the database can compare it: one past what the id columns hold names no row,
-    and neither does 0, which the services then refuse as unknown."""
-    return value if 1 <= value <= RowId.MAX else 0
-
-
 # Councils ----------------------------------------------------------------------------------------
 
 @bp.get("/councils")
@@ -286,11 +203,11 @@ def _members(fields: BodyFields) -> list[tuple[int, str]]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(
-            isinstance(item, dict) and _is_whole(item.get("user_id")) and isinstance(item.get("position"), str)
+            isinstance(item, dict) and is_whole(item.get("user_id")) and isinstance(item.get("position"), str)
             for item in value):
-        fields._fail("members", _("Must be a list of objects with user_id and position."))
+        fields.fail("members", _("Must be a list of objects with user_id and position."))
         return []
-    return [(_row_id(item["user_id"]), item["position"]) for item in value]
+    return [(row_id(item["user_id"]), item["position"]) for item in value]
 
 
 @bp.post("/councils")
@@ -350,7 +267,7 @@ def _points(fields: BodyFields) -> dict[int, object]:
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(CRITERION_KEY.fullmatch(key) for key in value):
-        fields._fail("points", _("Must be an object of criterion ids and points."))
+        fields.fail("points", _("Must be an object of criterion ids and points."))
         return {}
     return {int(key): points for key, points in value.items()}
 
@@ -367,7 +284,7 @@ def save_sheet(council_id: int, application_id: int):
     submit = fields.boolean("submit", default=False)
     version = fields.body.get("version")
     if isinstance(version, bool):
-        fields._fail("version", _("Must be a whole number."))
+        fields.fail("version", _("Must be a whole number."))
     fields.refuse_if_invalid()
     sheet = council_service.save_score_sheet(assignment, g.api_user, points=points, recommends=recommends,
                                              comment=comment, version=version, submit=submit)

@@ -47,10 +47,12 @@ from registry.models.councils import (
     POSITIONS,
     PURPOSES,
 )
+from registry.models.followup import INSPECTION_CONCLUSIONS, REPORT_STATUSES
 from registry.models.genetics import MARKERS
 from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES
 from registry.presenters import PUBLIC_FIELDS
 from registry.services.attachments import ALLOWED as UPLOAD_TYPES
+from registry.services.followup import MAX_TEXT as MAX_REPORT_TEXT
 from registry.services.support import MAX_AMOUNT_VND
 from registry.services.genetics import MAX_SEQUENCE, MIN_SEQUENCE, SAMPLE_ID
 from registry.services.records import YEARS
@@ -125,6 +127,9 @@ TAGS = {  # name -> (title, description)
     "councils": (_l("Councils"), _l("Appraisal and acceptance councils: the department forms them; "
                                     "each member declares any conflict of interest on each "
                                     "application, then scores it alone. A token is needed.")),
+    "follow-up": (_l("Follow-up"), _l("After the support decision: the owner's progress report every "
+                                      "six months and the department's answer, inspections, and "
+                                      "acceptance on the acceptance council's rating. A token is needed.")),
     "documentation": (_l("Documentation"), _l("This description of the API.")),
 }
 
@@ -415,6 +420,79 @@ OPERATIONS = {
         body="ScoreSheetInput", content=_json("ScoreSheet"),
         errors=(400, 401, 403, 404, 409, 413, 415, 422, 429),
     ),
+    "api.list_progress_reports": Operation(
+        tag="follow-up", who=_l("Whoever may see the application"),
+        summary=_l("The progress reports a supported record owes"),
+        description=_l("One every six months from the decision while its support period runs, each "
+                       "with its due date, whether it is overdue, and the report as filed: the "
+                       "owner sees their drafts too, the department the reports filed. 404 before "
+                       "the support decision."),
+        content=_json("ProgressSchedule"), errors=READ_ERRORS,
+    ),
+    "api.get_progress_report": Operation(
+        tag="follow-up", who=_l("Owner; reviewers and admins once it is filed"),
+        summary=_l("One progress report"),
+        content=_json("ProgressReport"), errors=READ_ERRORS, headers=("ETag",),
+    ),
+    "api.save_progress_report": Operation(
+        tag="follow-up", who=_l("Owner"),
+        summary=_l("Save or submit a progress report"),
+        description=_l("For a number the schedule has, while the record is under way. `version` is "
+                       "the report's as last read (0 or none for a new report; a stale one answers "
+                       "409). With `submit` true the report goes to the department: `progress` and "
+                       "`spent_vnd` are then required. Only a draft, or a report the department "
+                       "asked more of, can be changed."),
+        body="ProgressReportInput", content=_json("ProgressReport"),
+        errors=WRITE_ERRORS, headers=("ETag",),
+    ),
+    "api.upload_progress_document": Operation(
+        tag="follow-up", who=_l("Owner"),
+        summary=_l("Attach a document to a progress report"),
+        description=_l("multipart/form-data with the `file` (PDF, DOCX, XLSX, JPG or PNG, checked by "
+                       "its content; at most 20 MB) and the report's `version`, while the report can "
+                       "be changed. Answers 201 with the report."),
+        body="ProgressDocumentUpload", body_media=MULTIPART, status=201,
+        content=_json("ProgressReport"), errors=WRITE_ERRORS, headers=("Location", "ETag"),
+    ),
+    "api.download_progress_document": Operation(
+        tag="follow-up", who=_l("Whoever may see the report"),
+        summary=_l("Download a document of a progress report"),
+        content={media: None for media in DOCUMENT_MEDIA}, errors=READ_ERRORS,
+        headers=("Content-Disposition",),
+    ),
+    "api.review_progress_report": Operation(
+        tag="follow-up", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("Accept a progress report or ask for more"),
+        description=_l("Only a submitted report. Asking for more needs a `comment` saying what is "
+                       "missing; the owner is told by e-mail. `version` is the report's."),
+        body="ProgressReview", content=_json("ProgressReport"), errors=WRITE_ERRORS, headers=("ETag",),
+    ),
+    "api.list_inspections": Operation(
+        tag="follow-up", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("The department's inspections of a record"),
+        description=_l("Oldest first. Internal to the department: the applicant organisation is "
+                       "refused."),
+        content=_json("InspectionList"), errors=READ_ERRORS,
+    ),
+    "api.record_inspection": Operation(
+        tag="follow-up", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("Record an inspection"),
+        description=_l("Of a supported record; final once recorded. Answers 201 with the inspection."),
+        body="InspectionInput", status=201, content=_json("Inspection"),
+        errors=(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    ),
+    "api.record_acceptance": Operation(
+        tag="follow-up", who=_l("Reviewer, admin (not of the applicant organisation)"),
+        summary=_l("Record acceptance (nghiệm thu)"),
+        description=_l("Once the acceptance council has rated the record, and once only: the rating is "
+                       "the council's; the department records the date and the total disbursed (at "
+                       "most the support granted) and, for a failed result, the reasons. Excellent "
+                       "or passed ends the record as completed, failed as terminated. The `version` "
+                       "is the application's, required here or as If-Match. Answers 201 with the "
+                       "application."),
+        parameters=("If-Match",), body="AcceptanceInput", status=201, content=_json("Application"),
+        errors=WRITE_ERRORS, headers=("ETag",),
+    ),
     "api.openapi": Operation(
         tag="documentation", public=True, who=_l("Anyone"),
         summary=_l("This OpenAPI 3.1 document"),
@@ -449,6 +527,7 @@ PATH_PARAMETERS = {
     "document_id": _l("The document's `id`."),
     "council_id": _l("The council's `id`."),
     "code": _l("The genetic resource's code, such as `ga_dong_tao`."),
+    "number": _l("The report's number: the n-th six-month period from the decision."),
 }
 
 
@@ -600,6 +679,14 @@ def _schemas() -> dict:
         "missing_documents": {"type": "array", "items": _enum(DOCUMENT_TYPES), "description": str(
             _l("Those of `required_documents` not attached yet."))},
         "support_decision": _nullable(support_decision),
+        "acceptance": _nullable(_closed({
+            "type": "object",
+            "description": str(_l("Acceptance (nghiệm thu) as recorded: the acceptance council's rating.")),
+            "required": ["rating", "accepted_on", "disbursed_vnd", "reasons", "recorded_at"],
+            "properties": {"rating": _enum(ACCEPTANCE_RATINGS), "accepted_on": _date(),
+                           "disbursed_vnd": {"type": "integer", "minimum": 0},
+                           "reasons": {"type": "string"}, "recorded_at": _date_time()},
+        })),
         "url": url,
     }
     version = {"type": "integer", "description": str(
@@ -904,6 +991,106 @@ def _schemas() -> dict:
             },
         },
     }
+    report_text = {"type": "string", "maxLength": MAX_REPORT_TEXT}
+    report_version = {"type": "integer", "minimum": 1, "description": str(
+        _l("The report's version: send it back with the next change."))}
+    progress_report = _closed({
+        "type": "object",
+        "required": ["number", "due_on", "status", "progress", "spent_vnd", "products", "problems",
+                     "submitted_at", "reviewed_at", "review_comment", "version", "documents", "url"],
+        "properties": {
+            "number": {"type": "integer", "minimum": 1},
+            "due_on": _date(),
+            "status": _enum(REPORT_STATUSES),
+            "progress": {"type": "string", "description": str(_l("How the work stands against the milestones."))},
+            "spent_vnd": {"type": ["integer", "null"], "minimum": 0, "description": str(
+                _l("Of the support granted, spent so far, in đồng."))},
+            "products": {"type": "string"},
+            "problems": {"type": "string"},
+            "submitted_at": _nullable(_date_time()),
+            "reviewed_at": _nullable(_date_time()),
+            "review_comment": {"type": "string", "description": str(
+                _l("What the department asked for, or its note on accepting."))},
+            "version": report_version,
+            "documents": {"type": "array", "items": _closed({
+                "type": "object",
+                "required": ["id", "name", "content_type", "size_bytes", "sha256", "uploaded_at", "url"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                               "content_type": {"type": "string", "enum": list(DOCUMENT_MEDIA)},
+                               "size_bytes": {"type": "integer", "minimum": 1},
+                               "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                               "uploaded_at": _date_time(), "url": url},
+            })},
+            "url": url,
+        },
+    })
+    inspection = _closed({
+        "type": "object",
+        "required": ["id", "inspected_on", "inspectors", "findings", "conclusion", "recorded_by", "recorded_at"],
+        "properties": {"id": {"type": "integer"}, "inspected_on": _date(),
+                       "inspectors": {"type": "string", "maxLength": 500}, "findings": {"type": "string"},
+                       "conclusion": _enum(INSPECTION_CONCLUSIONS),
+                       "recorded_by": {"type": "string"}, "recorded_at": _date_time()},
+    })
+    followup_schemas = {
+        "ProgressReport": progress_report,
+        "ProgressSchedule": _closed({
+            "type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": _closed({
+                "type": "object", "required": ["number", "due_on", "overdue", "report"],
+                "properties": {"number": {"type": "integer", "minimum": 1}, "due_on": _date(),
+                               "overdue": {"type": "boolean", "description": str(
+                                   _l("Past its due date with nothing filed, while the record is under way."))},
+                               "report": {"anyOf": [_ref("schemas", "ProgressReport"), {"type": "null"}]}},
+            })}},
+        }),
+        "ProgressReportInput": {
+            "type": "object",
+            "properties": {
+                "progress": report_text, "products": report_text, "problems": report_text,
+                "spent_vnd": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_AMOUNT_VND},
+                "submit": {"type": "boolean", "default": False},
+                "version": {"type": ["integer", "null"], "description": str(
+                    _l("The report's version as last read; 0 or null for a new report."))},
+            },
+        },
+        "ProgressDocumentUpload": {
+            "type": "object", "required": ["file", "version"],
+            "properties": {"file": binary, "version": {"type": "integer", "description": str(
+                _l("The report's version as last read."))}},
+        },
+        "ProgressReview": {
+            "type": "object", "required": ["decision", "version"],
+            "properties": {
+                "decision": {"type": "string", "enum": ["accept", "request_more"]},
+                "comment": {"type": "string", "maxLength": MAX_REPORT_TEXT, "description": str(
+                    _l("Required to ask for more; sent to the owner."))},
+                "version": {"type": "integer", "description": str(_l("The report's version as last read."))},
+            },
+        },
+        "Inspection": inspection,
+        "InspectionList": _closed({"type": "object", "required": ["items"],
+                                   "properties": {"items": {"type": "array", "items": inspection}}}),
+        "InspectionInput": {
+            "type": "object", "required": ["inspected_on", "inspectors", "findings", "conclusion"],
+            "properties": {"inspected_on": {**_date(), "description": str(_l("Not in the future."))},
+                           "inspectors": {"type": "string", "maxLength": 500},
+                           "findings": {"type": "string", "maxLength": MAX_REPORT_TEXT},
+                           "conclusion": _enum(INSPECTION_CONCLUSIONS)},
+        },
+        "AcceptanceInput": {
+            "type": "object", "required": ["accepted_on", "disbursed_vnd"],
+            "properties": {
+                "accepted_on": {**_date(), "description": str(
+                    _l("Not in the future, nor before the support decision."))},
+                "disbursed_vnd": {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_VND,
+                                  "description": str(_l("The total disbursed, in đồng: at most the support granted."))},
+                "reasons": {"type": "string", "maxLength": MAX_REPORT_TEXT, "description": str(
+                    _l("Required when the council's rating is failed."))},
+                "version": version,
+            },
+        },
+    }
     create_kinds = {kind: f"ApplicationCreate_{kind}" for kind in KINDS}
     return {
         "Error": _closed({
@@ -1015,6 +1202,7 @@ def _schemas() -> dict:
         "RecordPage": page_of("RecordSummary"),
         "ApplicationPage": page_of("Application"),
         **council_schemas,
+        **followup_schemas,
     }
 
 

@@ -2,7 +2,7 @@
 application for its owner and the department."""
 from flask import url_for
 
-from registry.models import Application, Attachment, SupportDecision
+from registry.models import Acceptance, Application, Attachment, SupportDecision
 from registry.models.applications import REQUIRED_DOCUMENTS, fields_of
 from registry.presenters import PUBLIC_FIELDS
 from registry.services.applications import json_value
@@ -68,6 +68,7 @@ def full_application(application: Application) -> dict:
         missing_documents=application.missing_documents(),
         support_decision=(support_decision(application.support_decision)
                           if application.support_decision is not None else None),
+        acceptance=acceptance(application.acceptance) if application.acceptance is not None else None,
         url=url_for("api.get_application", application_id=application.id, _external=True),
     )
     return data
@@ -104,6 +105,18 @@ def support_decision(decision: SupportDecision) -> dict:
         "recorded_at": json_value(decision.uploaded_at),
         "url": url_for("api.support_decision_file", application_id=decision.application_id,
                        _external=True),
+    }
+
+
+def acceptance(record: Acceptance) -> dict:
+    """Acceptance (nghiệm thu) as the department recorded it: the council's rating, the date,
+    the total disbursed and, for a failed result, the reasons."""
+    return {
+        "rating": record.rating,
+        "accepted_on": json_value(record.accepted_on),
+        "disbursed_vnd": record.disbursed_vnd,
+        "reasons": record.reasons,
+        "recorded_at": json_value(record.recorded_at),
     }
 
 

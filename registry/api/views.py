@@ -247,7 +247,7 @@ def application_response(application: Application, status: int = 200):
 def _full_options():
     return (joinedload(Application.organization), joinedload(Application.district),
             joinedload(Application.resource), selectinload(Application.attachments),
-            selectinload(Application.support_decision))
+            selectinload(Application.support_decision), selectinload(Application.acceptance))
 
 
 # Public records ----------------------------------------------------------------------------

@@ -30,11 +30,11 @@ from registry.services.applications import bump_version, check_version, record_e
 from registry.services.attachments import store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.mail import queue_email, site_url
+from registry.services.support import MAX_AMOUNT_VND
 from registry.services.unit_of_work import flush
 from registry.services.versions import given_version
 
 MAX_TEXT = 10_000
-MAX_AMOUNT_VND = 10**15
 REMINDER_DAYS = (14, 3)
 
 
@@ -139,6 +139,8 @@ def review_progress_report(report: ProgressReport, actor: User, *, accept: bool,
 def record_inspection(application: Application, actor: User, *, inspected_on: date | None,
                       inspectors: str, findings: str, conclusion: str) -> Inspection:
     if not application.can_record_inspection(actor):
+        if application.can_review(actor):  # the department, on a record not (or no longer) supported
+            raise Conflict(_("Only a supported record is inspected."))
         raise PermissionDenied(_("You may not record an inspection of this record."))
     inspectors, findings = (inspectors or "").strip(), (findings or "").strip()
     errors: dict[str, list[str]] = {}
