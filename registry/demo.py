@@ -13,7 +13,9 @@ experts, accepted with less disbursed than granted).
 
 The bulk rows stand for records kept before councils and required documents were recorded:
 their approved projects, startups and conservation efforts have no council, and no
-application has its documents.
+application has its documents. Their supported projects and startups are under way (each
+progress report filed and accepted in time) or terminated, never completed: completion is
+acceptance, which needs a council.
 """
 import functools
 import random
@@ -31,10 +33,11 @@ from registry.models import (
     District,
     GeneticResource,
     Organization,
+    ProgressReport,
     User,
 )
 from registry.models.applications import CHECKLIST, fields_of
-from registry.models.followup import add_months
+from registry.models.followup import REPORT_MONTHS, add_months
 from registry.services.text import fold
 
 DEMO_PASSWORD = "Demo-HungYen-2026"
@@ -320,8 +323,11 @@ def seed(count: int, rng_seed: int = 2023) -> str:
                         codes_by_year[approved_on.year] = codes_by_year.get(approved_on.year, 0) + 1
                         row["public_code"] = f"HY-CNSH-{approved_on.year}-{codes_by_year[approved_on.year]:04d}"
                         row["implementation_status"] = "ongoing"
-                        if kind != "pvp_filing" and approved_on < today - timedelta(days=365):
+                        if kind == "conservation" and approved_on < today - timedelta(days=365):
                             row["implementation_status"] = rng.choice(["ongoing", "completed", "completed", "terminated"])
+                        elif kind in ("project", "startup") and approved_on < today - timedelta(days=365):
+                            # Completed only through acceptance, which needs a council: none here.
+                            row["implementation_status"] = rng.choice(["ongoing", "ongoing", "terminated"])
         if any(h[0] == "start_review" for h in history):
             # Found eligible: only an application meeting every item goes on to appraisal.
             row["review_checklist"] = dict.fromkeys(CHECKLIST, True)
@@ -430,7 +436,8 @@ def _support_decisions(rng: random.Random, admin: User, today: date, first_id: i
 
     approved = db.session.execute(
         db.select(Application.id, Application.kind, Application.approved_on,
-                  Application.requested_support_vnd, Application.funding_sought_vnd)
+                  Application.requested_support_vnd, Application.funding_sought_vnd,
+                  Application.implementation_status, Application.created_by_id)
         .where(Application.status == "approved", Application.kind.in_(("project", "startup")),
                Application.id >= first_id)
         .order_by(Application.id)).all()
@@ -439,8 +446,9 @@ def _support_decisions(rng: random.Random, admin: User, today: date, first_id: i
         Application.status == "approved", Application.kind.in_(("project", "startup")),
         Application.id < first_id))
     folder = upload_dir()
-    decisions, events = [], []
-    for number, (app_id, kind, approved_on, requested, sought) in enumerate(approved, earlier + 1):
+    decisions, events, reports = [], [], []
+    for number, (app_id, kind, approved_on, requested, sought, implementation, owner_id) in enumerate(
+            approved, earlier + 1):
         if rng.random() < 0.15:
             continue  # approved, decision not recorded yet
         decided_on = min(approved_on + timedelta(days=rng.randint(7, 45)), today)
@@ -462,9 +470,40 @@ def _support_decisions(rng: random.Random, admin: User, today: date, first_id: i
                        "action": "support_decision", "from_status": "approved",
                        "to_status": "approved", "comment": f"{number}/QĐ-UBND",
                        "implementation_status": None})
+        if implementation == "ongoing":
+            _reports_filed(rng, decisions[-1], owner_id, admin, today, reports, events)
     for start in range(0, len(decisions), BATCH):
         db.session.execute(db.insert(SupportDecision.__table__), decisions[start:start + BATCH])
+    for start in range(0, len(events), BATCH):
         db.session.execute(db.insert(ApplicationEvent.__table__), events[start:start + BATCH])
+    for start in range(0, len(reports), BATCH):
+        db.session.execute(db.insert(ProgressReport.__table__), reports[start:start + BATCH])
+
+
+def _reports_filed(rng: random.Random, decision: dict, owner_id: int, admin: User, today: date,
+                   reports: list, events: list) -> None:
+    """A bulk record under way filed each progress report a few days before it was due, and the
+    department accepted it: only the appraisal round's record is late (the dashboard's one)."""
+    app_id, granted = decision["application_id"], decision["amount_vnd"]
+    due_dates = [due for n in range(1, 41)
+                 if (due := add_months(decision["decided_on"], REPORT_MONTHS * n)) <= decision["period_end"]]
+    for number, due in enumerate(due_dates, 1):
+        submitted = datetime.combine(due - timedelta(days=rng.randint(1, 10)), time(10, 0))
+        if submitted.date() >= today:
+            break
+        reviewed = submitted + timedelta(days=rng.randint(2, 9))
+        reports.append({
+            "application_id": app_id, "number": number, "due_on": due, "status": "accepted",
+            "progress": f"Hoàn thành các nội dung của kỳ {number} theo tiến độ đăng ký.",
+            "spent_vnd": granted * number * 6 // (len(due_dates) * 6 + 6), "products": "", "problems": "",
+            "submitted_at": submitted, "reviewed_at": reviewed, "reviewed_by_id": admin.id,
+            "review_comment": "", "version": 2, "created_at": submitted,
+        })
+        for action, at, actor_id in (("progress_report", submitted, owner_id),
+                                     ("progress_accepted", reviewed, admin.id)):
+            events.append({"application_id": app_id, "at": at, "actor_id": actor_id,
+                           "action": action, "from_status": "approved", "to_status": "approved",
+                           "comment": str(number), "implementation_status": None})
 
 
 def _flush_batch(apps: list, events: list, versions: list) -> None:

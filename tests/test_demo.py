@@ -181,10 +181,9 @@ def test_the_first_decided_project_is_under_way_with_report_2_overdue(seeded):
     assert report.spent_vnd < decision.amount_vnd and report.progress and report.products
     assert report.reviewed_by.email == DEMO_ACCOUNTS[1][0]
     assert len(first.inspections) == 1 and first.inspections[0].inspected_on < today
-    # Of the round, the department's dashboard lists exactly its report 2 as overdue (the bulk
-    # rows, records kept before reports were, are all late and are left out here).
-    round_ids = {a.id for a in round_applications()}
-    late = [(o.application.id, o.number) for o in followup.overdue() if o.application.id in round_ids]
+    # The department's dashboard lists exactly its report 2 as overdue: the bulk records under
+    # way filed theirs in time.
+    late = [(o.application.id, o.number) for o in followup.overdue()]
     assert late == [(first.id, 2)]
     # The approval dated back keeps a public code of its year.
     assert first.public_code.startswith(f"HY-CNSH-{first.approved_on.year}-")
@@ -211,3 +210,15 @@ def test_the_second_decided_project_passed_acceptance(seeded):
     # The demo applicant owns the completed one; no e-mail is kept.
     assert second.created_by.email == DEMO_ACCOUNTS[2][0]
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 0
+
+
+def test_a_project_or_startup_is_completed_only_by_its_acceptance(seeded):
+    completed = db.session.scalars(db.select(Application).where(
+        Application.kind.in_(("project", "startup")), Application.implementation_status == "completed")).all()
+    assert completed and all(a.acceptance is not None for a in completed)
+    # The bulk records under way have filed every report due, each accepted.
+    under_way = db.session.scalars(db.select(Application).where(
+        Application.kind.in_(("project", "startup")), Application.implementation_status == "ongoing",
+        Application.support_decision.has())).all()
+    filed = [r for a in under_way for r in a.progress_reports]
+    assert filed and {r.status for r in filed} <= {"accepted"}
