@@ -22,12 +22,14 @@ def register(app: Flask) -> None:
 
 
 def load_reference_data() -> dict[str, int]:
-    """Insert or update districts, genetic resources, targets, agencies and plan tasks by code.
+    """Insert or update districts, communes and wards, genetic resources, targets, agencies and
+    plan tasks by code.
     Idempotent: running it again changes nothing that is already right."""
     from registry.models import Agency, District, GeneticResource, PlanTask, Target
     from registry.models.reference import plan_task_agencies
     from registry.reference_data.basics import DISTRICTS, GENETIC_RESOURCES, TARGETS
     from registry.reference_data.plan import AGENCIES, PLAN_TASKS
+    from registry.services.places import load_seed_communes
 
     def upsert(model, rows, **extra_by_row):
         existing = {row.code: row for row in db.session.scalars(db.select(model))}
@@ -47,6 +49,7 @@ def load_reference_data() -> dict[str, int]:
 
     counts = {
         "districts": upsert(District, DISTRICTS),
+        "communes": load_seed_communes(),
         "genetic_resources": upsert(GeneticResource, GENETIC_RESOURCES),
         "targets": upsert(Target, TARGETS),
         "agencies": upsert(Agency, AGENCIES),

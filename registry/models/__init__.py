@@ -39,14 +39,14 @@ from registry.models.plan_reports import (
     ReportReminder,
 )
 from registry.models.progress import IndicatorValue, PvpYearCount, TargetRevision
-from registry.models.reference import Agency, District, GeneticResource, PlanTask, Target
+from registry.models.reference import Agency, Commune, District, GeneticResource, PlanTask, Target
 
 __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
     "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "Acceptance", "Inspection", "ProgressReminder", "ProgressReport", "ProgressReportDocument",
     "ApplicationVersion", "Attachment", "ConflictDeclaration", "Council", "CouncilAssignment",
-    "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "District", "GeneticResource", "Organization",
+    "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "Commune", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "SignupRequest", "SupportDecision", "TargetRevision", "User", "UserSession", "visible_applications",
 ]

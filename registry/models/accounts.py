@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.extensions import db
 from registry.models.base import now_utc, signed_in
-from registry.models.reference import Agency, District
+from registry.models.reference import Agency, Commune, District
 
 ROLES = {
     "applicant": _l("Applicant"),
@@ -46,7 +46,8 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(sa.String(300))
     org_type: Mapped[str] = mapped_column(sa.String(30))
     tax_code: Mapped[str | None] = mapped_column(sa.String(14))
-    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)  # before 01/07/2025
+    commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"), index=True)
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     # Contact details are private: never in public output.
     representative: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -55,6 +56,7 @@ class Organization(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     district: Mapped[District | None] = relationship()
+    commune: Mapped[Commune | None] = relationship()
     members: Mapped[list["User"]] = relationship(back_populates="organization")
 
     @property

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.extensions import db
 from registry.models.accounts import Organization, User
 from registry.models.base import StoredFile, now_utc, signed_in
-from registry.models.reference import District, GeneticResource
+from registry.models.reference import Commune, District, GeneticResource
 
 KINDS = {
     "project": _l("Biotech technology project"),
@@ -290,7 +290,11 @@ class Application(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     field: Mapped[str | None] = mapped_column(sa.String(30), index=True)
-    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)  # before 01/07/2025
+    commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"), index=True)  # since then
+    # Where the record's place lies, of the two provinces merged on 01/07/2025 (hung_yen for every
+    # former district): kept with the place, in the same transaction, for the facet and the reports.
+    former_province: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
 
@@ -345,6 +349,7 @@ class Application(db.Model):
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     district: Mapped[District | None] = relationship()
+    commune: Mapped[Commune | None] = relationship()
     resource: Mapped[GeneticResource | None] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="application", order_by="Attachment.id"

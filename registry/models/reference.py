@@ -1,4 +1,5 @@
-"""Reference data: districts, genetic resources, targets, agencies and plan tasks."""
+"""Reference data: places (the former districts, and the communes and wards since 1 July 2025),
+genetic resources, targets, agencies and plan tasks."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,6 +16,15 @@ EVERY_AGENCY = "ALL"
 # growth of plant-variety filings is measured from this year, and reports are due from it on.
 PLAN_START = date(2023, 1, 1)
 
+# Hưng Yên and Thái Bình became one province named Hưng Yên, without districts, on this day
+# (Resolutions 202/2025/QH15 and 1666/NQ-UBTVQH15): records from then on name a commune or ward.
+PROVINCE_MERGED_ON = date(2025, 7, 1)
+FORMER_PROVINCES = {
+    "hung_yen": _l("Former Hưng Yên province"),
+    "thai_binh": _l("Former Thái Bình province"),
+}
+UNIT_TYPES = {"xa": _l("Commune"), "phuong": _l("Ward")}
+
 RESOURCE_KINDS = {"plant": _l("Plant"), "animal": _l("Animal"), "microbe": _l("Microorganism")}
 
 RISK_STATUSES = {
@@ -28,9 +38,11 @@ RISK_STATUSES = {
 
 
 class District(BilingualName, db.Model):
-    """An administrative unit. A table, not an enum: units are merged and renamed."""
+    """A district of the former Hưng Yên province, valid until 30/06/2025: records from before
+    the merger keep theirs. A table, not an enum: units are merged and renamed."""
 
     __tablename__ = "districts"
+    __table_args__ = (sa.CheckConstraint(f"former_province IN {tuple(FORMER_PROVINCES)}", name="former_province"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -38,9 +50,49 @@ class District(BilingualName, db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(120))
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    former_province: Mapped[str] = mapped_column(sa.String(20), default="hung_yen", server_default="hung_yen")
+    valid_until: Mapped[date | None]
 
     def __repr__(self) -> str:
         return f"<District {self.code}>"
+
+
+class Commune(BilingualName, db.Model):
+    """A commune (xã) or ward (phường) of the province since its reorganisation, with its
+    official code, the former province its area lies in and the former district(s) it was formed
+    from. Dated: the next reorganisation ends some units and begins others (loaded from CSV)."""
+
+    __tablename__ = "communes"
+    __table_args__ = (
+        sa.CheckConstraint(f"unit_type IN {tuple(UNIT_TYPES)}", name="unit_type"),
+        sa.CheckConstraint(f"former_province IN {tuple(FORMER_PROVINCES)}", name="former_province"),
+        sa.CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="valid_period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)  # the official 5-digit code
+    name_vi: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    unit_type: Mapped[str] = mapped_column(sa.String(10))
+    former_province: Mapped[str] = mapped_column(sa.String(20))
+    former_districts: Mapped[str] = mapped_column(sa.String(500), default="")  # "; "-separated names
+    valid_from: Mapped[date]
+    valid_until: Mapped[date | None]
+    search_name: Mapped[str] = mapped_column(sa.String(240), default="")  # accent-folded, for the choice
+
+    @property
+    def unit_type_label(self) -> str:
+        return str(UNIT_TYPES[self.unit_type])
+
+    @property
+    def former_province_label(self) -> str:
+        return str(FORMER_PROVINCES[self.former_province])
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def __repr__(self) -> str:
+        return f"<Commune {self.code} {self.name_vi}>"
 
 
 class GeneticResource(BilingualName, db.Model):

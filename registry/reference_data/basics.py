@@ -1,17 +1,20 @@
-"""Districts, indigenous genetic resources and the plan's targets, as seeded by init-data."""
+"""The former districts, indigenous genetic resources and the plan's targets, as seeded by
+init-data (the communes and wards since 01/07/2025 are in communes_2025.csv)."""
 from datetime import date
 
+# The ten districts of the former Hưng Yên province: the district level ended on 30/06/2025.
+FORMER = {"former_province": "hung_yen", "valid_until": date(2025, 6, 30)}
 DISTRICTS = [
-    {"code": "hung_yen_city", "name_vi": "Thành phố Hưng Yên", "name_en": "Hung Yen City"},
-    {"code": "my_hao", "name_vi": "Thị xã Mỹ Hào", "name_en": "My Hao Town"},
-    {"code": "van_lam", "name_vi": "Văn Lâm", "name_en": "Van Lam"},
-    {"code": "van_giang", "name_vi": "Văn Giang", "name_en": "Van Giang"},
-    {"code": "yen_my", "name_vi": "Yên Mỹ", "name_en": "Yen My"},
-    {"code": "khoai_chau", "name_vi": "Khoái Châu", "name_en": "Khoai Chau"},
-    {"code": "an_thi", "name_vi": "Ân Thi", "name_en": "An Thi"},
-    {"code": "kim_dong", "name_vi": "Kim Động", "name_en": "Kim Dong"},
-    {"code": "tien_lu", "name_vi": "Tiên Lữ", "name_en": "Tien Lu"},
-    {"code": "phu_cu", "name_vi": "Phù Cừ", "name_en": "Phu Cu"},
+    {"code": "hung_yen_city", "name_vi": "Thành phố Hưng Yên", "name_en": "Hung Yen City", **FORMER},
+    {"code": "my_hao", "name_vi": "Thị xã Mỹ Hào", "name_en": "My Hao Town", **FORMER},
+    {"code": "van_lam", "name_vi": "Văn Lâm", "name_en": "Van Lam", **FORMER},
+    {"code": "van_giang", "name_vi": "Văn Giang", "name_en": "Van Giang", **FORMER},
+    {"code": "yen_my", "name_vi": "Yên Mỹ", "name_en": "Yen My", **FORMER},
+    {"code": "khoai_chau", "name_vi": "Khoái Châu", "name_en": "Khoai Chau", **FORMER},
+    {"code": "an_thi", "name_vi": "Ân Thi", "name_en": "An Thi", **FORMER},
+    {"code": "kim_dong", "name_vi": "Kim Động", "name_en": "Kim Dong", **FORMER},
+    {"code": "tien_lu", "name_vi": "Tiên Lữ", "name_en": "Tien Lu", **FORMER},
+    {"code": "phu_cu", "name_vi": "Phù Cừ", "name_en": "Phu Cu", **FORMER},
 ]
 
 GENETIC_RESOURCES = [
