@@ -30,6 +30,7 @@ from registry.models import (
     ApplicationEvent,
     ApplicationVersion,
     AwardProposal,
+    Commune,
     District,
     GeneticResource,
     Organization,
@@ -38,6 +39,7 @@ from registry.models import (
 )
 from registry.models.applications import CHECKLIST, fields_of
 from registry.models.followup import REPORT_MONTHS, add_months
+from registry.models.reference import PROVINCE_MERGED_ON
 from registry.services.text import fold
 
 DEMO_PASSWORD = "Demo-HungYen-2026"
@@ -147,7 +149,7 @@ def _ensure_accounts(organizations: list[Organization]) -> tuple[User, User]:
     return users["reviewer"], users["admin"]
 
 
-def _organizations(rng: random.Random, count: int, districts: list[District]) -> list[Organization]:
+def _organizations(rng: random.Random, count: int, communes: list[Commune]) -> list[Organization]:
     organizations = []
     for i in range(count):
         name, org_type = ORG_NAMES[i % len(ORG_NAMES)]
@@ -155,7 +157,7 @@ def _organizations(rng: random.Random, count: int, districts: list[District]) ->
             name = f"{name} (chi nhánh {i // len(ORG_NAMES) + 1})"
         organizations.append(Organization(
             name=name, org_type=org_type, tax_code=f"09{rng.randrange(10**8):08d}",
-            district=rng.choice(districts), address=f"Số {rng.randint(1, 300)}, {rng.choice(LOCALITIES)}",
+            commune=rng.choice(communes), address=f"Số {rng.randint(1, 300)}, {rng.choice(LOCALITIES)}",
             representative=rng.choice(PEOPLE), phone=f"0221 3{rng.randrange(10**6):06d}",
             email=f"lienhe{i + 1}@doanhnghiep-demo.vn",
         ))
@@ -219,10 +221,11 @@ def seed(count: int, rng_seed: int = 2023) -> str:
     """Create `count` applications (and the organisations and demo accounts they need)."""
     rng = random.Random(rng_seed)
     districts = list(db.session.scalars(db.select(District).order_by(District.sort_order)))
+    communes = list(db.session.scalars(db.select(Commune).order_by(Commune.code)))
     resources = {r.code: r for r in db.session.scalars(db.select(GeneticResource))}
-    if not districts or not resources:
+    if not districts or not communes or not resources:
         raise RuntimeError("Load the reference data first: flask --app app init-data")
-    organizations = _organizations(rng, max(len(ORG_NAMES), min(count // 25, 4000)), districts)
+    organizations = _organizations(rng, max(len(ORG_NAMES), min(count // 25, 4000)), communes)
     reviewer, admin = _ensure_accounts(organizations)
     applicants = {}
     for organization in organizations[:200]:
@@ -258,7 +261,9 @@ def seed(count: int, rng_seed: int = 2023) -> str:
         owner = applicants.get(organization.id) or demo_applicant
         if organization.id == organizations[0].id:
             owner = demo_applicant
-        district = rng.choice(districts)
+        # Before the merger a district of the former Hưng Yên; since then a commune or ward of
+        # the province as it is (both former provinces).
+        district, commune = rng.choice(districts), rng.choice(communes)
         # Created between January 2024 and four months ago, so that the workflow's later
         # steps (a few weeks each) still fall before today.
         span = max((today - timedelta(days=120) - date(2024, 1, 1)).days, 1)
@@ -272,7 +277,8 @@ def seed(count: int, rng_seed: int = 2023) -> str:
             "id": app_id, "kind": kind, "status": status, "version": 1,
             "organization_id": organization.id, "created_by_id": owner.id,
             "summary": "Nội dung tóm tắt: mục tiêu, phương pháp, kết quả dự kiến và khả năng ứng dụng tại Hưng Yên.",
-            "field": rng.choice(FIELDS_BY_KIND[kind]), "district_id": district.id,
+            "field": rng.choice(FIELDS_BY_KIND[kind]), "district_id": district.id, "commune_id": None,
+            "former_province": "hung_yen",
             "start_date": start if kind in ("project", "conservation") or rng.random() < .5 else None,
             "end_date": None, "product_type": None, "technologies": [], "total_budget_vnd": None,
             "requested_support_vnd": None, "expected_outputs": "", "company_name": "", "tax_code": "",
@@ -285,6 +291,8 @@ def seed(count: int, rng_seed: int = 2023) -> str:
             "implementation_status": None, "review_checklist": {},
         }
         row.update(fields)
+        if created.date() >= PROVINCE_MERGED_ON:
+            row.update(district_id=None, commune_id=commune.id, former_province=commune.former_province)
         if row["end_date"] is None and row["start_date"] and kind in ("project", "conservation"):
             row["end_date"] = row["start_date"] + timedelta(days=730)
 
@@ -345,7 +353,8 @@ def seed(count: int, rng_seed: int = 2023) -> str:
                            "from_status": from_status, "to_status": to_status, "comment": comment,
                            "implementation_status": None})
         snapshot = {name: _plain(row.get(name)) for name in fields_of(kind)}
-        snapshot.update(district=district.code, resource=resource_code)
+        snapshot.update(district=district.code if row["district_id"] else None,
+                        commune=commune.code if row["commune_id"] else None, resource=resource_code)
         number = sum(1 for h in history if h[0] == "submit")
         for n in range(1, number + 1):
             versions.append({"application_id": app_id, "number": n, "snapshot": snapshot,
@@ -542,7 +551,7 @@ ROUND_PROJECTS = (
         "title": "Ứng dụng công nghệ nuôi cấy mô nhân nhanh giống nhãn lồng Hưng Yên sạch bệnh",
         "summary": "Hoàn thiện quy trình nhân giống nhãn lồng bằng nuôi cấy mô tế bào, sản xuất cây "
                    "giống sạch bệnh chổi rồng phục vụ trồng mới và cải tạo vườn nhãn tại Khoái Châu, Tiên Lữ.",
-        "field": "agriculture", "district": "khoai_chau", "product_type": "plant_variety",
+        "field": "agriculture", "commune": "12205", "product_type": "plant_variety",
         "technologies": ["cell_tissue"], "total_budget_vnd": 3_200_000_000,
         "requested_support_vnd": 1_200_000_000,
         "expected_outputs": "Quy trình nhân giống bằng nuôi cấy mô; 50.000 cây giống sạch bệnh; 01 bài báo khoa học"},
@@ -557,7 +566,7 @@ ROUND_PROJECTS = (
         "title": "Chọn tạo giống lúa nếp cái hoa vàng năng suất cao, kháng bệnh bạc lá bằng chỉ thị phân tử",
         "summary": "Quy tụ gen kháng bạc lá vào giống nếp cái hoa vàng bằng lai trở lại có chỉ thị "
                    "phân tử, khảo nghiệm và đăng ký bảo hộ giống mới.",
-        "field": "agriculture", "district": "an_thi", "product_type": "plant_variety",
+        "field": "agriculture", "commune": "12142", "product_type": "plant_variety",
         "technologies": ["gene"], "total_budget_vnd": 4_500_000_000,
         "requested_support_vnd": 1_500_000_000,
         "expected_outputs": "01 dòng lúa nếp kháng bạc lá; hồ sơ khảo nghiệm DUS, VCU; 01 đơn đăng ký bảo hộ giống"},
@@ -572,7 +581,7 @@ ROUND_PROJECTS = (
         "title": "Sản xuất chế phẩm vi sinh xử lý phụ phẩm chăn nuôi thành phân bón hữu cơ tại Văn Lâm",
         "summary": "Làm chủ quy trình sản xuất chế phẩm vi sinh từ các chủng bản địa, xử lý chất thải "
                    "chăn nuôi lợn, gà thành phân bón hữu cơ cho vùng rau an toàn.",
-        "field": "environment", "district": "van_lam", "product_type": "bio_preparation",
+        "field": "environment", "commune": "12004", "product_type": "bio_preparation",
         "technologies": ["microbial"], "total_budget_vnd": 2_600_000_000,
         "requested_support_vnd": 900_000_000,
         "expected_outputs": "Quy trình sản xuất chế phẩm; 20 tấn chế phẩm; 500 tấn phân bón hữu cơ"},
@@ -587,7 +596,7 @@ ROUND_PROJECTS = (
         "title": "Ứng dụng công nghệ enzyme chiết xuất curcumin từ nghệ vàng Kim Động",
         "summary": "Chiết xuất curcumin bằng enzyme thủy phân kết hợp dung môi xanh từ vùng nguyên "
                    "liệu nghệ vàng Kim Động, làm nguyên liệu cho thực phẩm bảo vệ sức khỏe.",
-        "field": "health", "district": "kim_dong", "product_type": "medicinal_product",
+        "field": "health", "commune": "12280", "product_type": "medicinal_product",
         "technologies": ["enzyme_protein"], "total_budget_vnd": 3_800_000_000,
         "requested_support_vnd": 1_300_000_000,
         "expected_outputs": "Quy trình chiết xuất; 200 kg curcumin 95%; hồ sơ tiêu chuẩn cơ sở"},
@@ -600,7 +609,7 @@ ROUND_PROJECTS = (
         "title": "Sản xuất KIT chẩn đoán nhanh bệnh Newcastle trên gà Đông Tảo",
         "summary": "Phát triển KIT sắc ký miễn dịch phát hiện nhanh virus Newcastle tại trại, giúp "
                    "các hộ nuôi gà Đông Tảo phát hiện sớm và khoanh vùng dịch.",
-        "field": "agriculture", "district": "khoai_chau", "product_type": "diagnostic_kit",
+        "field": "agriculture", "commune": "12205", "product_type": "diagnostic_kit",
         "technologies": ["gene"], "total_budget_vnd": 2_900_000_000,
         "requested_support_vnd": 1_100_000_000,
         "expected_outputs": "Quy trình sản xuất KIT; 5.000 KIT thử; 01 bài báo khoa học"},
@@ -612,7 +621,7 @@ ROUND_PROJECTS = (
     {"organization": 10, "quality": 0.60, "decision": False, "fields": {
         "title": "Sản xuất thực phẩm chức năng lên men từ hoài sơn",
         "summary": "Đầu tư dây chuyền lên men và đóng gói thực phẩm chức năng từ củ hoài sơn.",
-        "field": "health", "district": "my_hao", "product_type": "processed_food",
+        "field": "health", "commune": "12103", "product_type": "processed_food",
         "technologies": ["microbial"], "total_budget_vnd": 5_000_000_000,
         "requested_support_vnd": 2_500_000_000,
         "expected_outputs": "Dây chuyền lên men công suất 10 tấn/năm; 02 sản phẩm thực phẩm chức năng"},

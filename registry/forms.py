@@ -18,6 +18,25 @@ def choices(items, blank=None) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+# The commune select's search box (static/js/filter-select.js): its label and what it says.
+COMMUNE_SEARCH = {"data-filterable": "", "data-filter-label": _l("Search for the commune or ward (accents optional)"),
+                  "data-filter-count": _l("{count} matching")}
+
+
+def commune_choices(blank) -> list[SelectChoice]:
+    """The communes and wards a record made today may name, grouped by the former province
+    their area lies in; each option carries its accent-free name for the search box
+    (static/js/filter-select.js)."""
+    from registry.models.base import province_today
+    from registry.services.places import communes_valid_on
+
+    options = [SelectChoice("", blank)]
+    for commune in communes_valid_on(province_today()):
+        options.append(SelectChoice(commune.code, commune.name, optgroup=commune.former_province_label,
+                                    render_kw={"data-search": commune.search_name}))
+    return options
+
+
 class VersionForm(FlaskForm):
     """A form that only carries the version of the record the user saw: a button such as
     submit, withdraw or remove. A stale version is a conflict (409)."""

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 
 from registry.formatting import label, money, short_date
 from registry.models import Application
-from registry.models.applications import FIELD_LABELS, FIELDS, KINDS, PRODUCT_TYPES, fields_of
+from registry.models.applications import FIELD_LABELS, FIELDS, KINDS, PRODUCT_TYPES, READ_ONLY_FIELDS, fields_of
 from registry.models.base import province_today
 from registry.models.reference import PLAN_START
 from registry.services import targets as target_service
 
 PUBLIC_FIELDS = frozenset({
-    "title", "summary", "field", "district", "start_date", "end_date",
+    "title", "summary", "field", "district", "commune", "start_date", "end_date",
     "product_type", "technologies", "total_budget_vnd", "requested_support_vnd", "expected_outputs",
     "company_name", "tax_code", "founded_on", "stage", "team_size", "funding_sought_vnd",
     "resource", "methods", "population_count", "locality",
@@ -32,7 +32,7 @@ def display_value(name: str, value) -> str:
         return money(value)
     if name in ("start_date", "end_date", "founded_on", "filed_on", "granted_on"):
         return short_date(value)
-    if name in ("district", "resource"):
+    if name in ("district", "commune", "resource"):
         if hasattr(value, "name"):
             return value.name
         return _reference_name(name, value)
@@ -43,9 +43,9 @@ def display_value(name: str, value) -> str:
 
 def _reference_name(name: str, code: str) -> str:
     from registry.extensions import db
-    from registry.models import District, GeneticResource
+    from registry.models import Commune, District, GeneticResource
 
-    model = District if name == "district" else GeneticResource
+    model = {"district": District, "commune": Commune}.get(name, GeneticResource)
     row = db.session.scalar(db.select(model).filter_by(code=code))
     return row.name if row else code
 
@@ -57,6 +57,8 @@ def field_rows(application, public: bool = False) -> list[tuple[str, str]]:
         if public and name not in PUBLIC_FIELDS:
             continue
         value = getattr(application, name)
+        if name in READ_ONLY_FIELDS and value is None:
+            continue  # a record made since 01/07/2025 has no former district
         rows.append((str(FIELD_LABELS[name]), display_value(name, value)))
     return rows
 

@@ -11,27 +11,28 @@ from registry.services.unit_of_work import commit
 PASSWORD = "Hoa-sen-trong-dam-2026"
 _sequence = itertools.count(1)
 
+# Places: Xã Khoái Châu, Xã Như Quỳnh (Văn Lâm), Xã Hoàn Long (Đông Tảo's), Xã Ân Thi.
 VALID_FIELDS = {
     "project": {
         "title": "Nhân giống nhãn lồng bằng nuôi cấy mô", "summary": "Làm chủ quy trình nuôi cấy mô.",
-        "field": "agriculture", "district": "khoai_chau", "start_date": date(2026, 1, 1),
+        "field": "agriculture", "commune": "12205", "start_date": date(2026, 1, 1),
         "end_date": date(2027, 12, 31), "product_type": "plant_variety",
         "technologies": ["cell_tissue"], "total_budget_vnd": 1_500_000_000,
         "requested_support_vnd": 500_000_000, "expected_outputs": "10.000 cây giống sạch bệnh",
     },
     "startup": {
         "title": "Khởi nghiệp chế phẩm vi sinh xử lý phụ phẩm", "field": "environment",
-        "district": "van_lam", "company_name": "Công ty TNHH Vi Sinh Xanh", "tax_code": "0901234567",
+        "commune": "12004", "company_name": "Công ty TNHH Vi Sinh Xanh", "tax_code": "0901234567",
         "founded_on": date(2024, 3, 1), "stage": "prototype", "team_size": 6,
         "funding_sought_vnd": 800_000_000,
     },
     "conservation": {
-        "title": "Bảo tồn nguồn gen gà Đông Tảo", "field": "agriculture", "district": "khoai_chau",
+        "title": "Bảo tồn nguồn gen gà Đông Tảo", "field": "agriculture", "commune": "12070",
         "start_date": date(2026, 1, 1), "end_date": date(2028, 12, 31), "resource": "ga_dong_tao",
         "methods": ["in_situ", "cryo"], "population_count": 500, "locality": "Xã Đông Tảo",
     },
     "pvp_filing": {
-        "title": "Đơn bảo hộ giống lúa thơm HY-01", "field": "agriculture", "district": "an_thi",
+        "title": "Đơn bảo hộ giống lúa thơm HY-01", "field": "agriculture", "commune": "12142",
         "species": "Lúa", "denomination": "HY-01", "filed_on": date(2025, 5, 10),
         "breeder": "Nguyễn Văn An", "office_status": "filed",
     },
@@ -68,10 +69,22 @@ def make_application(owner: User, kind: str = "project", status: str = "draft",
                      reviewer: User | None = None, **fields):
     """An application of `owner`'s organisation, moved through the workflow to `status`; "public"
     is approved with its support decision recorded (or the department's confirmation), as a
-    project or startup must be to be public."""
+    project or startup must be to be public. With `district` (a code), a record made before
+    01/07/2025: it keeps that former district and has no commune; `district=None`: no place."""
     if status == "public":
         application = make_application(owner, kind, "approved", reviewer=reviewer, **fields)
         record_decision(application, reviewer, amount_vnd=application.requested_support_vnd or 0)
+        return application
+    if "district" in fields:
+        district = fields.pop("district")
+        if district is None:
+            return make_application(owner, kind, status, reviewer=reviewer, **fields, commune=None)
+        # A record made before 01/07/2025: its former district, no commune.
+        application = make_application(owner, kind, status, reviewer=reviewer, **fields)
+        application.commune = None
+        application.district = db.session.scalar(db.select(District).filter_by(code=district))
+        application.former_province = "hung_yen"
+        commit()
         return application
     values = dict(VALID_FIELDS[kind])
     if kind == "pvp_filing":

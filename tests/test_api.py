@@ -501,13 +501,14 @@ def test_api_access_by_role(app, world, endpoint):
 
 @pytest.fixture
 def catalogue(app):
-    """Three approved records in two districts, and two that are not public."""
+    """Three approved records made before 01/07/2025 in two former districts, and two that
+    are not public."""
     owner = make_user("applicant")
     reviewer = make_user("reviewer")
     records = {
-        "chicken": make_application(owner, "conservation", "approved", reviewer=reviewer),
-        "longan": make_application(owner, "project", "public", reviewer=reviewer),
-        "rice": make_application(owner, "pvp_filing", "approved", reviewer=reviewer),
+        "chicken": make_application(owner, "conservation", "approved", reviewer=reviewer, district="khoai_chau"),
+        "longan": make_application(owner, "project", "public", reviewer=reviewer, district="khoai_chau"),
+        "rice": make_application(owner, "pvp_filing", "approved", reviewer=reviewer, district="an_thi"),
         "submitted": make_application(owner, "startup", "submitted", reviewer=reviewer),
         "draft": make_application(owner, "project", "draft"),
     }
@@ -531,6 +532,7 @@ def test_records_lists_only_approved_records_with_the_contract_fields(client, ca
     assert {"id", "kind", "title", "field", "district", "organization", "approved_on", "url"} <= set(item)
     assert item["kind"] == "conservation" and item["title"] == "Bảo tồn nguồn gen gà Đông Tảo"
     assert item["field"] == "agriculture" and item["district"] == "khoai_chau"
+    assert (item["commune"], item["former_province"]) == (None, "hung_yen")
     assert item["organization"] == owner.organization.name
     assert item["approved_on"] == records["chicken"].approved_on.isoformat()
     assert item["url"].endswith(f"/records/{records['chicken'].public_code}")
@@ -586,7 +588,8 @@ def test_record_detail_has_public_fields_only(client, catalogue):
     assert body["id"] == longan.id and body["public_code"] == longan.public_code
     assert body["title"] == longan.title and body["technologies"] == ["cell_tissue"]
     assert body["total_budget_vnd"] == 1_500_000_000  # public money is public
-    assert body["start_date"] == "2026-01-01" and body["district"] == "khoai_chau"
+    assert body["start_date"] == "2026-01-01" and body["district"] == "khoai_chau"  # made before 01/07/2025
+    assert (body["commune"], body["former_province"]) == (None, "hung_yen")
     assert body["implementation_status"] == "ongoing"
     text = response.get_data(as_text=True)
     organization = owner.organization
@@ -611,7 +614,8 @@ def test_applicant_creates_a_draft(client, world):
     assert created["status"] == "draft" and created["version"] == 1 and created["kind"] == "project"
     assert created["organization"]["id"] == world.user("owner").organization_id  # read-only
     assert created["title"] == body["title"] and created["technologies"] == ["cell_tissue"]
-    assert created["start_date"] == "2026-01-01" and created["district"] == "khoai_chau"
+    assert created["start_date"] == "2026-01-01" and created["commune"] == "12205"
+    assert (created["district"], created["former_province"]) == (None, "hung_yen")
     assert created["requested_support_vnd"] == 500_000_000
     assert response.headers["Location"].endswith(f"/api/v1/applications/{created['id']}")
     again = call(client, "GET", response.headers["Location"], world.token("owner"))
@@ -656,7 +660,9 @@ BAD_FIELDS = [
     ("project", {"kind": None}, "kind"),
     ("project", {"kind": ["project"]}, "kind"),
     ("conservation", {"resource": "ca_voi_xanh"}, "resource"),
-    ("project", {"district": "atlantis"}, "district"),
+    ("project", {"commune": "atlantis"}, "commune"),
+    ("project", {"commune": "99999"}, "commune"),
+    ("project", {"district": "khoai_chau"}, "district"),  # the districts ended on 30/06/2025
     ("project", {"field": "space"}, "field"),
     ("project", {"start_date": "2026-02-30"}, "start_date"),
     ("project", {"start_date": "30/01/2026"}, "start_date"),
@@ -801,7 +807,7 @@ def test_unknown_routes_and_methods_answer_json(client, world, draft):
 
 JUNK_VALUES = [None, True, -1, 1e308, "", "x" * 400, [], {}, ["a", {"b": 1}], "2026-99-99",
                {"$ne": 1}, "<script>alert(1)</script>", "'; DROP TABLE applications; --"]
-JUNK_NAMES = ["version", "kind", "title", "district", "resource", "start_date", "total_budget_vnd",
+JUNK_NAMES = ["version", "kind", "title", "district", "commune", "resource", "start_date", "total_budget_vnd",
               "technologies", "decision", "comment", "status", "id", "organization", "team_size",
               "checklist", "purpose", "name", "decision_number", "formed_on", "meets_on", "members",
               "application_ids", "has_conflict", "reasons", "explanation", "points", "recommends", "submit",
@@ -917,7 +923,7 @@ def test_incomplete_draft_cannot_be_submitted(client, world):
                    {"kind": "project", "title": "Dự án còn thiếu nhiều thứ"}).get_json()
     response = call(client, "POST", f"/api/v1/applications/{created['id']}/submit", world.token("owner"),
                     {"version": created["version"]})
-    assert_error(response, 422, "field", "district", "start_date", "total_budget_vnd")
+    assert_error(response, 422, "field", "commune", "start_date", "total_budget_vnd")
     still = call(client, "GET", f"/api/v1/applications/{created['id']}", world.token("owner")).get_json()
     assert still["status"] == "draft"
 

@@ -125,7 +125,8 @@ def test_each_kind_is_created_through_its_form(client, owner, kind):
     assert (application.kind, application.status, application.version) == (kind, "draft", 1)
     assert application.organization_id == owner.organization_id
     assert application.title == VALID_FIELDS[kind]["title"]
-    assert application.district.code == VALID_FIELDS[kind]["district"]
+    assert application.commune.code == VALID_FIELDS[kind]["commune"] and application.district is None
+    assert application.former_province == "hung_yen"
     if kind == "project":
         assert application.technologies == ["cell_tissue"]
         assert application.requested_support_vnd == 500_000_000
@@ -151,7 +152,7 @@ def test_too_short_title_is_shown_beside_the_field_and_nothing_is_saved(client, 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "5 to 300 characters" in error_beside(html, "title")
-    assert re.search(r'<option selected value="khoai_chau">', html)  # the input is kept
+    assert re.search(r'<option data-search="xa khoai chau" selected value="12205">', html)  # the input is kept
     assert count_applications() == 0
 
 
@@ -194,7 +195,7 @@ def test_submit_with_missing_fields_lists_them_and_keeps_the_draft(client, owner
     assert response.location.endswith(f"/applications/{application.id}/edit")
     html = client.get(response.location).get_data(as_text=True)
     assert "The application is not complete" in html
-    for label in ("Field", "District", "Start date", "Product type", "Technologies"):
+    for label in ("Field", "Commune or ward", "Start date", "Product type", "Technologies"):
         assert label in html
     db.session.refresh(application)
     assert application.status == "draft" and application.versions == []

@@ -26,7 +26,7 @@ def english(client):
 def signup_data(**changes) -> dict:
     data = {
         "name": "Công ty TNHH Sinh học Phố Hiến", "org_type": "enterprise",
-        "tax_code": "0901234567", "district": "van_lam", "address": "Số 1 Nguyễn Văn Linh",
+        "tax_code": "0901234567", "commune": "12826", "address": "Số 1 Nguyễn Văn Linh",
         "representative": "Lê Văn Cường", "org_phone": "0221 3555 666",
         "org_email": "lienhe@phohien.vn", "full_name": "Phạm Thị Dung",
         "email": "Dung@PhoHien.vn", "phone": "0912 345 678",
@@ -44,7 +44,9 @@ def outbox_to(address: str) -> list[OutboxMessage]:
 def test_signup_confirms_the_address_then_creates_organisation_and_account(client):
     page = client.get("/auth/signup")
     assert page.status_code == 200
-    assert "Khoai Chau" in page.get_data(as_text=True)  # active districts, in the reader's language
+    # Every commune and ward of the province as it is, by the former province its area lies in.
+    html = page.get_data(as_text=True)
+    assert '<optgroup label="Former Thái Bình province">' in html and "Thái Thụy Commune" in html
 
     response = client.post("/auth/signup", data=signup_data())
     response.close()  # the e-mail is prepared after the response has been sent
@@ -77,7 +79,7 @@ def test_signup_confirms_the_address_then_creates_organisation_and_account(clien
     assert user.check_password(NEW_PASSWORD)
     organization = user.organization
     assert organization.name == "Công ty TNHH Sinh học Phố Hiến"
-    assert organization.district.code == "van_lam"
+    assert (organization.commune.code, organization.commune.former_province) == ("12826", "thai_binh")
     assert organization.email == "lienhe@phohien.vn"
     assert organization.phone == "0221 3555 666"
     profile = client.get("/auth/profile")
@@ -110,7 +112,8 @@ def test_a_confirmation_link_expires_after_a_day(client):
     ({"tax_code": "12345"}, "tax_code", "10 digits"),
     ({"password": "password1", "confirm": "password1"}, "password", "too common"),
     ({"confirm": "something-else-2027"}, "confirm", "differ"),
-    ({"district": ""}, "district", "required"),
+    ({"commune": ""}, "commune", "required"),
+    ({"commune": "12345"}, "commune", "Not a valid choice"),
 ])
 def test_signup_shows_field_errors_and_saves_nothing(client, changes, field, message):
     response = client.post("/auth/signup", data=signup_data(**changes))

@@ -128,7 +128,10 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page, t
     page.fill("#name", "Hợp tác xã Gà Đông Tảo Khoái Châu")
     page.select_option("#org_type", "cooperative")
     page.fill("#tax_code", "0900123456")
-    page.select_option("#district", "khoai_chau")
+    # The commune is found by typing its name without accents: the one match is chosen.
+    page.fill("#commune-filter", "hoan long")
+    assert page.locator("#commune").input_value() == "12070"  # Xã Hoàn Long, Đông Tảo's commune
+    assert page.locator(".filter-select-status").inner_text() == "1 kết quả"
     page.fill("#address", "Thôn Đông Tảo Nam, xã Đông Tảo")
     page.fill("#representative", "Nguyễn Văn Tảo")
     page.fill("#phone", "0912345678")
@@ -158,7 +161,7 @@ def test_sign_up_apply_revise_approve_and_find(app, live_server, browser_page, t
     page.fill("#title", "Bảo tồn và nhân giống gà Đông Tảo thuần chủng")
     page.fill("#summary", "Chọn lọc đàn gà Đông Tảo thuần, xây dựng quy trình nhân giống.")
     page.select_option("#field", "agriculture")
-    page.select_option("#district", "khoai_chau")
+    page.select_option("#commune", "12070")
     page.fill("#start_date", "2026-03-01")
     page.fill("#end_date", "2028-02-28")
     page.select_option("#product_type", "livestock_breed")

@@ -190,7 +190,7 @@ def test_a_project_from_application_to_acceptance(app, live_server, browser_page
     applicant.fill("#title", TITLE)
     applicant.fill("#summary", "Làm chủ quy trình nuôi cấy mô cây nhãn lồng, sản xuất cây giống sạch bệnh.")
     applicant.select_option("#field", "agriculture")
-    applicant.select_option("#district", "khoai_chau")
+    applicant.select_option("#commune", "12205")
     applicant.fill("#start_date", today.isoformat())
     applicant.fill("#end_date", (today + timedelta(days=3 * 365)).isoformat())
     applicant.select_option("#product_type", "plant_variety")

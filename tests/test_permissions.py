@@ -8,7 +8,7 @@ import io
 import pytest
 
 from registry.extensions import db
-from registry.models import (Agency, District, GeneticResource, OutboxMessage, PlanTask,
+from registry.models import (Agency, Commune, District, GeneticResource, OutboxMessage, PlanTask,
                              SignupRequest, Target, UserSession)
 from registry.models.base import province_today
 from registry.services import applications as workflow
@@ -127,6 +127,9 @@ ACCESS = {
     "admin.outbox": ADMIN,
     "admin.outbox_message": ADMIN,
     "admin.districts": ADMIN,
+    "admin.communes": ADMIN,
+    "admin.edit_commune": ADMIN,
+    "admin.import_communes": ADMIN,
     "admin.new_district": ADMIN,
     "admin.edit_district": ADMIN,
     "admin.resources": ADMIN,
@@ -229,6 +232,7 @@ def build_world():
         "token_id": token.id,
         "sample_id": barcode.sample_id,
         "district_id": db.session.scalar(db.select(District.id).limit(1)),
+        "commune_id": db.session.scalar(db.select(Commune.id).filter_by(code="11953")),
         "resource_id": db.session.scalar(db.select(GeneticResource.id).limit(1)),
         "target_id": db.session.scalar(db.select(Target.id).filter_by(code="grdp_share_2030")),
         "task_code": task.code,

@@ -14,7 +14,7 @@ def test_submit_freezes_a_version_and_writes_history(app):
     application = make_application(owner, "project", "submitted")
     assert application.status == "submitted"
     assert [v.number for v in application.versions] == [1]
-    assert application.versions[0].snapshot["district"] == "khoai_chau"
+    assert application.versions[0].snapshot["commune"] == "12205" and application.former_province == "hung_yen"
     assert [(e.from_status, e.to_status) for e in application.events] == [
         (None, "draft"), ("draft", "submitted")
     ]
@@ -61,7 +61,7 @@ def test_incomplete_application_lists_missing_fields(app):
     commit()
     with pytest.raises(ValidationFailed) as raised:
         workflow.submit_application(application, owner, application.version)
-    assert {"field", "district", "product_type", "technologies"} <= set(raised.value.errors)
+    assert {"field", "commune", "product_type", "technologies"} <= set(raised.value.errors)
 
 
 def test_history_rows_cannot_be_changed(app):

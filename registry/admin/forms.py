@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, Field, HiddenField, PasswordField,
                      SelectChoice, SelectField, StringField, TelField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
 from registry.extensions import db
-from registry.formatting import exact_figure
+from registry.formatting import exact_figure, short_date
 from registry.forms import (LocalizedDecimalField, LocalizedIntegerField, MultiCheckboxField,
                             PlainIntegerField, choices)
 from registry.models import Agency, Organization
@@ -21,6 +22,7 @@ from registry.models.plan_reports import NOMINEE_KINDS
 from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
 from registry.services import plan_reports
 from registry.services.accounts import PASSWORD_MAX
+from registry.services.places import english_name
 from registry.services.rubrics import MAX_CRITERIA
 
 
@@ -203,6 +205,58 @@ class PlanTaskForm(FlaskForm):
                                validators=[DataRequired(), Length(max=200)])
     timeframe_en = StringField(_l("Timeframe (English)"), filters=[strip],
                                validators=[Optional(), Length(max=200)])
+
+
+# Communes and wards: corrected one by one, or loaded as a list (registry.services.places)
+
+# The date input sends 2026-06-30; where a browser shows a plain text box, 30/06/2026 is typed.
+DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+NAME_MAX = 120  # Commune.name_vi and name_en
+
+
+class CommuneForm(FlaskForm):
+    """One commune or ward: its names and the last day it may be chosen. Its code, type and
+    former province come from the loaded list: a list carries a change of province to the
+    records that name the unit."""
+
+    name_vi = StringField(_l("Name (Vietnamese)"), filters=[strip],
+                          validators=[DataRequired(), Length(max=NAME_MAX)],
+                          description=_l("With the type, as the resolution writes it: Phường Phố Hiến."))
+    name_en = StringField(_l("Name (English)"), filters=[strip], validators=[Length(max=NAME_MAX)],
+                          description=_l("Leave empty to write it from the Vietnamese name: Phố Hiến Ward."))
+    valid_until = DateField(
+        _l("Valid until"), format=DAY_FORMATS, validators=[Optional()],
+        invalid_value_message=_l("Not a date: write it as dd/mm/yyyy."),
+        description=_l("The last day new records may name the unit. Leave empty while it exists."))
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, obj=commune, **kwargs)
+        self.commune = commune
+
+    def english_name(self) -> str:
+        """The English name given, or the one the Vietnamese name gives."""
+        return self.name_en.data or english_name(self.name_vi.data or "", self.commune.unit_type)
+
+    def validate_name_en(self, field):
+        if not field.data and self.name_vi.data and len(self.english_name()) > NAME_MAX:
+            raise ValidationError(_("Give the English name (at most %(max)s characters).", max=NAME_MAX))
+
+    def validate_valid_until(self, field):
+        if field.data is not None and field.data < self.commune.valid_from:
+            raise ValidationError(_("The unit begins on %(date)s: it cannot end before.",
+                                    date=short_date(self.commune.valid_from)))
+
+
+class CommuneListForm(FlaskForm):
+    file = FileField(
+        _l("List of communes and wards (CSV)"), id="communes-file",
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+        render_kw={"accept": ".csv,text/csv"},
+        description=_l("UTF-8 text with the columns code, name, unit_type, former_province, "
+                       "former_districts, valid_from; valid_until and name_en may follow. Lines "
+                       "starting with # are notes."))
+    replace = BooleanField(_l("This list replaces the current one (units it does not name end "
+                              "the day before its new units begin)"), id="communes-replace")
 
 
 # Choices that come from the database, and the rows they name ---------------------------

@@ -1,16 +1,24 @@
-"""Reference data: districts, genetic resources, agencies and the plan's tasks (who leads and
-coordinates what: departments merge and split)."""
-from flask import flash, redirect, render_template, url_for
+"""Reference data: the communes and wards and the former districts, genetic resources, agencies
+and the plan's tasks (who leads and coordinates what: departments merge and split)."""
+import csv
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 
 from registry.admin import bp
-from registry.admin.forms import AgencyForm, DistrictForm, PlanTaskForm, ResourceForm, code_taken
+from registry.admin.forms import (AgencyForm, CommuneForm, CommuneListForm, DistrictForm,
+                                  PlanTaskForm, ResourceForm, code_taken)
+from registry.formatting import short_date
 from registry.web import paginate, run_service
 from registry.extensions import db
-from registry.models import Agency, District, GeneticResource, PlanTask, User
-from registry.services import plan_reports
+from registry.models import Agency, Commune, District, GeneticResource, PlanTask, User
+from registry.models.reference import FORMER_PROVINCES, PROVINCE_MERGED_ON
+from registry.services import places, plan_reports
+from registry.services.errors import ValidationFailed
+from registry.services.text import fold, like_pattern, search_terms
 
 
 # Reference data. No workflow rule is involved: the views write the rows themselves.
@@ -38,10 +46,89 @@ def _save_reference_row(form, row, saved_message: str, list_endpoint: str, list_
     return redirect(url_for(list_endpoint))
 
 
+# The communes and wards since 01/07/2025: dated rows, corrected here one by one or loaded as a
+# list (the next reorganisation) by registry.services.places.
+
+@bp.route("/communes")
+def communes():
+    province = request.args.get("former_province", "")
+    q = request.args.get("q", "").strip()
+    query = db.select(Commune).order_by(Commune.former_province, Commune.code)
+    if province in FORMER_PROVINCES:
+        query = query.where(Commune.former_province == province)
+    for term in search_terms(q):  # accent-free: "pho hien" finds Phường Phố Hiến
+        query = query.where(Commune.search_name.like(like_pattern(term), escape="\\"))
+    return render_template("admin/communes.html", page=paginate(query), q=q, province=province,
+                           provinces=FORMER_PROVINCES)
+
+
+@bp.route("/communes/<int:commune_id>", methods=["GET", "POST"])
+def edit_commune(commune_id: int):
+    commune = db.get_or_404(Commune, commune_id)
+    form = CommuneForm(commune=commune)
+
+    def again(status: int):
+        return render_template("admin/commune_form.html", form=form, commune=commune), status
+
+    def save():
+        commune.name_vi = form.name_vi.data
+        commune.name_en = form.english_name()
+        commune.search_name = fold(commune.name_vi)
+        commune.valid_until = form.valid_until.data
+
+    if not form.validate_on_submit():
+        return again(422 if form.errors else 200)
+    refused = run_service(form, save).status
+    if refused:
+        return again(refused)
+    flash(_("%(name)s (%(code)s) has been saved.", name=commune.name_vi, code=commune.code), "success")
+    return redirect(url_for("admin.communes"))
+
+
+def _load_list(stream, replace: bool) -> places.LoadResult:
+    try:
+        rows = places.read_uploaded_list(stream)
+    except csv.Error:  # a malformed CSV, such as a cell longer than the reader takes
+        message = _("The file cannot be read as a CSV list.")
+        raise ValidationFailed(message, {"file": [message]}) from None
+    if not rows:  # a header and nothing else
+        raise ValidationFailed(_("The file has no rows."), {"file": [_("The file has no rows.")]})
+    return places.load_communes(rows, replace=replace)
+
+
+@bp.route("/communes/import", methods=["GET", "POST"])
+def import_communes():
+    form = CommuneListForm()
+    problems: list[str] = []
+
+    def again(status: int):
+        return render_template("admin/communes_import.html", form=form, problems=problems), status
+
+    if not form.validate_on_submit():
+        return again(422 if form.errors else 200)
+    outcome = run_service(form, lambda: _load_list(form.file.data.stream, form.replace.data))
+    if outcome.refused:
+        # Every line's problem at the top of the page; the field says where to start again.
+        problems = list(outcome.error.errors.get("file") or [outcome.error.message])
+        form.file.errors = [_("Nothing has been loaded: correct the file and choose it again.")]
+        return again(outcome.status)
+    result = outcome.result
+    flash(_("The list has been loaded: %(added)s added, %(updated)s corrected, %(unchanged)s "
+            "unchanged, %(ended)s ended.", added=len(result.added), updated=len(result.updated),
+            unchanged=result.unchanged, ended=len(result.ended)), "success")
+    return redirect(url_for("admin.communes"))
+
+
+def former_districts_title() -> str:
+    """The districts are those of the former Hưng Yên province, until the day before the merger."""
+    return _("Former districts (valid until %(date)s)",
+             date=short_date(PROVINCE_MERGED_ON - timedelta(days=1)))
+
+
 @bp.route("/districts")
 def districts():
     query = db.select(District).order_by(District.sort_order, District.name_vi)
-    return render_template("admin/districts.html", page=paginate(query))
+    return render_template("admin/districts.html", page=paginate(query), title=former_districts_title())
 
 
 @bp.route("/districts/new", methods=["GET", "POST"])
@@ -49,7 +136,7 @@ def new_district():
     district = District()
     form = DistrictForm()
     return _save_reference_row(form, district, _("The district has been saved."), "admin.districts",
-                               _("Districts"), _("New district"))
+                               former_districts_title(), _("New district"))
 
 
 @bp.route("/districts/<int:district_id>", methods=["GET", "POST"])
@@ -58,7 +145,7 @@ def edit_district(district_id: int):
     form = DistrictForm(obj=district)
     del form.code  # a code is permanent: links, the API and the seed data refer to it
     return _save_reference_row(form, district, _("The district has been saved."), "admin.districts",
-                               _("Districts"), _("District %(code)s", code=district.code))
+                               former_districts_title(), _("District %(code)s", code=district.code))
 
 
 @bp.route("/resources")

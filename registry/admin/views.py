@@ -1,13 +1,14 @@
 """The admin area: administrators only (the blueprint's `before_request`). Its pages are split
-by area: `users`, `reference` (districts, genetic resources, agencies and the plan's tasks),
-`targets` (the plan's targets and the figures admins enter), `awards`, `rubrics` (the councils'
-scoring rubrics); here the front page and the outbox."""
+by area: `users`, `reference` (communes and wards, the former districts, genetic resources,
+agencies and the plan's tasks), `targets` (the plan's targets and the figures admins enter),
+`awards`, `rubrics` (the councils' scoring rubrics); here the front page and the outbox."""
 from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import defer
 
 from registry.admin import bp
+from registry.admin.reference import former_districts_title
 from registry.web import paginate
 from registry.extensions import db, login_manager
 from registry.models import OutboxMessage, User
@@ -31,7 +32,8 @@ def index():
     unsent = db.session.scalar(
         db.select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None)))
     return render_template("admin/index.html", role_counts=role_counts,
-                           total_users=sum(by_role.values()), unsent=unsent)
+                           total_users=sum(by_role.values()), unsent=unsent,
+                           districts_title=former_districts_title())
 
 
 # The outbox

@@ -11,7 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from registry.extensions import db
-from registry.models import Application, District, GeneticResource, Organization
+from registry.models import Application, Commune, District, GeneticResource, Organization
 from registry.models.applications import COMMON_FIELDS, KIND_FIELDS
 from registry.presenters import PUBLIC_FIELDS
 from registry.services.records import RecordFilters, newest_first
@@ -20,10 +20,11 @@ BATCH = 1000
 # Each kind's public fields once, in form order, after the columns every record has.
 FIELD_COLUMNS = [
     name for name in dict.fromkeys([*COMMON_FIELDS, *(f for fields in KIND_FIELDS.values() for f in fields)])
-    if name in PUBLIC_FIELDS and name not in ("district", "resource")
+    if name in PUBLIC_FIELDS and name not in ("district", "commune", "resource")
 ]
-HEADER = ["id", "public_code", "kind", "organization", "district", "resource", "approved_on",
-          "implementation_status", *FIELD_COLUMNS]
+# A record names a former district (before 01/07/2025) or a commune or ward (since).
+HEADER = ["id", "public_code", "kind", "organization", "district", "commune", "former_province", "resource",
+          "approved_on", "implementation_status", *FIELD_COLUMNS]
 
 
 def _rows(filters: RecordFilters):
@@ -31,10 +32,12 @@ def _rows(filters: RecordFilters):
     columns = [getattr(Application, name) for name in FIELD_COLUMNS]
     statement = newest_first(
         db.select(Application.id, Application.public_code, Application.kind, Organization.name,
-                  District.code, GeneticResource.code, Application.approved_on,
+                  District.code, Commune.code, Application.former_province, GeneticResource.code,
+                  Application.approved_on,
                   Application.implementation_status, *columns)
         .join(Organization, Application.organization_id == Organization.id)
         .outerjoin(District, Application.district_id == District.id)
+        .outerjoin(Commune, Application.commune_id == Commune.id)
         .outerjoin(GeneticResource, Application.resource_id == GeneticResource.id)
         .where(*filters.conditions())
     )

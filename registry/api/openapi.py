@@ -49,7 +49,7 @@ from registry.models.councils import (
 )
 from registry.models.followup import INSPECTION_CONCLUSIONS, REPORT_STATUSES
 from registry.models.genetics import MARKERS
-from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES
+from registry.models.reference import FORMER_PROVINCES, RESOURCE_KINDS, RISK_STATUSES
 from registry.presenters import PUBLIC_FIELDS
 from registry.services.attachments import ALLOWED as UPLOAD_TYPES
 from registry.services.followup import MAX_TEXT as MAX_REPORT_TEXT
@@ -569,6 +569,8 @@ def field_schema(name: str, writing: bool = False) -> dict:
         schema = _nullable(_enum(CHOICES[name]))
     elif name in ("district", "resource"):
         schema = _nullable({"type": "string"})
+    elif name == "commune":
+        schema = _nullable({"type": "string", "pattern": "^[0-9]{5}$"})
     else:
         schema = {"type": "string"}
         if name in TEXT_LIMITS:
@@ -586,7 +588,13 @@ def field_schema(name: str, writing: bool = False) -> dict:
     else:
         description = label
     if name == "district":
-        description = _l("%(label)s: a code from the district table.", label=label)
+        description = _l("%(label)s: a code from the district table, kept for the records made before "
+                         "01/07/2025; never written (send it empty or leave it out).", label=label)
+        if not writing:
+            schema["readOnly"] = True
+    elif name == "commune":
+        description = _l("%(label)s: its official five-digit code (the commune-level units of the "
+                         "province since 01/07/2025). Required to submit.", label=label)
     elif name == "resource":
         description = _l("%(label)s: a code from the genetic-resource table. Only for kind %(kinds)s.",
                          label=label, kinds=", ".join(kinds))
@@ -618,7 +626,12 @@ def _schemas() -> dict:
         "kind": _enum(KINDS),
         "title": {"type": "string"},
         "field": _nullable(_enum(FIELDS)),
-        "district": _nullable({"type": "string", "description": str(_l("A district code."))}),
+        "district": _nullable({"type": "string", "description": str(
+            _l("The former district's code, for a record made before 01/07/2025."))}),
+        "commune": _nullable({"type": "string", "pattern": "^[0-9]{5}$", "description": str(
+            _l("The commune or ward's official code, for a record made since 01/07/2025."))}),
+        "former_province": _nullable(_enum(FORMER_PROVINCES, _l(
+            "Which of the two provinces merged on 01/07/2025 the record's place lies in."))),
         "organization": {"type": "string", "description": str(_l("The applicant organisation's name."))},
         "approved_on": {"type": "string", "format": "date"},
         "url": {**url, "description": str(_l("The record's public page."))},
@@ -628,10 +641,11 @@ def _schemas() -> dict:
         **summary_properties,
         **{name: field_schema(name) for name in public_fields},
         "organization_detail": _closed({
-            "type": "object", "required": ["id", "name", "type", "district"],
+            "type": "object", "required": ["id", "name", "type", "district", "commune"],
             "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                            "type": _enum(ORGANIZATION_TYPES),
-                           "district": _nullable({"type": "string"})},
+                           "district": _nullable({"type": "string"}),
+                           "commune": _nullable({"type": "string", "pattern": "^[0-9]{5}$"})},
         }),
         "implementation_status": _enum(IMPLEMENTATION_STATUSES),
         "documents": {
@@ -666,6 +680,7 @@ def _schemas() -> dict:
         "version": {"type": "integer", "minimum": 1, "description": str(
             _l("Increases with every change; send it back with the next change."))},
         "organization": organization_ref,
+        "former_province": summary_properties["former_province"],
         **{name: field_schema(name) for name in ALL_FIELDS},
         "created_at": _date_time(),
         "updated_at": _date_time(),

@@ -17,6 +17,8 @@ def record_summary(application: Application) -> dict:
         "title": application.title,
         "field": application.field,
         "district": application.district.code if application.district else None,
+        "commune": application.commune.code if application.commune else None,
+        "former_province": application.former_province,
         "organization": application.organization.name,
         "approved_on": json_value(application.approved_on),
         "url": url_for("public.record", code=application.public_code, _external=True),
@@ -36,6 +38,7 @@ def public_record(application: Application) -> dict:
         "name": organization.name,
         "type": organization.org_type,
         "district": organization.district.code if organization.district else None,
+        "commune": organization.commune.code if organization.commune else None,
     }
     record["implementation_status"] = application.implementation_status
     record["documents"] = [
@@ -53,6 +56,7 @@ def full_application(application: Application) -> dict:
         "status": application.status,
         "version": application.version,
         "organization": {"id": application.organization.id, "name": application.organization.name},
+        "former_province": application.former_province,
     }
     for name in fields_of(application.kind):
         data[name] = json_value(getattr(application, name))

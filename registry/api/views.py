@@ -246,6 +246,7 @@ def application_response(application: Application, status: int = 200):
 
 def _full_options():
     return (joinedload(Application.organization), joinedload(Application.district),
+            joinedload(Application.commune),
             joinedload(Application.resource), selectinload(Application.attachments),
             selectinload(Application.support_decision), selectinload(Application.acceptance))
 
@@ -256,7 +257,8 @@ def _full_options():
 def list_records():
     statement = newest_first(
         db.select(Application).where(*record_filters().conditions())
-        .options(joinedload(Application.organization), joinedload(Application.district))
+        .options(joinedload(Application.organization), joinedload(Application.district),
+                 joinedload(Application.commune))
     )
     return jsonify(page_of(statement, record_summary))
 
@@ -266,7 +268,8 @@ def get_record(record_id: int):
     application = db.session.get(
         Application, record_id,
         options=[joinedload(Application.organization).joinedload(Organization.district),
-                 joinedload(Application.district), joinedload(Application.resource),
+                 joinedload(Application.district), joinedload(Application.commune),
+                 joinedload(Application.resource),
                  selectinload(Application.attachments)],
     )
     if application is None or not application.is_public:

@@ -20,9 +20,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.extensions import db
 from registry.formatting import exact_figure
-from registry.forms import LocalizedIntegerField, MultiCheckboxField, choices
-from registry.models import District, GeneticResource
+from registry.forms import COMMUNE_SEARCH, LocalizedIntegerField, MultiCheckboxField, choices, commune_choices
+from registry.models import GeneticResource
 from registry.models.applications import (
+    READ_ONLY_FIELDS,
     DOCUMENT_TYPES,
     COMMON_FIELDS,
     CONSERVATION_METHODS,
@@ -110,17 +111,14 @@ class ApplicationForm(FlaskForm):
     )
     summary = _long_text("summary")
     field = _code_select("field", FIELDS)
-    district = SelectField(_label("district"), choices=choices([], blank=CHOOSE_LABEL),
-                           validate_choice=False)
+    commune = SelectField(_label("commune"), choices=choices([], blank=CHOOSE_LABEL), validate_choice=False,
+                          render_kw=COMMUNE_SEARCH)
     start_date = _date("start_date")
     end_date = _date("end_date")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        districts = db.session.scalars(
-            db.select(District).filter_by(active=True).order_by(District.sort_order, District.id)
-        ).all()
-        self.district.choices = choices(((d.code, d.name) for d in districts), blank=CHOOSE_LABEL)
+        self.commune.choices = commune_choices(blank=CHOOSE_LABEL)
         required = set(REQUIRED_TO_SUBMIT[self.kind])
         for name in self.field_names:
             money = name.endswith("_vnd")
@@ -131,7 +129,7 @@ class ApplicationForm(FlaskForm):
 
     @property
     def common_fields(self) -> list:
-        return [self[name] for name in COMMON_FIELDS]
+        return [self[name] for name in COMMON_FIELDS if name not in READ_ONLY_FIELDS]
 
     @property
     def kind_fields(self) -> list:
@@ -139,7 +137,7 @@ class ApplicationForm(FlaskForm):
 
     @property
     def field_names(self) -> tuple[str, ...]:
-        return COMMON_FIELDS + KIND_FIELDS[self.kind]
+        return tuple(name for name in COMMON_FIELDS + KIND_FIELDS[self.kind] if name not in READ_ONLY_FIELDS)
 
     @property
     def required_to_submit(self) -> frozenset[str]:
@@ -224,13 +222,14 @@ FORMS: dict[str, type[ApplicationForm]] = {
 
 
 def initial_data(application) -> dict:
-    """An application's values as the form fields hold them (codes for district and resource)."""
+    """An application's values as the form fields hold them (codes for commune and resource)."""
     data = {"version": application.version}
     for name in COMMON_FIELDS + KIND_FIELDS[application.kind]:
-        if name == "district":
-            data[name] = application.district.code if application.district else ""
-        elif name == "resource":
-            data[name] = application.resource.code if application.resource else ""
+        if name in READ_ONLY_FIELDS:
+            continue
+        if name in ("commune", "resource"):
+            place = getattr(application, name)
+            data[name] = place.code if place else ""
         else:
             value = getattr(application, name)
             data[name] = "" if value is None and name in ("field", "product_type", "stage",

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
+from registry.forms import COMMUNE_SEARCH
 from registry.models.accounts import ORGANIZATION_TYPES
 from registry.services.accounts import PASSWORD_MAX
 from registry.services.validation import TAX_CODE
@@ -43,7 +44,7 @@ class SignupForm(FlaskForm):
         description=_l("10 digits, or 10 digits, a hyphen and 3 digits (branches). "
                        "Leave empty if you have none."),
     )
-    district = SelectField(_l("District"), validators=[DataRequired()])  # choices: the view
+    commune = SelectField(_l("Commune or ward"), validators=[DataRequired()], render_kw=COMMUNE_SEARCH)  # choices: the view
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)],
                           render_kw={"autocomplete": "street-address"})
     representative = StringField(_l("Legal representative"),

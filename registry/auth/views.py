@@ -4,14 +4,14 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
 from registry.auth import bp
 from registry.auth.forms import (ChangePasswordForm, ConfirmSignupForm, ForgotPasswordForm,
                                  LoginForm, ProfileForm, ResetPasswordForm, SignupForm,
                                  TokenForm)
 from registry.extensions import db, limiter
-from registry.models import District
+from registry.forms import commune_choices
+from registry.models import Commune
 from registry.security import end_session, start_session
 from registry.services import accounts, tokens
 from registry.services.deferred import after_response
@@ -74,15 +74,6 @@ def logout():
     return redirect(url_for("public.home"))
 
 
-def _district_choices() -> list[SelectChoice]:
-    districts = db.session.scalars(
-        db.select(District).where(District.active.is_(True))
-        .order_by(District.sort_order, District.name_vi)
-    ).all()
-    return [SelectChoice("", _("Choose a district"))] + [SelectChoice(d.code, d.name)
-                                                          for d in districts]
-
-
 def _signup_rate_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
@@ -94,7 +85,7 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = SignupForm()
-    form.district.choices = _district_choices()
+    form.commune.choices = commune_choices(_("Choose a commune or ward"))
     if form.validate_on_submit():
         problems = accounts.password_problems(form.password.data, form.email.data)
         if problems:
@@ -107,7 +98,7 @@ def signup():
                 "name": form.name.data.strip(),
                 "org_type": form.org_type.data,
                 "tax_code": (form.tax_code.data or "").strip() or None,
-                "district": form.district.data,
+                "commune": form.commune.data,
                 "address": form.address.data.strip(),
                 "representative": form.representative.data.strip(),
                 "phone": (form.org_phone.data or "").strip(),
@@ -151,8 +142,8 @@ def confirm_signup(key: str):
     elif form.errors:
         status = 422
     return render_template("auth/signup_confirm.html", signup=signup, form=form,
-                           district=db.session.scalar(db.select(District).filter_by(
-                               code=signup.details["organization"].get("district")))), status
+                           commune=db.session.scalar(db.select(Commune).filter_by(
+                               code=signup.details["organization"].get("commune")))), status
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

@@ -138,7 +138,9 @@ IMPLEMENTATION_TRANSITIONS = {
 }
 
 # The fields of each kind, in the order forms and detail pages show them.
-COMMON_FIELDS = ("title", "summary", "field", "district", "start_date", "end_date")
+COMMON_FIELDS = ("title", "summary", "field", "commune", "district", "start_date", "end_date")
+# Kept as recorded and never written: a record made before 01/07/2025 keeps its former district.
+READ_ONLY_FIELDS = frozenset({"district"})
 KIND_FIELDS = {
     "project": (
         "product_type", "technologies", "total_budget_vnd", "requested_support_vnd",
@@ -153,12 +155,12 @@ KIND_FIELDS = {
 }
 # What submission needs beyond a valid draft.
 REQUIRED_TO_SUBMIT = {
-    "project": ("title", "field", "district", "start_date", "end_date", "product_type",
+    "project": ("title", "field", "commune", "start_date", "end_date", "product_type",
                 "technologies", "total_budget_vnd", "requested_support_vnd"),
-    "startup": ("title", "field", "district", "company_name", "stage", "team_size"),
-    "conservation": ("title", "field", "district", "start_date", "end_date", "resource",
+    "startup": ("title", "field", "commune", "company_name", "stage", "team_size"),
+    "conservation": ("title", "field", "commune", "start_date", "end_date", "resource",
                      "methods"),
-    "pvp_filing": ("title", "field", "district", "species", "denomination",
+    "pvp_filing": ("title", "field", "commune", "species", "denomination",
                    "application_number", "filed_on", "office_status"),
 }
 
@@ -167,7 +169,8 @@ FIELD_LABELS = {
     "title": _l("Title"),
     "summary": _l("Summary"),
     "field": _l("Field"),
-    "district": _l("District"),
+    "commune": _l("Commune or ward"),
+    "district": _l("Former district (before 01/07/2025)"),
     "start_date": _l("Start date"),
     "end_date": _l("End date"),
     "organization": _l("Organisation"),

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.extensions import db
-from registry.models import Agency, District, Organization, SignupRequest, User, UserSession
+from registry.models import Agency, Commune, District, Organization, SignupRequest, User, UserSession
 from registry.models.accounts import ROLES
 from registry.models.base import now_utc
 from registry.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -137,9 +137,10 @@ def confirm_signup(signup: SignupRequest, password: str) -> User:
                          "its password."))
     details = dict(signup.details)
     organization_fields = dict(details.pop("organization"))
-    district_code = organization_fields.pop("district", None)
-    organization_fields["district"] = db.session.scalar(
-        db.select(District).filter_by(code=district_code, active=True))
+    # A sign-up begun before 01/07/2025 named a district; since then, a commune or ward.
+    district_code, commune_code = organization_fields.pop("district", None), organization_fields.pop("commune", None)
+    organization_fields["district"] = db.session.scalar(db.select(District).filter_by(code=district_code))
+    organization_fields["commune"] = db.session.scalar(db.select(Commune).filter_by(code=commune_code))
     organization = Organization(**organization_fields)
     user = User(email=signup.email, role="applicant", organization=organization,
                 full_name=details.get("full_name", ""), phone=details.get("phone", ""),

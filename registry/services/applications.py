@@ -40,16 +40,8 @@ PUBLIC_CODE_PREFIX = "HY-CNSH"
 # Reading --------------------------------------------------------------------------------
 
 def current_values(application: Application) -> dict:
-    """The record's fields by their SPEC names (district and resource as rows)."""
-    values = {}
-    for name in fields_of(application.kind):
-        if name == "district":
-            values[name] = application.district
-        elif name == "resource":
-            values[name] = application.resource
-        else:
-            values[name] = getattr(application, name)
-    return values
+    """The record's fields by their SPEC names (commune, district and resource as rows)."""
+    return {name: getattr(application, name) for name in fields_of(application.kind)}
 
 
 def json_value(value):
@@ -109,12 +101,9 @@ def bump_version(application: Application) -> None:
 
 def _apply(application: Application, values: dict) -> None:
     for name, value in values.items():
-        if name == "district":
-            application.district = value
-        elif name == "resource":
-            application.resource = value
-        else:
-            setattr(application, name, value)
+        setattr(application, name, value)  # district and resource as their rows
+    place = application.commune or application.district
+    application.former_province = place.former_province if place is not None else None
     _refresh_search_text(application)
 
 

@@ -81,6 +81,14 @@ def read_communes(data: bytes | str) -> list[CommuneRow]:
     if not numbered:
         raise ValidationFailed(_("The file has no rows."), {"file": [_("The file has no rows.")]})
     reader = csv.reader([line for _n, line in numbered])
+    try:
+        return _checked_rows(numbered, reader)
+    except csv.Error:  # a cell past the reader's limit, a stray quote
+        message = _("The file cannot be read as a CSV list.")
+        raise ValidationFailed(message, {"file": [message]}) from None
+
+
+def _checked_rows(numbered: list[tuple[int, str]], reader) -> list[CommuneRow]:
     header = [name.strip() for name in next(reader)]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
@@ -112,26 +120,29 @@ def read_communes(data: bytes | str) -> list[CommuneRow]:
             errors.append(_("valid_from must be a date (YYYY-MM-DD)"))
         if value.get("valid_until") and (valid_until is None or (valid_from and valid_until < valid_from)):
             errors.append(_("valid_until must be a date (YYYY-MM-DD) not before valid_from"))
-        if len(value.get("former_districts", "")) > 500 or len(value.get("name_en", "")) > 120:
+        name_en = value.get("name_en") or (english_name(name, unit_type) if unit_type in UNIT_TYPES else "")
+        if len(value.get("former_districts", "")) > 500 or len(name_en) > 120:
             errors.append(_("a value is too long"))
         if errors:
             problems.append(_("Line %(line)s: %(problems)s.", line=line, problems="; ".join(errors)))
             continue
         seen.add(code)
         rows.append(CommuneRow(line=line, code=code, name_vi=name,
-                               name_en=value.get("name_en") or english_name(name, unit_type),
+                               name_en=name_en,
                                unit_type=unit_type, former_province=value["former_province"],
                                former_districts=value.get("former_districts", ""),
                                valid_from=valid_from, valid_until=valid_until))
     if problems:
         raise ValidationFailed(_("The list was not loaded: correct these lines and load it again."),
                                {"file": problems})
+    if not rows:
+        raise ValidationFailed(_("The file has no rows."), {"file": [_("The file has no rows.")]})
     return rows
 
 
 def load_communes(rows: list[CommuneRow], *, replace: bool = False, only_new: bool = False) -> LoadResult:
     """Add the units not known yet and correct the others by code, in the caller's transaction.
-    With `replace`, units the list does not name end the day before it begins (a reorganisation);
+    With `replace`, units the list does not name end the day before its new units begin;
     with `only_new` (init-data), known units keep what admins made of them. A corrected former
     province is carried to the records of that unit."""
     existing = {commune.code: commune for commune in db.session.scalars(sa.select(Commune))}
@@ -155,7 +166,9 @@ def load_communes(rows: list[CommuneRow], *, replace: bool = False, only_new: bo
                                .values(former_province=row.former_province))
         result.updated.append(row.code)
     if replace and rows:
-        begins = min(row.valid_from for row in rows)
+        # The reorganisation begins with its new units (the kept ones carry their own, older start).
+        new_rows = [row for row in rows if row.code in result.added] or rows
+        begins = min(row.valid_from for row in new_rows)
         named = {row.code for row in rows}
         for code, commune in existing.items():
             if code not in named and (commune.valid_until is None or commune.valid_until >= begins):

@@ -9,8 +9,9 @@ from datetime import date
 from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.models import District, GeneticResource
+from registry.models import Commune, GeneticResource
 from registry.models.applications import (
+    READ_ONLY_FIELDS,
     CHOICES,
     FIELD_LABELS,
     fields_of,
@@ -102,14 +103,14 @@ def _clean_one(name: str, value):
         if code and code not in CHOICES[name]:
             raise _Invalid(_("Unknown value: %(values)s.", values=code))
         return code or None
-    if name == "district":
+    if name == "commune":
         code = _as_text(value)
         if not code:
             return None
-        district = db.session.scalar(db.select(District).filter_by(code=code, active=True))
-        if district is None:
-            raise _Invalid(_("Unknown district: %(code)s.", code=code))
-        return district
+        commune = db.session.scalar(db.select(Commune).filter_by(code=code))
+        if commune is None or not commune.is_valid_on(province_today()):
+            raise _Invalid(_("Unknown commune or ward: %(code)s.", code=code))
+        return commune
     if name == "resource":
         code = _as_text(value)
         if not code:
@@ -135,6 +136,10 @@ def clean_values(kind: str, raw: dict) -> tuple[dict, dict[str, list[str]]]:
     for name, value in raw.items():
         if name not in allowed:
             errors[name] = [_("This is not a field of this kind of application.")]
+            continue
+        if name in READ_ONLY_FIELDS:  # sent back as read: nothing to change
+            if value not in (None, ""):
+                errors[name] = [_("The districts ended on 30/06/2025: give the commune or ward instead.")]
             continue
         try:
             values[name] = _clean_one(name, value)
