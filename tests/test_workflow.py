@@ -131,3 +131,25 @@ def test_public_codes_keep_counting_past_9999_in_a_year(app):
     assert later.public_code == f"{PUBLIC_CODE_PREFIX}-{year}-10000"
     third = make_application(owner, "pvp_filing", "approved", reviewer=reviewer)
     assert third.public_code == f"{PUBLIC_CODE_PREFIX}-{year}-10001"
+
+
+def test_an_individual_submits_a_startup_without_a_company_name(app):
+    """The plan counts startups "of enterprises, organisations and individuals" (issue 13, item 9)."""
+    from tests.factories import make_organization
+
+    person = make_user("applicant", organization=make_organization("Nguyễn Văn An", district="khoai_chau"))
+    person.organization.org_type = "individual"
+    enterprise_owner = make_user("applicant")
+    commit()
+    for owner in (person, enterprise_owner):
+        application = make_application(owner, "startup", "draft", company_name="")
+        attach_required_documents(application, owner)
+        if owner is person:
+            workflow.submit_application(application, owner, application.version)
+            commit()
+            assert application.status == "submitted"
+        else:
+            with pytest.raises(ValidationFailed) as refused:
+                workflow.submit_application(application, owner, application.version)
+            assert "company_name" in refused.value.errors
+            db.session.rollback()

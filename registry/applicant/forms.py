@@ -33,6 +33,7 @@ from registry.models.applications import (
     OFFICE_STATUSES,
     PRODUCT_TYPES,
     REQUIRED_TO_SUBMIT,
+    required_to_submit,
     STARTUP_STAGES,
     TECHNOLOGIES,
 )
@@ -98,6 +99,7 @@ class ApplicationForm(FlaskForm):
     """The common fields (SPEC section 2). Field names are the SPEC's JSON names."""
 
     kind: str = ""
+    organization = None  # the applicant's: what submission needs may depend on it
     section_title = _l("General")
     kind_section_title = ""
 
@@ -141,7 +143,7 @@ class ApplicationForm(FlaskForm):
 
     @property
     def required_to_submit(self) -> frozenset[str]:
-        return frozenset(REQUIRED_TO_SUBMIT[self.kind]) - {"title"}
+        return frozenset(required_to_submit(self.kind, self.organization)) - {"title"}
 
     def values(self) -> dict:
         """The kind's fields as the services take them."""

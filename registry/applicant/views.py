@@ -140,6 +140,7 @@ def create(kind: str):
     if kind not in FORMS:
         abort(404)
     form = FORMS[kind]()
+    form.organization = current_user.organization
     status = 200
     if form.validate_on_submit():
         outcome = run_service(form, lambda: workflow.create_application(current_user, kind,
@@ -173,6 +174,7 @@ def edit(application_id: int):
         return redirect(url_for(".detail", application_id=application.id))
     form_class = FORMS[application.kind]
     form = form_class() if request.method == "POST" else form_class(data=initial_data(application))
+    form.organization = application.organization
     status = 200
     if form.validate_on_submit():
         outcome = run_service(form, lambda: workflow.update_application(

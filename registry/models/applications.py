@@ -164,6 +164,17 @@ REQUIRED_TO_SUBMIT = {
                    "application_number", "filed_on", "office_status"),
 }
 
+
+
+def required_to_submit(kind: str, organization=None) -> tuple[str, ...]:
+    """What submission needs for `kind` from `organization`: the plan counts startups "of
+    enterprises, organisations and individuals", so an individual or household names no company."""
+    fields = REQUIRED_TO_SUBMIT[kind]
+    if kind == "startup" and organization is not None and organization.org_type == "individual":
+        fields = tuple(name for name in fields if name != "company_name")
+    return fields
+
+
 FIELD_LABELS = {
     "kind": _l("Kind"),
     "title": _l("Title"),

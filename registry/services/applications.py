@@ -75,7 +75,8 @@ def diff_snapshots(older: dict, newer: dict) -> list[tuple[str, object, object]]
 
 def missing_for_submission(application: Application) -> list[str]:
     """Labels of the fields that submission still needs."""
-    return [field_label(n) for n in missing_fields(application.kind, current_values(application))]
+    return [field_label(n) for n in missing_fields(application.kind, current_values(application),
+                                                   application.organization)]
 
 
 # Writing --------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ def submit_application(application: Application, actor: User, version) -> Applic
         check_version(application, version)
     if not application.is_owned_by(actor):
         raise PermissionDenied(_("Only the applicant organisation can submit this application."))
-    missing = missing_fields(application.kind, current_values(application))
+    missing = missing_fields(application.kind, current_values(application), application.organization)
     if application.status in TRANSITIONS["submit"][0] and missing:
         raise ValidationFailed(
             _("The application is not complete: %(fields)s.", fields=", ".join(field_label(m) for m in missing)),

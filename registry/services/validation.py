@@ -205,10 +205,10 @@ def check_rules(kind: str, merged: dict, application_id: int | None) -> dict[str
     return errors
 
 
-def missing_fields(kind: str, merged: dict) -> list[str]:
-    from registry.models.applications import REQUIRED_TO_SUBMIT
+def missing_fields(kind: str, merged: dict, organization=None) -> list[str]:
+    from registry.models.applications import required_to_submit
 
-    return [name for name in REQUIRED_TO_SUBMIT[kind] if merged.get(name) in (None, "", [])]
+    return [name for name in required_to_submit(kind, organization) if merged.get(name) in (None, "", [])]
 
 
 def field_label(name: str) -> str:
