@@ -4,6 +4,7 @@ again or replaced by a new one without a code change."""
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from registry.extensions import db
 from registry.models import Commune, District
@@ -72,7 +73,7 @@ def test_a_corrected_name_and_a_new_reorganisation_load_from_csv(app):
      "11953,Phường X,phuong,hung_yen,,2025-07-01\n11953,Phường Y,phuong,hung_yen,,2025-07-01\n", "Line 3"),
 ])
 def test_a_bad_list_is_refused_whole_with_its_lines(app, content, problem):
-    with pytest.raises(ValidationFailed) as refused:
+    with force_locale("en"), pytest.raises(ValidationFailed) as refused:
         places.read_communes(content.encode())
     assert any(problem in message for message in refused.value.errors["file"]), refused.value.errors
     assert db.session.scalar(db.select(db.func.count(Commune.id))) == 104
