@@ -97,7 +97,7 @@ def test_without_a_kind_each_council_kind_has_its_sheet(client, login, people):
     assert sheets["Genetic-resource conservation e"] == []
     client.set_cookie("lang", "vi")  # the page's default language: longer names, cut to 31
     titles = list(_sheets(client.get(URL)))
-    assert len(titles) == 3 and titles[0].startswith("Dự án ứng dụng") and max(map(len, titles)) <= 31
+    assert len(titles) == 3 and titles[0].startswith("Dự án hoàn thiện") and max(map(len, titles)) <= 31
 
 
 def test_applicants_and_visitors_cannot_download_it(client, login, people):
