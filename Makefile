@@ -35,18 +35,31 @@ db: install translations
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+## The suite runs in parallel (pytest-xdist): TEST_WORKERS processes (2 by default, the cores of
+## CI's machine; TEST_WORKERS=0 runs it in one process), each on a database of its own (SQLite
+## file, PostgreSQL database registry_test_gw0, …: tests/conftest.py). `.venv/bin/python -m
+## pytest` alone still runs it in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
+
 ## The suite on SQLite (with the browser journeys when Chromium is there), then on PostgreSQL
 ## when a server answers on 127.0.0.1:5432.
 test: install translations
-	$(PY) -m pytest -q
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install translations
+	$(PYTEST)
+
+test-postgres: install translations
 	@url=$$($(PY) -m tests.postgres); \
 	if [ -n "$$url" ]; then \
-	  echo "== PostgreSQL run ($$url) =="; \
-	  TEST_DATABASE_URL=$$url $(PY) -m pytest -q -m "not browser"; \
+	  echo "== PostgreSQL run ($$url, one database per worker) =="; \
+	  TEST_DATABASE_URL=$$url $(PYTEST) -m "not browser"; \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
 	  echo "PostgreSQL is required (REQUIRE_POSTGRES) but not reachable." >&2; exit 1; \
 	else \
-	  echo "PostgreSQL not reachable on 127.0.0.1:5432: SKIPPED the PostgreSQL run (SQLite passed)."; \
+	  echo "PostgreSQL not reachable on 127.0.0.1:5432: SKIPPED the PostgreSQL run."; \
 	fi
 
 bench: install translations

@@ -1,8 +1,17 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL through TEST_DATABASE_URL) migrated
-once per run with the project's migrations, emptied and re-seeded before each test."""
+once per run with the project's migrations, emptied and re-seeded before each test.
+
+Parallel runs (pytest-xdist, `make test`): every worker is a process of its own with its own
+temporary directory (SQLite file and uploads) and, on PostgreSQL, its own database — the one
+of TEST_DATABASE_URL with the worker's name appended (registry_test_gw0, …), created when
+missing. Servers (live app, SMTP) listen on free ports; the Redis tests use a key prefix of
+their own."""
+import atexit
 import email
 import email.policy
+import errno
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -20,12 +29,17 @@ from registry import create_app
 from registry.cli import load_reference_data
 from registry.config import TestConfig
 from registry.extensions import db
+from tests.postgres import ensure_database, worker_database_url
 
-_tmp = Path(tempfile.mkdtemp(prefix="registry-tests-"))
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, … under pytest-xdist; None without
+_tmp = Path(tempfile.mkdtemp(prefix=f"registry-tests-{WORKER + '-' if WORKER else ''}"))
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp / 'test.sqlite3'}"
 if DATABASE_URL.startswith("postgresql://"):
     DATABASE_URL = "postgresql+psycopg://" + DATABASE_URL[len("postgresql://"):]
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+if IS_POSTGRES:
+    DATABASE_URL = worker_database_url(DATABASE_URL, WORKER)
 
 
 class SuiteConfig(TestConfig):
@@ -34,11 +48,16 @@ class SuiteConfig(TestConfig):
 
 
 def pytest_report_header(config):
-    return f"database: {'PostgreSQL' if IS_POSTGRES else 'SQLite'} ({DATABASE_URL.split('@')[-1]})"
+    database = f"{'PostgreSQL' if IS_POSTGRES else 'SQLite'} ({DATABASE_URL.split('@')[-1]})"
+    if IS_POSTGRES and getattr(config.option, "numprocesses", None):
+        database += ", under xdist one database per worker: its name + _gw0, _gw1, …"
+    return f"database: {database}"
 
 
 @pytest.fixture(scope="session")
 def _migrated():
+    if IS_POSTGRES:
+        ensure_database(DATABASE_URL)
     app = create_app(SuiteConfig)
     with app.app_context():
         if IS_POSTGRES:
@@ -158,11 +177,18 @@ class Inbox:
 def smtp(app):
     """A real SMTP server on a free local port; `smtp.messages` are the e-mails it received."""
     inbox = Inbox()
-    with socket.socket() as probe:  # a free port on this machine
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    for attempt in range(10):
+        with socket.socket() as probe:  # a free port on this machine
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+            break
+        except OSError as exc:  # another process (an xdist worker…) took the port meanwhile
+            controller.stop(no_assert=True)
+            if exc.errno != errno.EADDRINUSE or attempt == 9:
+                raise
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     yield inbox
     controller.stop()
