@@ -6,12 +6,13 @@ until someone adds it here.
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from registry.formatting import label, money, short_date
 from registry.models import Application
-from registry.models.applications import FIELD_LABELS, FIELDS, KINDS, PRODUCT_TYPES, READ_ONLY_FIELDS, fields_of
+from registry.models.applications import FIELD_LABELS, FIELDS, KINDS, PRODUCT_TYPES, fields_of
 from registry.models.base import province_today
-from registry.models.reference import PLAN_START
+from registry.models.reference import FORMER_PROVINCES, PLAN_START
 from registry.services import targets as target_service
 
 PUBLIC_FIELDS = frozenset({
@@ -50,15 +51,36 @@ def _reference_name(name: str, code: str) -> str:
     return row.name if row else code
 
 
-def field_rows(application, public: bool = False) -> list[tuple[str, str]]:
-    """(label, value) pairs of every field of the application's kind, in form order."""
+PLACE_FIELDS = ("commune", "district")
+
+
+def place_rows(application) -> list[tuple[str, str]]:
+    """Where the record is: its commune or ward (since 01/07/2025) and the former province that
+    lies in; a record from before keeps its former district (of the former Hưng Yên)."""
     rows = []
+    if application.commune is not None or application.district is None:
+        rows.append((str(FIELD_LABELS["commune"]), display_value("commune", application.commune)))
+    if application.district is not None:
+        rows.append((str(FIELD_LABELS["district"]), application.district.name))
+    if application.former_province in FORMER_PROVINCES:
+        rows.append((_("Former province"), str(FORMER_PROVINCES[application.former_province])))
+    return rows
+
+
+def field_rows(application, public: bool = False) -> list[tuple[str, str]]:
+    """(label, value) pairs of every field of the application's kind, in form order; the place
+    as `place_rows` at the first place field."""
+    rows = []
+    placed = False
     for name in fields_of(application.kind):
         if public and name not in PUBLIC_FIELDS:
             continue
+        if name in PLACE_FIELDS:
+            if not placed:
+                rows.extend(place_rows(application))
+                placed = True
+            continue
         value = getattr(application, name)
-        if name in READ_ONLY_FIELDS and value is None:
-            continue  # a record made since 01/07/2025 has no former district
         rows.append((str(FIELD_LABELS[name]), display_value(name, value)))
     return rows
 
@@ -90,6 +112,13 @@ def progress_overview(as_of: date) -> dict:
             (str(FIELDS.get(code, code)), count)
             for code, count in target_service.approved_breakdown(Application.field, as_of)
         ],
+        # The province as it is: by commune or ward since 01/07/2025 and by the former province
+        # each lies in; the records from before by their former district.
+        "province_rows": [
+            (str(FORMER_PROVINCES[code]), count)
+            for code, count in target_service.approvals_by_former_province(as_of)
+        ],
+        **_commune_rows(target_service.approvals_by_commune(as_of)),
         "district_rows": [
             (district.name, count) for district, count in target_service.approvals_by_district(as_of)
         ],
@@ -99,3 +128,17 @@ def progress_overview(as_of: date) -> dict:
                 Application.product_type, as_of, kind="project")
         ],
     }
+
+
+# The chart by commune or ward draws this many bars, the rest as one; its table lists them all.
+COMMUNES_CHARTED = 15
+
+
+def _commune_rows(by_commune) -> dict:
+    rows = [(commune.name, commune.former_province_label, count) for commune, count in by_commune]
+    chart = [(name, count) for name, _province, count in rows[:COMMUNES_CHARTED]]
+    others = rows[COMMUNES_CHARTED:]
+    if others:
+        chart.append((ngettext("%(num)d other commune or ward", "%(num)d other communes and wards",
+                               len(others)), sum(count for *_rest, count in others)))
+    return {"commune_rows": rows, "commune_chart_rows": chart}

@@ -17,6 +17,7 @@ from registry.services import annual_report, plan_reports, report_files
 from registry.services import targets as counting
 from registry.services.unit_of_work import commit
 from tests.factories import make_application, make_user, record_decision
+from tests.places import PHUONG_PHO_HIEN, XA_KHOAI_CHAU, XA_NHU_QUYNH, XA_THAI_THUY, place
 
 YEAR = province_today().year
 KINDS = ("project", "startup", "conservation", "pvp_filing")
@@ -66,17 +67,20 @@ def dataset(app) -> Dataset:
     owner = make_user("applicant")
     reviewer = make_user("reviewer")
     admin = make_user("admin")
-    # Supported projects count from their decisions (issue 12).
-    record_decision(make_application(owner, "project", "approved", reviewer=reviewer), reviewer)
-    record_decision(make_application(owner, "project", "approved", reviewer=reviewer,
-                                     district="van_lam"), reviewer)
-    make_application(owner, "project", "in_review", reviewer=reviewer, district="an_thi")
-    make_application(owner, "project", "draft")  # never submitted: not received
-    make_application(owner, "startup", "approved", reviewer=reviewer)
-    make_application(owner, "startup", "rejected", reviewer=reviewer)
-    make_application(owner, "conservation", "approved", reviewer=reviewer)
-    make_application(owner, "pvp_filing", "submitted")
-    make_application(owner, "pvp_filing", "withdrawn")  # withdrawn as a draft: not received
+    # Supported projects count from their decisions (issue 12). Each record in a commune or ward
+    # (two of the former Thái Bình), one from before 01/07/2025 in its former district.
+    record_decision(place(make_application(owner, "project", "approved", reviewer=reviewer),
+                          XA_THAI_THUY), reviewer)
+    record_decision(place(make_application(owner, "project", "approved", reviewer=reviewer),
+                          district_code="van_lam"), reviewer)
+    place(make_application(owner, "project", "in_review", reviewer=reviewer), XA_KHOAI_CHAU)
+    place(make_application(owner, "project", "draft"), XA_KHOAI_CHAU)  # never submitted: not received
+    place(make_application(owner, "startup", "approved", reviewer=reviewer), XA_THAI_THUY)
+    place(make_application(owner, "startup", "rejected", reviewer=reviewer), PHUONG_PHO_HIEN)
+    place(make_application(owner, "conservation", "approved", reviewer=reviewer), XA_KHOAI_CHAU)
+    place(make_application(owner, "pvp_filing", "submitted"), XA_NHU_QUYNH)
+    # Withdrawn as a draft: not received.
+    place(make_application(owner, "pvp_filing", "withdrawn"), XA_THAI_THUY)
     plan_reports.save_award(
         None, admin, year=YEAR, nominee_kind="organization", nominee_name="Hợp tác xã Gà Đông Tảo",
         organization=None, achievement="Giữ giống gà Đông Tảo thuần chủng.", award_form="Bằng khen")
@@ -138,6 +142,55 @@ def test_applications_by_kind_match_the_registry(app, dataset):
     assert [row[3] for row in kind_rows] == [dataset.approved.get(kind, 0) for kind in KINDS]
     approved = sum(dataset.approved.values())
     assert total[1:] == [7, 4, 4] == [sum(dataset.received.values()), approved, approved]
+
+
+def table(report: annual_report.AnnualReport, title: str) -> annual_report.Table:
+    return next(t for t in report.section("applications").tables if t.title == title)
+
+
+def test_applications_by_place_as_the_province_is_and_was(app, dataset):
+    """Since 01/07/2025 by commune or ward (with the former province each lies in) and by former
+    province; the records from before by their former district. Received in the year, approved
+    in the year, approved to date."""
+    report = build(app, lang="en")
+    assert table(report, "By former province").columns[:2] == ["Former province", f"Received in {YEAR}"]
+    assert table(report, "By former province").rows == [
+        ["Former Hưng Yên province", 5, 2, 2],  # Phố Hiến, Như Quỳnh, Khoái Châu ×2; Văn Lâm
+        ["Former Thái Bình province", 2, 2, 2],  # a project and a startup in Xã Thái Thụy
+        ["Total", 7, 4, 4],
+    ]
+    communes = table(report, "By commune or ward (since 01/07/2025)")
+    assert communes.columns[:2] == ["Commune or ward", "Former province"]
+    # The units with a figure, in the official order of their codes.
+    assert communes.rows == [
+        ["Phố Hiến Ward", "Former Hưng Yên province", 1, 0, 0],
+        ["Như Quỳnh Commune", "Former Hưng Yên province", 1, 0, 0],
+        ["Khoái Châu Commune", "Former Hưng Yên province", 2, 1, 1],
+        ["Thái Thụy Commune", "Former Thái Bình province", 2, 2, 2],
+        ["Total", "", 6, 3, 3],
+    ]
+    assert communes.ends_with_total
+    assert table(report, "By former district (before 01/07/2025)").rows == [
+        ["Van Lam", 1, 1, 1], ["Total", 1, 1, 1]]
+    # The kinds still count every record, with a place or without.
+    assert report.section("applications").tables[0].rows[-1] == ["Total", 7, 4, 4]
+
+    # In Vietnamese, the official names.
+    vietnamese = build(app)
+    assert [row[0] for row in vietnamese.section("applications").tables[4].rows] == [
+        "Phường Phố Hiến", "Xã Như Quỳnh", "Xã Khoái Châu", "Xã Thái Thụy", "Tổng cộng"]
+
+
+def test_the_place_tables_reach_the_pdf_and_the_workbook(app, dataset):
+    report = build(app)
+    communes = report.section("applications").tables[4]
+    text = pdf_text(render(app, report, report_files.pdf_bytes))
+    for name in ("Xã Thái Thụy", "Phường Phố Hiến", "Văn Lâm"):
+        assert name in text
+    workbook = openpyxl.load_workbook(io.BytesIO(render(app, report, report_files.xlsx_bytes)))
+    held = table_in_sheet(workbook[report.section("applications").sheet], communes)
+    assert held[:-1] == communes.rows[:-1]
+    assert held[-1][0] == communes.rows[-1][0] and held[-1][2:] == [6, 3, 3]
 
 
 def test_target_values_match_the_progress_page(app, dataset):

@@ -11,13 +11,33 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from registry.demo import seed
 from registry.extensions import db
-from registry.models import Application
+from registry.models import Application, Commune, District
 from registry.models.applications import fields_of
 from registry.presenters import PUBLIC_FIELDS
 from tests.factories import make_application, make_user
+from tests.places import XA_THAI_THUY, place
 
-FIRST_COLUMNS = ["id", "public_code", "kind", "organization", "district", "commune", "former_province",
-                 "resource", "approved_on", "implementation_status"]
+
+def spread_places() -> None:
+    """After the demo data: every third record in a commune or ward of its own since
+    01/07/2025 (with the former province it lies in), every third without any place, the rest
+    keep what the demo gave them (a former district or a commune)."""
+    communes = db.session.scalars(db.select(Commune).order_by(Commune.code)).all()
+    ids = db.session.scalars(db.select(Application.id).order_by(Application.id)).all()
+    for number, application_id in enumerate(ids):
+        if number % 3 == 0:
+            unit = communes[number // 3 % len(communes)]
+            values = {"commune_id": unit.id, "district_id": None, "former_province": unit.former_province}
+        elif number % 3 == 1:
+            continue
+        else:
+            values = {"commune_id": None, "district_id": None, "former_province": None}
+        db.session.execute(db.update(Application).where(Application.id == application_id).values(**values))
+    db.session.commit()
+
+
+FIRST_COLUMNS = ["id", "public_code", "kind", "organization", "district", "commune", "commune_name",
+                 "former_province", "resource", "approved_on", "implementation_status"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,9 +59,9 @@ def expected_rows(*conditions) -> list[list[str]]:
     applications = [a for a in db.session.scalars(
         db.select(Application)
         .where(Application.status == "approved", *conditions)
-        .options(joinedload(Application.organization), joinedload(Application.district),
-                 joinedload(Application.commune), joinedload(Application.resource),
-                 selectinload(Application.support_decision))
+        .options(joinedload(Application.organization), joinedload(Application.commune),
+                 joinedload(Application.district),
+                 joinedload(Application.resource), selectinload(Application.support_decision))
         .order_by(Application.approved_on.desc(), Application.id.desc())
     ).all() if a.is_public]
     rows = []
@@ -49,9 +69,11 @@ def expected_rows(*conditions) -> list[list[str]]:
         values = {
             "id": application.id, "public_code": application.public_code, "kind": application.kind,
             "organization": application.organization.name,
-            "district": application.district.code if application.district else None,
             "commune": application.commune.code if application.commune else None,
+            # The official (Vietnamese) name, whatever the reader's language.
+            "commune_name": application.commune.name_vi if application.commune else None,
             "former_province": application.former_province,
+            "district": application.district.code if application.district else None,
             "resource": application.resource.code if application.resource else None,
             "approved_on": application.approved_on,
             "implementation_status": application.implementation_status,
@@ -93,7 +115,7 @@ def read_xlsx(response) -> list[list[str]]:
 def test_the_header_names_every_public_field_and_nothing_private(app):
     header = csv_header()
     assert header[:len(FIRST_COLUMNS)] == FIRST_COLUMNS
-    assert set(header[len(FIRST_COLUMNS):]) == PUBLIC_FIELDS - {"district", "commune", "resource"}
+    assert set(header[len(FIRST_COLUMNS):]) == PUBLIC_FIELDS - {"commune", "district", "resource"}
     assert len(header) == len(set(header))
     every_field = {name for kind in ("project", "startup", "conservation", "pvp_filing") for name in fields_of(kind)}
     assert not set(header) & (every_field - PUBLIC_FIELDS)
@@ -104,6 +126,7 @@ def test_the_header_names_every_public_field_and_nothing_private(app):
 
 def test_exports_match_the_database_row_by_row(client):
     seed(3000)
+    spread_places()
     expected = expected_rows()
     assert len(expected) > 1000  # a few thousand applications, of which these are approved
 
@@ -124,18 +147,32 @@ def test_exports_match_the_database_row_by_row(client):
 
 def test_filters_apply_to_the_exports(client):
     seed(800)
-    district = db.session.scalar(
-        db.select(Application.district_id)
-        .where(Application.status == "approved", Application.district_id.is_not(None))  # made before 01/07/2025
-        .group_by(Application.district_id).order_by(db.func.count().desc()).limit(1)
+    spread_places()
+    # Some records from before 01/07/2025, whatever the demo gave them: projects and conservation
+    # efforts of Khoái Châu.
+    district = db.session.scalar(db.select(District.id).filter_by(code="khoai_chau"))
+    district_code = "khoai_chau"
+    for kind in ("project", "conservation"):
+        ids = db.select(Application.id).where(Application.status == "approved", Application.kind == kind,
+                                              Application.district_id.is_(None)).order_by(Application.id).limit(3)
+        db.session.execute(db.update(Application).where(Application.id.in_(ids))
+                           .values(district_id=district, commune_id=None, former_province="hung_yen"))
+    db.session.commit()
+    commune_id = db.session.scalar(
+        db.select(Application.commune_id).where(Application.status == "approved",
+                                                Application.commune_id.is_not(None))
+        .group_by(Application.commune_id).order_by(db.func.count().desc(), Application.commune_id).limit(1)
     )
-    district_code = db.session.get(Application, db.session.scalar(
-        db.select(Application.id).where(Application.district_id == district).limit(1))).district.code
+    commune_code = db.session.scalar(db.select(Commune.code).where(Commune.id == commune_id))
     cases = [
         ({"kind": "conservation"}, [Application.kind == "conservation"]),
         ({"district": district_code}, [Application.district_id == district]),
         ({"kind": "project", "district": district_code},
          [Application.kind == "project", Application.district_id == district]),
+        ({"commune": commune_code}, [Application.commune_id == commune_id]),
+        ({"former_province": "thai_binh"}, [Application.former_province == "thai_binh"]),
+        ({"former_province": "hung_yen", "kind": "startup"},
+         [Application.former_province == "hung_yen", Application.kind == "startup"]),
         # Accents optional, every word somewhere: both spellings find the same records.
         ({"q": "dong tao"}, [Application.search_text.contains("dong"), Application.search_text.contains("tao")]),
         ({"q": "Đông Tảo"}, [Application.search_text.contains("dong"), Application.search_text.contains("tao")]),
@@ -159,7 +196,8 @@ def test_filters_apply_to_the_exports(client):
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_bad_filters_are_422(client, extension):
-    for args in ({"kind": "dragon"}, {"district": "atlantis"}, {"year": "abc"}, {"field": "space"}):
+    for args in ({"kind": "dragon"}, {"district": "atlantis"}, {"year": "abc"}, {"field": "space"},
+                 {"commune": "99999"}, {"former_province": "hai_duong"}):
         response = client.get(f"/api/v1/export/records.{extension}", query_string=args)
         assert response.status_code == 422, args
         assert response.get_json()["errors"].get(next(iter(args))), args
@@ -197,3 +235,26 @@ def test_awkward_text_survives_both_formats(client):
     sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).worksheets[0]
     cell = sheet.cell(row=2, column=header.index("expected_outputs") + 1)
     assert cell.data_type == "s"
+
+
+def test_a_record_names_its_commune_and_former_province_or_its_former_district(client):
+    owner = make_user("applicant")
+    new = place(make_application(owner, "startup", "public", title="Khởi nghiệp nước mắm Thái Thụy"),
+                XA_THAI_THUY)
+    old = place(make_application(owner, "conservation", "approved", title="Bảo tồn từ năm 2024"),
+                district_code="van_lam")
+    for rows in (read_csv(client.get("/api/v1/export/records.csv")),
+                 read_xlsx(client.get("/api/v1/export/records.xlsx"))):
+        header = rows[0]
+        by_id = {row[0]: dict(zip(header, row)) for row in rows[1:]}
+        assert {name: by_id[str(new.id)][name] for name in ("commune", "commune_name", "former_province",
+                                                             "district")} == {
+            "commune": XA_THAI_THUY, "commune_name": "Xã Thái Thụy", "former_province": "thai_binh",
+            "district": ""}
+        assert {name: by_id[str(old.id)][name] for name in ("commune", "commune_name", "former_province",
+                                                             "district")} == {
+            "commune": "", "commune_name": "", "former_province": "hung_yen", "district": "van_lam"}
+    only = read_csv(client.get("/api/v1/export/records.csv", query_string={"former_province": "thai_binh"}))
+    assert [row[0] for row in only[1:]] == [str(new.id)]
+    only = read_csv(client.get("/api/v1/export/records.csv", query_string={"commune": XA_THAI_THUY}))
+    assert [row[0] for row in only[1:]] == [str(new.id)]

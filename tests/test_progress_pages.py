@@ -7,12 +7,13 @@ import pytest
 from markupsafe import escape
 
 from registry.extensions import db
-from registry.models import Target
+from registry.models import Commune, Target
 from registry.models.base import province_today
 from registry.reference_data.basics import TARGETS
 from registry.services import targets as target_service
 from registry.services.unit_of_work import commit
 from tests.factories import make_application, make_user, record_decision
+from tests.places import PHUONG_PHO_HIEN, XA_KHOAI_CHAU, XA_THAI_THUY, commune, place
 
 TODAY = province_today()
 
@@ -136,18 +137,31 @@ def test_unusable_dates_fall_back_with_a_notice(client, asked, shown):
     assert 'class="flash flash-warning" role="status"' in html
 
 
+CHARTS = ("chart-year", "chart-field", "chart-province", "chart-commune", "chart-district",
+          "chart-product")
+
+
+def chart_table(html: str, chart_id: str) -> list[list[str]]:
+    """The body rows of the table under a chart, as the texts of their cells."""
+    section = re.search(rf'<section class="chart" aria-labelledby="{chart_id}-heading">(.*?)</section>',
+                        html, re.DOTALL).group(1)
+    body = re.search(r"<tbody>(.*?)</tbody>", section, re.DOTALL).group(1)
+    return [re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)]
+
+
 def test_charts_are_svg_without_style_each_followed_by_its_table(client, owner, reviewer):
-    make_application(owner, "project", "approved", reviewer=reviewer)
-    make_application(owner, "startup", "approved", reviewer=reviewer)
-    make_application(owner, "project", "approved", reviewer=reviewer, field="health",
-                     district="van_lam", product_type="microbial_strain")
+    place(make_application(owner, "project", "approved", reviewer=reviewer), XA_KHOAI_CHAU)
+    place(make_application(owner, "startup", "approved", reviewer=reviewer), XA_THAI_THUY)
+    place(make_application(owner, "project", "approved", reviewer=reviewer, field="health",
+                           product_type="microbial_strain"), district_code="van_lam")
     html = page(client, "/progress")
     assert " style=" not in html and "<script" not in html
     charts = re.findall(r'<svg class="bar-chart".*?</svg>\s*(<div class="table-wrap">\s*<table>\s*<caption>)?',
                         html, re.DOTALL)
-    assert len(charts) == 4
+    assert len(charts) == len(CHARTS)
     assert all(table for table in charts)  # every chart is followed by its table
-    for chart_id in ("chart-year", "chart-field", "chart-district", "chart-product"):
+    for chart_id in CHARTS:
         assert f'role="img" focusable="false"\n           aria-labelledby="{chart_id}-title"' in html
         assert f'<title id="{chart_id}-title">' in html
     # The year's table has a column per kind; its bar is the total.
@@ -157,16 +171,72 @@ def test_charts_are_svg_without_style_each_followed_by_its_table(client, owner, 
     assert re.search(r'<rect class="chart-bar" x="0" y="\d+" width="560.0"', html)
 
 
+def test_the_province_as_it_is_and_its_history(client, login, owner, reviewer):
+    """Since 01/07/2025 by commune or ward and by former province; a Thái Bình-area enterprise
+    under its commune and under the former Thái Bình; the records from before by their former
+    district, which is shown only while there are some."""
+    place(make_application(owner, "startup", "approved", reviewer=reviewer,
+                           title="Khởi nghiệp nước mắm Thái Thụy"), XA_THAI_THUY)
+    place(make_application(owner, "project", "approved", reviewer=reviewer), XA_THAI_THUY)
+    place(make_application(owner, "project", "approved", reviewer=reviewer), PHUONG_PHO_HIEN)
+    client.get("/language/en")
+    html = page(client, "/progress")
+    assert "Approved records by commune or ward (since 01/07/2025)" in html
+    assert chart_table(html, "chart-province") == [
+        ["Former Hưng Yên province", "1"], ["Former Thái Bình province", "2"]]
+    assert chart_table(html, "chart-commune") == [
+        ["Thái Thụy Commune", "Former Thái Bình province", "2"],
+        ["Phố Hiến Ward", "Former Hưng Yên province", "1"]]
+    assert "chart-district" not in html  # no record from before 01/07/2025
+
+    place(make_application(owner, "conservation", "approved", reviewer=reviewer),
+          district_code="khoai_chau")
+    html = page(client, "/progress")
+    assert "Approved records by former district (before 01/07/2025)" in html
+    assert chart_table(html, "chart-district") == [["Khoai Chau", "1"]]
+    assert chart_table(html, "chart-province")[0] == ["Former Hưng Yên province", "2"]
+    # A record without a place (none is required of a draft made before) is in none of them.
+    place(make_application(owner, "conservation", "approved", reviewer=reviewer))
+    assert chart_table(page(client, "/progress"), "chart-province") == [
+        ["Former Hưng Yên province", "2"], ["Former Thái Bình province", "2"]]
+
+    # The department's dashboard shows the same.
+    login(reviewer)
+    dashboard = page(client, "/review/dashboard")
+    assert chart_table(dashboard, "chart-commune") == chart_table(html, "chart-commune")
+    assert chart_table(dashboard, "chart-district") == [["Khoai Chau", "1"]]
+
+
+def test_the_commune_chart_draws_the_first_units_and_lists_them_all(client, owner, reviewer):
+    codes = db.session.scalars(db.select(Commune.code).order_by(Commune.code).limit(17)).all()
+    for code in codes:
+        place(make_application(owner, "conservation", "approved", reviewer=reviewer), code)
+    client.get("/language/en")
+    html = page(client, "/progress")
+    section = re.search(r'<section class="chart" aria-labelledby="chart-commune-heading">(.*?)</section>',
+                        html, re.DOTALL).group(1)
+    bars = re.findall(r'<text class="chart-label" x="0" y="\d+">([^<]+)</text>', section)
+    assert len(bars) == 16 and bars[-1] == "2 other communes and wards"
+    assert len(chart_table(html, "chart-commune")) == 17
+    assert re.search(r'<th scope="row" colspan="2">Total</th><td class="num">17</td>', section)
+    assert {row[0] for row in chart_table(html, "chart-commune")} == {commune(c).name_en for c in codes}
+
+
 def test_pages_use_a_constant_number_of_queries(client, login, owner, reviewer, count_queries):
-    fields = [("agriculture", "khoai_chau", "plant_variety"), ("health", "van_lam", "microbial_strain"),
-              ("environment", "an_thi", "livestock_breed")]
+    fields = [("agriculture", "plant_variety"), ("health", "microbial_strain"),
+              ("environment", "livestock_breed")]
+    codes = db.session.scalars(db.select(Commune.code).order_by(Commune.code)).all()
 
     def make(number):
-        field, district, product = fields[number % 3]
+        field, product = fields[number % 3]
         kind = ("project", "startup", "conservation", "pvp_filing")[number % 4]
         extra = {"product_type": product} if kind == "project" else {}
-        make_application(owner, kind, "approved", reviewer=reviewer, field=field,
-                         district=district, **extra)
+        application = make_application(owner, kind, "approved", reviewer=reviewer, field=field, **extra)
+        # Each in a commune of its own (no query per unit), one in five in a former district.
+        if number % 5 == 4:
+            place(application, district_code=("khoai_chau", "van_lam", "an_thi")[number % 3])
+        else:
+            place(application, codes[number * 7 % len(codes)])
 
     def queries(url):
         with count_queries() as counter:

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 
 from registry.extensions import db
-from registry.models import Application
+from registry.models import Application, Commune
 from registry.models.councils import COUNCIL_KINDS
 from registry.services import applications as workflow
 from registry.services.attachments import add_attachment
+from registry.services.records import commune_order
 from registry.services.unit_of_work import commit
 from tests.factories import (
     appraise,
@@ -23,6 +24,8 @@ from tests.factories import (
     pass_eligibility,
     record_decision,
 )
+from tests.places import (PHUONG_PHO_HIEN, PHUONG_TRAN_LAM, XA_KHOAI_CHAU, XA_NHU_QUYNH, XA_THAI_THUY,
+                          commune, district, place)
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -111,28 +114,143 @@ def test_search_needs_every_word_and_treats_wildcards_as_text(client, owner, rev
         assert results(page(client, f"/records?q={query}")) == ""
 
 
+def facets_of(html: str) -> str:
+    return re.search(r'<aside class="facets".*?</aside>', html, re.S).group(0)
+
+
+def facet_options(html: str, name: str) -> list[tuple[str, int]]:
+    """(label, count) of a facet's options as listed (not those under "more"), in order."""
+    match = re.search(rf'<ul aria-labelledby="facet-{name}">(.*?)</ul>', facets_of(html), re.S)
+    if not match:
+        return []
+    return [(label, int(count)) for label, count in re.findall(
+        r'<a href="[^"]*"[^>]*>([^<]+)<span class="visually-hidden">.*?</a>\s*'
+        r'<span class="muted" aria-hidden="true">(\d+)</span>', match.group(1), re.S)]
+
+
 def test_facets_filter_and_count(client, owner, reviewer):
-    make_application(owner, "project", "public", reviewer=reviewer,
-                     title="Dự án nhãn lồng Khoái Châu", district="khoai_chau", field="agriculture")
-    make_application(owner, "startup", "public", reviewer=reviewer,
-                     title="Khởi nghiệp vi sinh Văn Lâm", district="van_lam", field="environment")
+    place(make_application(owner, "project", "public", reviewer=reviewer,
+                           title="Dự án nhãn lồng Khoái Châu", field="agriculture"), XA_KHOAI_CHAU)
+    place(make_application(owner, "startup", "public", reviewer=reviewer,
+                           title="Khởi nghiệp vi sinh Văn Lâm", field="environment"), XA_NHU_QUYNH)
     year = db.session.scalar(sa.select(sa.func.max(Application.approved_on))).year
 
     html = page(client, "/records")
-    facets = re.search(r'<aside class="facets".*?</aside>', html, re.S).group(0)
-    assert "kind=startup" in facets and "district=van_lam" in facets and f"year={year}" in facets
+    facets = facets_of(html)
+    assert "kind=startup" in facets and f"commune={XA_NHU_QUYNH}" in facets and f"year={year}" in facets
 
     html = page(client, "/records?kind=startup")
     assert "Khởi nghiệp vi sinh Văn Lâm" in results(html)
     assert "Dự án nhãn lồng" not in results(html)
     assert re.search(r'href="/records\?kind=startup"\s+aria-current="true"', html)
-    # The kind facet still offers the other kind; the district facet counts only startups.
-    assert "kind=project" in html and "district=khoai_chau" not in html
+    # The kind facet still offers the other kind; the commune facet counts only startups.
+    assert "kind=project" in html and f"commune={XA_KHOAI_CHAU}" not in html
 
-    html = page(client, "/records?district=khoai_chau&field=agriculture")
+    html = page(client, f"/records?commune={XA_KHOAI_CHAU}&field=agriculture")
     assert "Dự án nhãn lồng" in results(html) and "Khởi nghiệp" not in results(html)
     assert len(re.findall(r"<li>", results(page(client, f"/records?year={year}")))) == 2
     assert results(page(client, f"/records?year={year - 1}")) == ""
+
+
+def test_a_thai_binh_enterprise_is_found_by_its_commune_and_former_province(client, owner, reviewer):
+    """Since 01/07/2025 a record names its commune or ward; the former province it lies in is a
+    facet of its own. A record from before keeps its former district (all in the former Hưng Yên)."""
+    thai_thuy = place(make_application(owner, "startup", "public", reviewer=reviewer,
+                                       title="Khởi nghiệp nước mắm Thái Thụy"), XA_THAI_THUY)
+    place(make_application(owner, "project", "public", reviewer=reviewer,
+                           title="Dự án muối sạch Trần Lãm"), PHUONG_TRAN_LAM)
+    place(make_application(owner, "project", "public", reviewer=reviewer,
+                           title="Dự án nhãn lồng Phố Hiến"), PHUONG_PHO_HIEN)
+    place(make_application(owner, "conservation", "approved", reviewer=reviewer,
+                           title="Bảo tồn gà Đông Tảo từ 2024"), district_code="khoai_chau")
+
+    client.get("/language/en")
+    html = page(client, "/records")
+    assert facet_options(html, "former_province") == [
+        ("Former Hưng Yên province", 2), ("Former Thái Bình province", 2)]
+    # Units with records only, the most records first, then by name.
+    assert facet_options(html, "commune") == [
+        ("Phố Hiến Ward", 1), ("Thái Thụy Commune", 1), ("Trần Lãm Ward", 1)]
+    assert "Former district (before 01/07/2025)" in html
+    assert facet_options(html, "district") == [("Khoai Chau", 1)]
+    # The record names its commune and the former province it lies in; the old one its district.
+    listed = results(html)
+    assert "Thái Thụy Commune · Former Thái Bình province" in listed
+    assert "Khoai Chau (former district)" in listed
+
+    html = page(client, "/records?former_province=thai_binh")
+    assert [t for t in ("Thái Thụy", "Trần Lãm", "Phố Hiến", "Đông Tảo") if t in results(html)] == \
+        ["Thái Thụy", "Trần Lãm"]
+    # Each facet counts under the other filters: the communes of the former Thái Bình only, and
+    # both provinces still offered.
+    assert facet_options(html, "commune") == [("Thái Thụy Commune", 1), ("Trần Lãm Ward", 1)]
+    assert facet_options(html, "former_province") == [
+        ("Former Hưng Yên province", 2), ("Former Thái Bình province", 2)]
+    assert re.search(r'href="/records\?former_province=thai_binh"\s+aria-current="true"', html)
+    # No record of a former district in the former Thái Bình: that facet is not shown.
+    assert "facet-district" not in html
+
+    html = page(client, f"/records?commune={XA_THAI_THUY}&kind=startup")
+    assert thai_thuy.title in results(html) and "Trần Lãm" not in results(html)
+    # The search box keeps the filters; clearing one keeps the others.
+    assert f'<input type="hidden" name="commune" value="{XA_THAI_THUY}">' in html
+    assert '<input type="hidden" name="kind" value="startup">' in html
+    assert 'href="/records?kind=startup">Clear' in html
+
+    html = page(client, "/records?district=khoai_chau")
+    assert "Đông Tảo" in results(html) and "Thái Thụy" not in results(html)
+
+    # In Vietnamese, the same.
+    client.get("/language/vi")
+    html = page(client, "/records")
+    assert ("Xã Thái Thụy", 1) in facet_options(html, "commune")
+    assert "Xã Thái Thụy · " in results(html)
+
+
+def test_the_commune_facet_lists_the_most_records_first_and_the_rest_below(client, owner, reviewer):
+    """Up to 15 units in the list; the others under "more", the one chosen always in the list."""
+    codes = [code for code, in db.session.execute(
+        sa.select(Commune.code).order_by(Commune.code).limit(18))]
+    made = []
+    for number, code in enumerate(codes):
+        # The first unit gets three records, the second two, the others one each.
+        for _copy in range(3 if number == 0 else 2 if number == 1 else 1):
+            made.append(place(make_application(owner, "conservation", "approved", reviewer=reviewer,
+                                               title=f"Bảo tồn số {len(made) + 1}"), code))
+    client.get("/language/en")
+    html = page(client, "/records")
+    # The order: by count, then by name without "Xã"/"Phường", accents aside.
+    by_name = sorted((commune(code) for code in codes[2:]), key=commune_order)
+    expected = [(commune(codes[0]).name_en, 3), (commune(codes[1]).name_en, 2)] + [
+        (unit.name_en, 1) for unit in by_name[:13]]
+    assert facet_options(html, "commune") == expected
+    more = re.search(r'<details class="facet-more">(.*?)</details>', facets_of(html), re.S).group(1)
+    assert "<summary>3 more communes and wards</summary>" in more
+    hidden = [unit.code for unit in by_name[13:]]
+    assert [code for code in codes if f"commune={code}" in more] == sorted(hidden)
+    # Chosen, a unit from "more" shows in the list, marked, and is no longer under "more".
+    chosen = hidden[0]
+    html = page(client, f"/records?commune={chosen}")
+    listed = facet_options(html, "commune")
+    assert listed[-1] == (commune(chosen).name_en, 1)
+    assert re.search(rf'href="/records\?commune={chosen}"\s+aria-current="true"', html)
+    more = re.search(r'<details class="facet-more">(.*?)</details>', facets_of(html), re.S).group(1)
+    assert f"commune={chosen}" not in more and "2 more communes and wards" in more
+
+
+def test_bad_place_filters_are_ignored_on_pages_and_422_in_the_api(client, owner, reviewer):
+    place(make_application(owner, "project", "public", reviewer=reviewer), XA_THAI_THUY)
+    for query in ("commune=99999", "commune=", "commune=" + "9" * 500, "former_province=hai_duong",
+                  "former_province=", "former_province=THAI_BINH"):
+        html = page(client, f"/records?{query}")
+        assert len(re.findall(r"<li>", results(html))) == 1, query  # the filter is dropped
+    for query, name in (("commune=99999", "commune"), ("former_province=hai_duong", "former_province")):
+        response = client.get(f"/api/v1/records?{query}")
+        assert response.status_code == 422, query
+        assert response.get_json()["errors"][name], query
+    assert client.get("/api/v1/records?former_province=thai_binh").get_json()["total"] == 1
+    assert client.get(f"/api/v1/records?commune={XA_THAI_THUY}").get_json()["total"] == 1
+    assert client.get("/api/v1/records?former_province=hung_yen").get_json()["total"] == 0
 
 
 def test_bad_query_arguments_are_ignored(client, owner, reviewer):
@@ -164,11 +282,17 @@ def test_record_page_shows_public_fields_only(app, client, owner, reviewer):
                                        "Biên bản nghiệm thu số 12", application.version)
     commit()
     organization = owner.organization
+    organization.commune, organization.district = commune(XA_THAI_THUY), None
+    place(application, XA_THAI_THUY)
 
     client.get("/language/en")
     html = page(client, f"/records/{application.public_code}")
     assert application.public_code in html
-    assert organization.name in html and "Cooperative · Khoai Chau" in html
+    assert organization.name in html
+    assert "Cooperative · Thái Thụy Commune · Former Thái Bình province" in html
+    assert "<dt>Commune or ward</dt><dd>Thái Thụy Commune</dd>" in html
+    assert "<dt>Former province</dt><dd>Former Thái Bình province</dd>" in html
+    assert "Former district" not in html  # a record made since 01/07/2025 has none
     assert "Completed (accepted)" in html
     assert "Thuyết minh công khai.pdf" in html
     for private in (organization.email, organization.phone, organization.representative,
@@ -187,6 +311,18 @@ def test_organisation_page_lists_approved_records_only(client, owner, reviewer):
     assert "Dự án công khai" in html and "Khởi nghiệp còn nháp" not in html
     for private in (organization.email, organization.phone, organization.representative):
         assert private not in html
+
+    # An organisation and a record from before 01/07/2025 keep their former district.
+    organization.commune, organization.district = None, district("van_lam")
+    old = place(make_application(owner, "conservation", "approved", reviewer=reviewer,
+                                 title="Bảo tồn từ năm 2024"), district_code="van_lam")
+    client.get("/language/en")
+    html = page(client, f"/organizations/{organization.id}")
+    assert "Cooperative · Van Lam (former district)" in html
+    html = page(client, f"/records/{old.public_code}")
+    assert "<dt>Former district (before 01/07/2025)</dt><dd>Van Lam</dd>" in html
+    assert "<dt>Former province</dt><dd>Former Hưng Yên province</dd>" in html
+    assert "Commune or ward" not in html
 
     drafts_only = make_user("applicant")
     make_application(drafts_only, "project", "submitted", reviewer=reviewer)
@@ -232,19 +368,29 @@ def test_language_switch(client):
 def test_pages_use_a_constant_number_of_queries(client, owner, reviewer, count_queries):
     def queries_per_page():
         counts = {}
-        for url in ("/", "/records", "/records?kind=project&q=nhan",
+        for url in ("/", "/records", "/records?kind=project&q=nhan", "/records?former_province=thai_binh",
                     f"/organizations/{owner.organization_id}"):
             with count_queries() as counter:
                 page(client, url)
             counts[url] = counter.count
         return counts
 
-    for _ in range(3):
-        make_application(owner, "project", "public", reviewer=reviewer)
+    # Each record in a commune of its own, or (one in four) a former district: the facets and
+    # the places in the lists do not cost a query per unit.
+    codes = db.session.scalars(sa.select(Commune.code).order_by(Commune.code)).all()
+
+    def make(number, organization_owner):
+        application = make_application(organization_owner, "project", "public", reviewer=reviewer)
+        if number % 4 == 3:
+            place(application, district_code=("khoai_chau", "van_lam", "an_thi")[number % 3])
+        else:
+            place(application, codes[number * 3 % len(codes)])
+
+    for number in range(3):
+        make(number, owner)
     few = queries_per_page()
-    for number in range(27):
-        other = make_user("applicant") if number % 3 else owner
-        make_application(other, "project", "public", reviewer=reviewer)
+    for number in range(3, 30):
+        make(number, make_user("applicant") if number % 3 else owner)
     assert queries_per_page() == few
 
 

@@ -12,6 +12,7 @@ from registry.models.base import province_today
 from registry.services import applications as workflow
 from registry.services.unit_of_work import commit
 from tests.factories import appraise, make_application, make_user
+from tests.places import XA_KHOAI_CHAU, XA_NHU_QUYNH, XA_THAI_THUY, place
 
 
 @pytest.fixture
@@ -74,21 +75,44 @@ def test_queue_hides_drafts_and_counts_statuses(client, reviewer):
     assert "status-draft" not in tabs
 
 
-def test_queue_filters_by_kind_status_and_district(client, reviewer):
+def test_queue_filters_by_kind_status_and_place(client, reviewer):
     owner = make_user("applicant")
-    make_application(owner, "project", "submitted", title="Dự án ở Khoái Châu", district="khoai_chau")
-    make_application(owner, "startup", "submitted", title="Khởi nghiệp ở Văn Lâm", district="van_lam")
-    make_application(owner, "project", "approved", reviewer=reviewer, title="Dự án đã duyệt Ân Thi",
-                     district="an_thi")
+    place(make_application(owner, "project", "submitted", title="Dự án ở Khoái Châu"), XA_KHOAI_CHAU)
+    place(make_application(owner, "startup", "submitted", title="Khởi nghiệp ở Như Quỳnh"), XA_NHU_QUYNH)
+    place(make_application(owner, "startup", "submitted", title="Khởi nghiệp ở Thái Thụy"), XA_THAI_THUY)
+    place(make_application(owner, "project", "approved", reviewer=reviewer,
+                           title="Dự án đã duyệt Ân Thi"), district_code="an_thi")
 
-    page = client.get("/review/", query_string={"kind": "startup"}).get_data(as_text=True)
-    assert "Khởi nghiệp ở Văn Lâm" in page and "Dự án ở Khoái Châu" not in page
+    def queue(**args) -> str:
+        response = client.get("/review/", query_string=args)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
 
-    page = client.get("/review/", query_string={"status": "approved"}).get_data(as_text=True)
-    assert "Dự án đã duyệt Ân Thi" in page and "Dự án ở Khoái Châu" not in page
+    def listed(page: str) -> list[str]:
+        return [title for title in ("Dự án ở Khoái Châu", "Khởi nghiệp ở Như Quỳnh",
+                                    "Khởi nghiệp ở Thái Thụy", "Dự án đã duyệt Ân Thi") if title in page]
 
-    page = client.get("/review/", query_string={"district": "khoai_chau"}).get_data(as_text=True)
-    assert "Dự án ở Khoái Châu" in page and "Khởi nghiệp ở Văn Lâm" not in page
+    assert listed(queue(kind="startup")) == ["Khởi nghiệp ở Như Quỳnh", "Khởi nghiệp ở Thái Thụy"]
+    assert listed(queue(status="approved")) == ["Dự án đã duyệt Ân Thi"]
+    # Since 01/07/2025 by commune or ward and by former province; the records from before by
+    # their former district (of the former Hưng Yên).
+    assert listed(queue(commune=XA_KHOAI_CHAU)) == ["Dự án ở Khoái Châu"]
+    assert listed(queue(former_province="thai_binh")) == ["Khởi nghiệp ở Thái Thụy"]
+    assert listed(queue(former_province="hung_yen")) == [
+        "Dự án ở Khoái Châu", "Khởi nghiệp ở Như Quỳnh", "Dự án đã duyệt Ân Thi"]
+    assert listed(queue(district="an_thi")) == ["Dự án đã duyệt Ân Thi"]
+    assert listed(queue(former_province="thai_binh", kind="project")) == []
+
+    client.get("/language/en")
+    page = queue()
+    assert '<option value="12826">Thái Thụy Commune</option>' in page
+    assert '<option value="thai_binh">Former Thái Bình province</option>' in page
+    assert "Former district (before 01/07/2025)" in page
+    # Each row says where: the commune and its former province, or the former district.
+    assert "<td>Thái Thụy Commune · Former Thái Bình province</td>" in page
+    assert "<td>An Thi (former district)</td>" in page
+    page = queue(commune=XA_THAI_THUY)
+    assert '<option selected value="12826">' in page
 
 
 def test_queue_filters_by_submission_date_and_sorts(client, reviewer):
@@ -125,6 +149,7 @@ def test_bad_filter_values_are_ignored_not_errors(client, reviewer):
     make_application(make_user("applicant"), "project", "submitted", title="Dự án vẫn hiện ra")
     response = client.get("/review/", query_string={
         "kind": "spaceship", "status": "draft", "district": "atlantis", "field": "x",
+        "commune": "99999", "former_province": "hai_duong",
         "submitted_from": "31/02/2025", "submitted_to": "not-a-date", "sort": "evil",
         "page": "abc", "q": "%_\\",
     })

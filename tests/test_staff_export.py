@@ -19,6 +19,7 @@ from tests.factories import (
     record_decision,
     score,
 )
+from tests.places import XA_THAI_THUY, place
 
 URL = "/review/export/appraisals.xlsx"
 
@@ -84,6 +85,18 @@ def test_a_reviewer_downloads_the_scores_and_the_decision(client, login, people)
     assert granted.value == 450_000_000 and granted.number_format == "#,##0"
     assert row["Support requested (VND)"].value == 500_000_000
     assert row["Implementation status"].value == "Ongoing"
+
+
+def test_each_row_says_where_the_record_is(client, login, people):
+    """The commune or ward and the former province it lies in; a record from before 01/07/2025
+    its former district."""
+    new = place(_decided(people), XA_THAI_THUY)
+    old = place(_decided(people), district_code="van_lam")
+    login(people["reviewer"])
+    rows = _rows(_download(client, "?kind=project"))
+    headings = ("Commune or ward", "Former province", "Former district (before 01/07/2025)")
+    assert [rows[new.id][h].value for h in headings] == ["Thái Thụy Commune", "Former Thái Bình province", None]
+    assert [rows[old.id][h].value for h in headings] == [None, "Former Hưng Yên province", "Van Lam"]
 
 
 def test_without_a_kind_each_council_kind_has_its_sheet(client, login, people):

@@ -17,14 +17,17 @@ from registry.presenters import PUBLIC_FIELDS
 from registry.services.records import RecordFilters, newest_first
 
 BATCH = 1000
+# Where a record is: the former district (a code) of a record made before 01/07/2025, or the
+# commune or ward (its official code and name) of one made since; and the former province
+# (hung_yen, thai_binh) its place lies in.
+PLACE_COLUMNS = ["district", "commune", "commune_name", "former_province"]
 # Each kind's public fields once, in form order, after the columns every record has.
 FIELD_COLUMNS = [
     name for name in dict.fromkeys([*COMMON_FIELDS, *(f for fields in KIND_FIELDS.values() for f in fields)])
-    if name in PUBLIC_FIELDS and name not in ("district", "commune", "resource")
+    if name in PUBLIC_FIELDS and name not in (*PLACE_COLUMNS, "resource")
 ]
-# A record names a former district (before 01/07/2025) or a commune or ward (since).
-HEADER = ["id", "public_code", "kind", "organization", "district", "commune", "former_province", "resource",
-          "approved_on", "implementation_status", *FIELD_COLUMNS]
+HEADER = ["id", "public_code", "kind", "organization", *PLACE_COLUMNS, "resource", "approved_on",
+          "implementation_status", *FIELD_COLUMNS]
 
 
 def _rows(filters: RecordFilters):
@@ -32,8 +35,8 @@ def _rows(filters: RecordFilters):
     columns = [getattr(Application, name) for name in FIELD_COLUMNS]
     statement = newest_first(
         db.select(Application.id, Application.public_code, Application.kind, Organization.name,
-                  District.code, Commune.code, Application.former_province, GeneticResource.code,
-                  Application.approved_on,
+                  District.code, Commune.code, Commune.name_vi, Application.former_province,
+                  GeneticResource.code, Application.approved_on,
                   Application.implementation_status, *columns)
         .join(Organization, Application.organization_id == Organization.id)
         .outerjoin(District, Application.district_id == District.id)

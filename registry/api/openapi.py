@@ -108,7 +108,7 @@ def _content(media_types: dict) -> dict:
     return {media: ({"schema": schema} if schema is not None else {}) for media, schema in media_types.items()}
 
 
-FILTERS = ("kind", "field", "district", "year", "q")
+FILTERS = ("kind", "field", "district", "commune", "former_province", "year", "q")
 BARCODE_INPUT = ("sample_id", "marker", "sequence", "genbank_accession", "collected_on", "locality",
                  "latitude", "longitude", "lab")
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
@@ -1231,7 +1231,12 @@ def _parameters() -> dict:
     return {
         "kind": query("kind", _enum(KINDS), _l("Only this kind.")),
         "field": query("field", _enum(FIELDS), _l("Only this field.")),
-        "district": query("district", {"type": "string"}, _l("Only this district (a district code).")),
+        "district": query("district", {"type": "string"},
+                          _l("Only this former district (a district code): records made before 01/07/2025.")),
+        "commune": query("commune", {"type": "string", "pattern": "^[0-9]{5}$"},
+                         _l("Only this commune or ward (its official five-digit code).")),
+        "former_province": query("former_province", _enum(FORMER_PROVINCES),
+                                 _l("Only records whose place lies in this former province.")),
         "year": query("year", {"type": "integer", "minimum": YEARS.start, "maximum": YEARS.stop - 1},
                       _l("Only records approved in this year.")),
         "q": query("q", {"type": "string"},

@@ -5,15 +5,17 @@ import re
 import sqlalchemy as sa
 from flask import abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.extensions import db
-from registry.models import Application, District, Organization
+from registry.models import Application, Commune, District, Organization
 from registry.models.applications import FIELDS, KINDS
+from registry.models.reference import FORMER_PROVINCES
 from registry.presenters import field_rows
 from registry.public import bp
-from registry.services.records import (APPROVAL_YEAR, PUBLIC, RecordFilters, listing_options,
-                                       newest_first)
+from registry.services.records import (APPROVAL_YEAR, PUBLIC, RecordFilters, commune_order,
+                                       listing_options, newest_first)
 from registry.web import paginate
 
 PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
@@ -21,11 +23,15 @@ PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 
 def _public_organization(organization: Organization) -> dict:
     """The allow-list of an organisation's public facts: never its contacts or address."""
+    commune, district = organization.commune, organization.district
     return {
         "id": organization.id,
         "name": organization.name,
         "type": organization.type_label,
-        "district": organization.district.name if organization.district else "",
+        # Its commune or ward and the former province that lies in; or its former district.
+        "commune": commune.name if commune else "",
+        "former_province": commune.former_province_label if commune else "",
+        "district": district.name if district else "",
     }
 
 
@@ -37,34 +43,55 @@ def _facet_counts(column, filters: RecordFilters, facet: str) -> dict:
     return {value: count for value, count in rows if value is not None}
 
 
+# The commune facet lists this many units, the most records first; the others (and the one
+# chosen, wherever it ranks) are reachable below them.
+COMMUNES_LISTED = 15
+
+
 def _facets(filters: RecordFilters, districts: list[District]) -> list[dict]:
-    """The four facets as lists of {value, label, count, current}, in a stable order."""
+    """The facets as lists of {value, label, count, current}, in a stable order: kind, field,
+    former province, commune or ward (units with records only), former district (only when
+    some record has one) and year."""
     kinds = _facet_counts(Application.kind, filters, "kind")
     fields = _facet_counts(Application.field, filters, "field")
+    provinces = _facet_counts(Application.former_province, filters, "former_province")
+    by_commune = _facet_counts(Application.commune_id, filters, "commune")
     by_district = _facet_counts(Application.district_id, filters, "district")
     # PostgreSQL's EXTRACT returns a numeric; SQLite's an integer.
     years = {int(year): count for year, count in _facet_counts(APPROVAL_YEAR, filters, "year").items()}
+    communes = _communes_by_count(by_commune, filters.commune)
 
-    def facet(name, title, options, current):
-        return {
-            "name": name,
-            "title": title,
-            "current": current,
-            "options": [
-                {"value": value, "label": label, "count": count, "current": value == current}
-                for value, label, count in options
-                if count or value == current
-            ],
-        }
+    def facet(name, title, options, current, listed=None):
+        options = [
+            {"value": value, "label": label, "count": count, "current": value == current}
+            for value, label, count in options
+            if count or value == current
+        ]
+        shown, more = options, []
+        if listed is not None and len(options) > listed:
+            shown = options[:listed] + [o for o in options[listed:] if o["current"]]
+            more = [o for o in options[listed:] if not o["current"]]
+        return {"name": name, "title": title, "current": current, "options": shown, "more": more}
 
-    return [
+    communes_facet = facet("commune", _("Commune or ward"),
+                           [(c.code, c.name, by_commune.get(c.id, 0)) for c in communes],
+                           filters.commune.code if filters.commune else None, listed=COMMUNES_LISTED)
+    communes_facet["more_label"] = ngettext("%(num)d more commune or ward",
+                                            "%(num)d more communes and wards",
+                                            len(communes_facet["more"]))
+
+    facets = [
         facet("kind", _("Kind"),
               [(code, str(label), kinds.get(code, 0)) for code, label in KINDS.items()],
               filters.kind),
         facet("field", _("Field"),
               [(code, str(label), fields.get(code, 0)) for code, label in FIELDS.items()],
               filters.field),
-        facet("district", _("District"),
+        facet("former_province", _("Former province"),
+              [(code, str(label), provinces.get(code, 0)) for code, label in FORMER_PROVINCES.items()],
+              filters.former_province),
+        communes_facet,
+        facet("district", _("Former district (before 01/07/2025)"),
               [(d.code, d.name, by_district.get(d.id, 0)) for d in districts],
               filters.district.code if filters.district else None),
         facet("year", _("Year of approval"),
@@ -73,6 +100,16 @@ def _facets(filters: RecordFilters, districts: list[District]) -> list[dict]:
                                   reverse=True)],
               filters.year),
     ]
+    # The former districts are history: their facet shows only while some record has one.
+    return [f for f in facets if f["name"] != "district" or f["options"]]
+
+
+def _communes_by_count(counts: dict[int, int], current: Commune | None) -> list[Commune]:
+    """The units that have records (and the one chosen), the most records first, then by name:
+    one query for them all."""
+    ids = set(counts) | ({current.id} if current else set())
+    communes = db.session.scalars(sa.select(Commune).where(Commune.id.in_(ids))).all()
+    return sorted(communes, key=lambda c: (-counts.get(c.id, 0), *commune_order(c)))
 
 
 @bp.get("/records")
@@ -101,7 +138,9 @@ def record(code: str):
         sa.select(Application)
         .where(Application.public_code == code, PUBLIC)
         .options(
+            joinedload(Application.organization).joinedload(Organization.commune),
             joinedload(Application.organization).joinedload(Organization.district),
+            joinedload(Application.commune),
             joinedload(Application.district),
             joinedload(Application.resource),
             selectinload(Application.attachments),
@@ -130,7 +169,8 @@ def record(code: str):
 @bp.get("/organizations/<int:organization_id>")
 def organization(organization_id: int):
     organization = db.get_or_404(
-        Organization, organization_id, options=[joinedload(Organization.district)]
+        Organization, organization_id,
+        options=[joinedload(Organization.commune), joinedload(Organization.district)]
     )
     pagination = paginate(newest_first(
         sa.select(Application)

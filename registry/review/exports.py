@@ -33,6 +33,7 @@ from registry.models import (Application, Council, CouncilAssignment, Organizati
 from registry.models.applications import DECIDED_KINDS, KINDS
 from registry.models.base import province_date, province_today, start_of_day_utc
 from registry.models.councils import COUNCIL_KINDS, mean_points
+from registry.models.reference import FORMER_PROVINCES
 from registry.review import bp
 from registry.review.forms import ExportFilterForm
 
@@ -74,8 +75,10 @@ def _batches(filtered):
         load_only(Application.id, Application.kind, Application.status, Application.title,
                   Application.public_code, Application.organization_id, Application.field,
                   Application.submitted_at, Application.requested_support_vnd,
-                  Application.funding_sought_vnd, Application.implementation_status, raiseload=True),
+                  Application.funding_sought_vnd, Application.implementation_status,
+                  Application.former_province, raiseload=True),
         joinedload(Application.organization).load_only(Organization.name, raiseload=True),
+        joinedload(Application.commune),
         joinedload(Application.district),
         selectinload(Application.council_assignments)
         .joinedload(CouncilAssignment.council).selectinload(Council.members),
@@ -122,7 +125,8 @@ def _criterion_columns(rubrics: list[Rubric]) -> list[tuple[int, str]]:
 
 def _headings(criteria: list[tuple[int, str]]) -> list[str]:
     return [
-        _("ID"), _("Public code"), _("Title"), _("Organisation"), _("Kind"), _("Field"), _("District"),
+        _("ID"), _("Public code"), _("Title"), _("Organisation"), _("Kind"), _("Field"),
+        _("Commune or ward"), _("Former province"), _("Former district (before 01/07/2025)"),
         _("Status"), _("Submitted on"), _("Council"), *(heading for _id, heading in criteria),
         _("Mean total"), _("Members recommending"), _("Members who scored"), _("Recommended"),
         _("Decision or confirmation number"), _("Decision date"), _("Support requested (VND)"),
@@ -157,6 +161,8 @@ def _row(application: Application, criteria: list[tuple[int, str]], shown: dict,
     return [
         application.id, application.public_code or "", application.title, application.organization.name,
         application.kind_label, application.field_label,
+        application.commune.name if application.commune else "",
+        str(FORMER_PROVINCES.get(application.former_province, "")),
         application.district.name if application.district else "", application.status_label,
         ("date", province_date(application.submitted_at)),
         assignment.council.name if assignment else "",
@@ -203,7 +209,7 @@ def _sheet_title(label: str, taken: set[str]) -> str:
     return title
 
 
-WIDTHS = {3: 50, 4: 32, 10: 32}  # title, organisation, council
+WIDTHS = {3: 50, 4: 32, 7: 24, 8: 24, 12: 32}  # title, organisation, place, council
 
 
 def _write_kind(workbook: Workbook, viewer, form: ExportFilterForm, kind: str, taken: set[str]) -> None:

@@ -26,7 +26,7 @@ from registry.numbers import MONEY
 from registry.models.base import province_today
 from registry.models.followup import INSPECTION_CONCLUSIONS
 from registry.models.genetics import MARKER_LABELS
-from registry.models.reference import RISK_STATUSES
+from registry.models.reference import FORMER_PROVINCES, RISK_STATUSES
 from registry.models.applications import (
     CHECKLIST,
     FIELDS,
@@ -70,7 +70,13 @@ class QueueFilterForm(FlaskForm):
         _l("Status"), choices=choices(QUEUE_STATUSES, blank=_l("All statuses")), default=""
     )
     field = SelectField(_l("Field"), choices=choices(FIELDS, blank=_l("All fields")), default="")
-    district = SelectField(_l("District"), choices=choices({}, blank=_l("All districts")), default="")
+    former_province = SelectField(_l("Former province"),
+                                  choices=choices(FORMER_PROVINCES, blank=_l("Both former provinces")),
+                                  default="")
+    commune = SelectField(_l("Commune or ward"), choices=choices({}, blank=_l("All communes and wards")),
+                          default="")
+    district = SelectField(_l("Former district (before 01/07/2025)"),
+                           choices=choices({}, blank=_l("All former districts")), default="")
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
     submitted_to = DateField(_l("Submitted until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=choices(SORTS), default=DEFAULT_SORT)
@@ -81,8 +87,13 @@ class QueueFilterForm(FlaskForm):
     def validate_submitted_to(self, field) -> None:
         _plausible_date(field)
 
-    def set_districts(self, districts) -> None:
-        self.district.choices = choices({d.code: d.name for d in districts}, blank=_l("All districts"))
+    def set_places(self, communes, districts) -> None:
+        """The communes and wards (every one of the table: a record keeps its unit when a later
+        reorganisation ends it) and the former districts to choose from."""
+        self.commune.choices = choices({c.code: c.name for c in communes},
+                                       blank=_l("All communes and wards"))
+        self.district.choices = choices({d.code: d.name for d in districts},
+                                        blank=_l("All former districts"))
 
     def validate_or_reset(self) -> bool:
         """Validate, then forget every value that did not validate, so that a mangled link

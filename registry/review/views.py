@@ -16,6 +16,7 @@ from registry.formatting import short_datetime
 from registry.forms import choices
 from registry.models import (
     Application,
+    Commune,
     District,
     Organization,
     ReviewNote,
@@ -55,6 +56,7 @@ from registry.services import councils, duplicates, followup, support
 from registry.services import timeline as timeline_service
 from registry.services import plan_reports
 from registry.services import targets as target_service
+from registry.services.records import commune_order
 from registry.services.text import like_pattern, search_terms
 
 WAITING_STATUSES = frozenset({"submitted", "in_review"})
@@ -95,8 +97,9 @@ def _days_waiting(application: Application, now: datetime) -> int | None:
 @bp.get("/")
 def queue():
     districts = db.session.scalars(db.select(District).order_by(District.sort_order, District.id)).all()
+    communes = sorted(db.session.scalars(db.select(Commune)).all(), key=commune_order)
     form = QueueFilterForm(formdata=request.args, meta={"csrf": False})
-    form.set_districts(districts)
+    form.set_places(communes, districts)
     ignored_filters = form.validate_or_reset()
 
     conditions = []
@@ -104,6 +107,11 @@ def queue():
         conditions.append(Application.kind == form.kind.data)
     if form.field.data:
         conditions.append(Application.field == form.field.data)
+    if form.former_province.data:
+        conditions.append(Application.former_province == form.former_province.data)
+    if form.commune.data:
+        commune_ids = {c.code: c.id for c in communes}
+        conditions.append(Application.commune_id == commune_ids[form.commune.data])
     if form.district.data:
         district_ids = {d.code: d.id for d in districts}
         conditions.append(Application.district_id == district_ids[form.district.data])
@@ -125,7 +133,8 @@ def queue():
 
     statement = (
         visible
-        .options(joinedload(Application.organization), joinedload(Application.district))
+        .options(joinedload(Application.organization), joinedload(Application.commune),
+                 joinedload(Application.district))
         .order_by(*_queue_order(form.sort.data or DEFAULT_SORT))
     )
     pagination = paginate(statement)

@@ -18,12 +18,14 @@ from registry.models import (
     ApplicationVersion,
     BarcodeRecord,
     Census,
+    Commune,
     District,
     GeneticResource,
     Target,
 )
 from registry.models.applications import FIELDS, KINDS, STATUSES
 from registry.models.base import end_of_day_utc, now_utc, province_date, province_today
+from registry.models.reference import FORMER_PROVINCES
 from registry.services import plan_reports
 from registry.services import targets as counting
 
@@ -92,13 +94,20 @@ def _applications(year: int, as_of: date) -> Section:
     approved_to_date = counting.approved_by(as_of)
     shown_statuses = [s for s in STATUSES if s != "draft"]
 
-    def three_measures(column, codes_labels) -> list[list]:
-        got = _grouped([column], received)
-        approved = _grouped([column], *approved_in_year)
-        to_date = _grouped([column], *approved_to_date)
-        rows = [[label, got.get(code, 0), approved.get(code, 0), to_date.get(code, 0)]
-                for code, label in codes_labels]
-        rows.append([_("Total"), sum(got.values()), sum(approved.values()), sum(to_date.values())])
+    def three_measures(column, codes_labels, only_counted: bool = False) -> list[list]:
+        """A row per code, its label cells then the three figures, and the totals row: the sum
+        of the rows (records without a value, such as a place, are in no row). `only_counted`
+        leaves out the rows without any figure."""
+        got, approved, to_date = (
+            {code: n for code, n in _grouped([column], *where).items() if code is not None}
+            for where in ([received], approved_in_year, approved_to_date))
+        width = len(codes_labels[0][1]) if codes_labels else 1
+        rows = [[*labels, got.get(code, 0), approved.get(code, 0), to_date.get(code, 0)]
+                for code, labels in codes_labels]
+        if only_counted:
+            rows = [row for row in rows if any(row[width:])]
+        rows.append([_("Total"), *[""] * (width - 1),
+                     sum(got.values()), sum(approved.values()), sum(to_date.values())])
         return rows
 
     measures = [_("Received in %(year)s", year=year), _("Approved in %(year)s", year=year),
@@ -109,25 +118,37 @@ def _applications(year: int, as_of: date) -> Section:
         status_rows.append([str(kind_label)] + [by_kind_status.get((kind, s), 0) for s in shown_statuses])
     status_rows.append([_("Total")] + [sum(n for (k, s), n in by_kind_status.items() if s == status)
                                        for status in shown_statuses])
+    # The province as it is since 01/07/2025: by commune or ward (with the former province each
+    # lies in) and by former province; the records from before by their former district.
+    communes = db.session.scalars(sa.select(Commune).order_by(Commune.code)).all()
     districts = db.session.scalars(sa.select(District).order_by(District.sort_order, District.id)).all()
-    district_rows = three_measures(Application.district_id, [(d.id, d.name) for d in districts])
-    district_rows = [row for row in district_rows[:-1] if any(row[1:])] + district_rows[-1:]
+    commune_rows = three_measures(
+        Application.commune_id, [(c.id, [c.name, c.former_province_label]) for c in communes],
+        only_counted=True)
+    province_rows = three_measures(
+        Application.former_province, [(code, [str(label)]) for code, label in FORMER_PROVINCES.items()])
+    district_rows = three_measures(Application.district_id, [(d.id, [d.name]) for d in districts],
+                                   only_counted=True)
     return Section(
         key="applications", title=_("Applications"), sheet=_("Applications"),
         paragraphs=[_("Received: first submitted during the year. Statuses are as they stand on "
                       "%(day)s.", day=short_date(province_today()))],
         tables=[
             Table([_("Kind")] + measures,
-                  three_measures(Application.kind, [(k, str(v)) for k, v in KINDS.items()]),
+                  three_measures(Application.kind, [(k, [str(v)]) for k, v in KINDS.items()]),
                   title=_("By kind"), ends_with_total=True),
             Table([_("Kind")] + [str(STATUSES[s]) for s in shown_statuses], status_rows,
                   title=_("Applications received in %(year)s by status", year=year),
                   ends_with_total=True),
             Table([_("Field")] + measures,
-                  three_measures(Application.field, [(k, str(v)) for k, v in FIELDS.items()]),
+                  three_measures(Application.field, [(k, [str(v)]) for k, v in FIELDS.items()]),
                   title=_("By field"), ends_with_total=True),
-            Table([_("District")] + measures, district_rows, title=_("By district"),
+            Table([_("Former province")] + measures, province_rows, title=_("By former province"),
                   ends_with_total=True),
+            Table([_("Commune or ward"), _("Former province")] + measures, commune_rows,
+                  title=_("By commune or ward (since 01/07/2025)"), ends_with_total=True),
+            Table([_("Former district")] + measures, district_rows,
+                  title=_("By former district (before 01/07/2025)"), ends_with_total=True),
         ],
     )
 

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
-from registry.models import Application, District, SupportDecision
+from registry.models import Application, Commune, District, SupportDecision
 from registry.models.applications import DECIDED_KINDS, FIELDS, KINDS
-from registry.services.text import like_pattern, search_terms
+from registry.models.reference import FORMER_PROVINCES
+from registry.services.text import fold, like_pattern, search_terms
 
 # What the public sees: approved records — a project or startup only once its support decision is
 # recorded (the department's approval alone makes it neither supported nor public).
@@ -25,16 +26,20 @@ YEARS = range(1900, 2201)
 
 def listing_options():
     """What a record in a list shows besides its own columns, loaded with it."""
-    return (joinedload(Application.organization), joinedload(Application.district))
+    return (joinedload(Application.organization), joinedload(Application.commune),
+            joinedload(Application.district))
 
 
 @dataclass(frozen=True)
 class RecordFilters:
-    """kind, field, district, year of approval and an accent-free search."""
+    """kind, field, place (a commune or ward since 01/07/2025, a former district before, the
+    former province either lies in), year of approval and an accent-free search."""
 
     kind: str | None = None
     field: str | None = None
+    commune: Commune | None = None
     district: District | None = None
+    former_province: str | None = None
     year: int | None = None
     q: str = ""
     terms: tuple[str, ...] = ()
@@ -51,6 +56,16 @@ class RecordFilters:
         if field and field not in FIELDS:
             errors["field"] = [_("Unknown value: %(values)s.", values=field)]
             field = None
+        commune = None
+        if args.get("commune"):
+            # Any unit of the table, also one a later reorganisation ended: its records stay.
+            commune = db.session.scalar(db.select(Commune).filter_by(code=args["commune"]))
+            if commune is None:
+                errors["commune"] = [_("Unknown commune or ward: %(code)s.", code=args["commune"])]
+        former_province = args.get("former_province") or None
+        if former_province and former_province not in FORMER_PROVINCES:
+            errors["former_province"] = [_("Unknown value: %(values)s.", values=former_province)]
+            former_province = None
         district = None
         if args.get("district"):
             district = db.session.scalar(db.select(District).filter_by(code=args["district"]))
@@ -63,12 +78,26 @@ class RecordFilters:
                 errors["year"] = [_("Must be a year, such as 2026.")]
                 year = None
         q = (args.get("q") or "").strip()[:200]
-        return cls(kind=kind, field=field, district=district, year=year, q=q,
+        return cls(kind=kind, field=field, commune=commune, district=district,
+                   former_province=former_province, year=year, q=q,
                    terms=tuple(search_terms(q))), errors
 
     @property
     def active(self) -> bool:
-        return any((self.kind, self.field, self.district, self.year, self.terms))
+        return any((self.kind, self.field, self.commune, self.district, self.former_province,
+                    self.year, self.terms))
+
+    def args(self) -> dict[str, str]:
+        """The active filters (not the search) as query arguments, for the links and hidden
+        fields that must keep them."""
+        values = {
+            "kind": self.kind, "field": self.field,
+            "commune": self.commune.code if self.commune else None,
+            "district": self.district.code if self.district else None,
+            "former_province": self.former_province,
+            "year": str(self.year) if self.year else None,
+        }
+        return {name: value for name, value in values.items() if value}
 
     def conditions(self, skip: str | None = None) -> list:
         """WHERE clauses of the active filters; `skip` leaves out one facet's own filter."""
@@ -77,14 +106,27 @@ class RecordFilters:
             clauses.append(Application.kind == self.kind)
         if self.field and skip != "field":
             clauses.append(Application.field == self.field)
+        if self.commune and skip != "commune":
+            clauses.append(Application.commune_id == self.commune.id)
         if self.district and skip != "district":
             clauses.append(Application.district_id == self.district.id)
+        if self.former_province and skip != "former_province":
+            clauses.append(Application.former_province == self.former_province)
         if self.year and skip != "year":
             # A date range, not EXTRACT(year ...), so that the index on approved_on serves it.
             clauses.append(Application.approved_on.between(date(self.year, 1, 1), date(self.year, 12, 31)))
         for term in self.terms:
             clauses.append(Application.search_text.like(like_pattern(term), escape="\\"))
         return clauses
+
+
+def commune_order(commune: Commune) -> tuple[str, str]:
+    """A commune or ward's place in an alphabetical list: by its name without "Xã"/"Phường",
+    accents aside, the same in both languages."""
+    name = fold(commune.name_vi)
+    for prefix in ("xa ", "phuong "):
+        name = name.removeprefix(prefix)
+    return name, commune.code
 
 
 def newest_first(statement):
