@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from registry.forms import LocalizedIntegerField, MultiCheckboxField, PlainIntegerField, VersionForm, choices
+from registry.forms import COMMUNE_SEARCH, LocalizedIntegerField, MultiCheckboxField, PlainIntegerField, VersionForm, choices
 from registry.numbers import MONEY
 from registry.models.base import province_today
 from registry.models.followup import INSPECTION_CONCLUSIONS
@@ -74,6 +74,7 @@ class QueueFilterForm(FlaskForm):
                                   choices=choices(FORMER_PROVINCES, blank=_l("Both former provinces")),
                                   default="")
     commune = SelectField(_l("Commune or ward"), choices=choices({}, blank=_l("All communes and wards")),
+                          render_kw=COMMUNE_SEARCH,
                           default="")
     district = SelectField(_l("Former district (before 01/07/2025)"),
                            choices=choices({}, blank=_l("All former districts")), default="")

@@ -2,7 +2,6 @@
 registry/reference_data/communes_2025.csv: init-data loads that list, and admins load a
 corrected or a new one (the next reorganisation) at /admin/communes without a code change."""
 import csv
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -197,4 +196,4 @@ def read_uploaded_list(stream) -> list[CommuneRow]:
     if len(data) > 2 * 1024 * 1024:
         message = _("The file is larger than %(mb)s MB.", mb=2)
         raise ValidationFailed(message, {"file": [message]})
-    return read_communes(io.BytesIO(data).getvalue())
+    return read_communes(data)
