@@ -9,6 +9,7 @@ from registry.models.accounts import ROLES
 
 def register(app: Flask) -> None:
     app.cli.add_command(init_data)
+    app.cli.add_command(load_plan_file)
     app.cli.add_command(create_user)
     app.cli.add_command(create_token)
     app.cli.add_command(seed_demo)
@@ -22,16 +23,15 @@ def register(app: Flask) -> None:
 
 
 def load_reference_data() -> dict[str, int]:
-    """Insert or update districts, communes and wards, genetic resources, targets, agencies and
-    plan tasks by code.
+    """Insert or update districts, communes and wards, genetic resources, and the 2023 plan with
+    its agencies, tasks and targets, by code.
     Idempotent: running it again changes nothing that is already right."""
-    from registry.models import Agency, District, GeneticResource, PlanTask, Target
-    from registry.models.reference import plan_task_agencies
-    from registry.reference_data.basics import DISTRICTS, GENETIC_RESOURCES, TARGETS
-    from registry.reference_data.plan import AGENCIES, PLAN_TASKS
+    from registry.models import District, GeneticResource
+    from registry.reference_data.basics import DISTRICTS, GENETIC_RESOURCES
     from registry.services.places import load_seed_communes
+    from registry.services.plans import load_plan, seed_plan_data
 
-    def upsert(model, rows, **extra_by_row):
+    def upsert(model, rows):
         existing = {row.code: row for row in db.session.scalars(db.select(model))}
         created = 0
         for order, data in enumerate(rows):
@@ -51,22 +51,8 @@ def load_reference_data() -> dict[str, int]:
         "districts": upsert(District, DISTRICTS),
         "communes": load_seed_communes(),
         "genetic_resources": upsert(GeneticResource, GENETIC_RESOURCES),
-        "targets": upsert(Target, TARGETS),
-        "agencies": upsert(Agency, AGENCIES),
     }
-    task_rows = [{k: v for k, v in t.items() if k not in ("lead", "coordinating")} for t in PLAN_TASKS]
-    counts["plan_tasks"] = upsert(PlanTask, task_rows)
-    db.session.flush()
-    agencies = {a.code: a.id for a in db.session.scalars(db.select(Agency))}
-    tasks = {t.code: t.id for t in db.session.scalars(db.select(PlanTask))}
-    links = {tuple(r) for r in db.session.execute(db.select(plan_task_agencies))}
-    for task in PLAN_TASKS:
-        for role in ("lead", "coordinating"):
-            for code in task[role]:
-                link = (tasks[task["code"]], agencies[code], role)
-                if link not in links:
-                    db.session.execute(plan_task_agencies.insert().values(
-                        task_id=link[0], agency_id=link[1], role=role))
+    counts.update(load_plan(seed_plan_data()).added)
     counts["rubrics"] = _load_default_rubrics()
     db.session.commit()
     return counts
@@ -96,6 +82,27 @@ def init_data():
     click.echo("Reference data: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
 
 
+@click.command("load-plan")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def load_plan_file(path):
+    """Load a plan (JSON in the form of /admin/plans/seed.json) beside the others."""
+    from pathlib import Path
+
+    from registry.services.errors import ValidationFailed
+    from registry.services.plans import load_plan, read_plan_file
+
+    try:
+        result = load_plan(read_plan_file(Path(path).read_bytes()))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for where, messages in exc.errors.items():
+            click.echo(f"{where}: {'; '.join(messages)}", err=True)
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"Plan {result.plan.code}: " + ", ".join(f"{k} +{v}" for k, v in result.added.items())
+               + (" (counted)" if result.plan.is_counted else ""))
+
+
 @click.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice(list(ROLES)), required=True)
@@ -103,7 +110,7 @@ def init_data():
 @click.option("--organization", "organization_name", default=None, help="Organisation name (created if new).")
 @click.option("--name", "full_name", default="", help="Full name.")
 @click.option("--agency", "agency_code", default=None,
-              help="Code of the agency an agency reporter belongs to, e.g. DARD.")
+              help="Code of the agency an agency reporter belongs to, e.g. DAE.")
 def create_user(email, role, password, organization_name, full_name, agency_code):
     """Create a user account."""
     from registry.models import Organization

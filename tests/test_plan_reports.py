@@ -62,10 +62,19 @@ def actions(report: AgencyReport) -> list[str]:
 # Who may file ------------------------------------------------------------------------------
 
 def test_a_lead_agency_reporter_saves_and_submits_its_report(app):
+    user = reporter("DAE")
+    report = submitted("III.1", user)
+    assert report.is_submitted and report.submitted_by == user and report.agency.code == "DAE"
+    assert actions(report) == ["created", "submitted"]
+
+
+def test_an_account_of_a_merged_department_reports_for_the_department_that_carries_its_duties(app):
+    """The plan names Agriculture and Rural Development; since 01/03/2025 Agriculture and
+    Environment carries its duties, and the report is Agriculture and Environment's."""
     user = reporter("DARD")
     report = submitted("III.1", user)
-    assert report.is_submitted and report.submitted_by == user and report.agency.code == "DARD"
-    assert actions(report) == ["created", "submitted"]
+    assert report.agency.code == "DAE" and report.is_filed_by(user)
+    assert [row.agency.code for row in rows_of(plan.year_overview(YEAR), "III.1")] == ["DAE"]
 
 
 def test_an_agency_that_does_not_lead_the_task_cannot_file_on_it(app):
@@ -76,9 +85,14 @@ def test_an_agency_that_does_not_lead_the_task_cannot_file_on_it(app):
         plan.submit_report(report, reporter("DOH"), report.version)
 
 
-@pytest.mark.parametrize("code", ["DOH", "DPI", "DISTRICTS"])
-def test_every_agency_files_on_a_task_led_by_all_agencies(app, code):
-    assert save("I.1", reporter(code)).agency.code == code
+@pytest.mark.parametrize("code, today", [("DOH", "DOH"), ("DPI", "DOF"), ("DOHA", "DOHA")])
+def test_every_agency_files_on_a_task_led_by_all_agencies(app, code, today):
+    assert save("I.1", reporter(code)).agency.code == today
+
+
+def test_the_district_committees_file_nothing_since_the_district_level_ended(app):
+    with pytest.raises(PermissionDenied):
+        save("I.1", reporter("DISTRICTS"))
 
 
 @pytest.mark.parametrize("make", [lambda: make_user("applicant"), lambda: make_user("reviewer"),
@@ -285,9 +299,86 @@ def rows_of(overview, task_code: str):
 
 def test_one_report_is_expected_per_lead_and_all_agencies_report_on_i1(app):
     overview = plan.year_overview(2026, today=date(2026, 11, 10))
-    assert [row.agency.code for row in rows_of(overview, "III.1")] == ["DARD"]
-    every_agency = set(db.session.scalars(sa.select(Agency.code))) - {"ALL"}
-    assert sorted(row.agency.code for row in rows_of(overview, "I.1")) == sorted(every_agency)
+    assert [row.agency.code for row in rows_of(overview, "III.1")] == ["DAE"]
+    departments = {"DOST", "DAE", "MOIT", "DOH", "DOET", "DOHA", "DOF", "STAT", "POLICE", "MILITARY"}
+    assert sorted(row.agency.code for row in rows_of(overview, "I.1")) == sorted(departments)
+
+
+def test_the_leads_are_read_in_the_plans_order_as_the_agencies_are_today(app):
+    """II.1: "Các Sở: Khoa học và Công nghệ; Nông nghiệp và PTNT; Tài nguyên và Môi trường; Công
+    Thương; Y tế; Giáo dục và Đào tạo; Lao động - Thương binh và Xã hội"."""
+    ii1 = task("II.1")
+    assert [a.code for a in ii1.lead_agencies] == ["DOST", "DARD", "DONRE", "MOIT", "DOH", "DOET", "DOLISA"]
+    assert [a.code for a in ii1.leads_today] == ["DOST", "DAE", "MOIT", "DOH", "DOET", "DOHA"]
+    overview = plan.year_overview(YEAR)
+    assert [row.agency.code for row in rows_of(overview, "II.1")] == ["DOST", "DAE", "MOIT", "DOH", "DOET", "DOHA"]
+    assert agency("DARD").name_today == ("Sở Nông nghiệp và Môi trường (trước đây Sở Nông nghiệp và "
+                                          "Phát triển nông thôn)")
+
+
+def test_a_report_filed_before_a_merger_counts_for_the_successor(app):
+    former = AgencyReport(task=task("III.1"), agency=agency("DARD"), year=2024, status="in_progress",
+                          narrative="Báo cáo năm 2024 của Sở Nông nghiệp và PTNT.", figures=[],
+                          created_by=reporter("DARD"), updated_by=reporter("DARD"))
+    db.session.add(former)
+    commit()
+    [row] = rows_of(plan.year_overview(2024, today=date(2024, 11, 1)), "III.1")
+    assert row.agency.code == "DAE" and row.report.id == former.id
+
+
+def test_merged_cells_and_a_missing_lead_are_kept_as_the_plan_writes_them(app):
+    iii1, iii6 = task("III.1"), task("III.6")
+    for code in ("III.3", "III.4", "III.5", "III.6", "III.7", "III.8"):
+        follower = task(code)
+        assert follower.cells_follow_id == iii1.id and follower.timeframe_vi == ""
+        assert follower.coordination == iii1.coordination and follower.timeframe == iii1.timeframe
+    assert iii6.lead_not_written and not task("III.5").lead_not_written
+    assert [a.code for a in iii6.lead_agencies] == ["POLICE"]
+
+
+# Commune and ward committees ----------------------------------------------------------------
+
+def commune(name: str):
+    from registry.models import Commune
+    return db.session.scalar(sa.select(Commune).filter_by(name_vi=name))
+
+
+def test_the_department_invites_commune_committees_to_report_for_a_year(app):
+    staff = make_user("reviewer")
+    thai_thuy = commune("Xã Thái Thụy")
+    invited = plan.invite_committees(staff, YEAR, [thai_thuy])
+    commit()
+    committee = invited[0].agency
+    assert committee.name_vi == "UBND xã Thái Thụy" and committee.kind == "commune_committee"
+    assert plan.invite_committees(staff, YEAR, [thai_thuy]) == []  # once per year
+    commit()
+    overview = plan.year_overview(YEAR)
+    assert committee.code in {row.agency.code for row in rows_of(overview, "I.1")}
+    assert committee.code not in {row.agency.code for row in rows_of(plan.year_overview(YEAR - 1), "I.1")}
+    assert committee.code not in {row.agency.code for row in rows_of(overview, "III.1")}
+    user = reporter(committee.code)
+    assert save("I.1", user).agency == committee
+    with pytest.raises(PermissionDenied):
+        save("III.1", user)
+    # It takes part in the tasks the plan gives the district committees: it reads their reports.
+    assert task("III.1").involves(committee) and not task("II.2").involves(committee)
+
+
+def test_an_invitation_reaches_the_committees_reporters_and_only_staff_invite(app):
+    staff = make_user("reviewer")
+    committee = plan.committee_of(commune("Xã Thái Thụy"))
+    commit()
+    user = reporter(committee.code)
+    plan.invite_committees(staff, YEAR, [commune("Xã Thái Thụy")])
+    commit()
+    [message] = outbox(user.email)
+    assert str(YEAR) in message.subject and "01/07/2025" in message.body
+    with pytest.raises(PermissionDenied):
+        plan.invite_committees(reporter("DOH"), YEAR, [commune("Xã Thái Thụy")])
+    with pytest.raises(ValidationFailed):
+        plan.invite_committees(staff, YEAR, [])
+    with pytest.raises(ValidationFailed):
+        plan.invite_committees(staff, 2019, [commune("Xã Thái Thụy")])
 
 
 def test_nothing_is_overdue_on_the_due_date_and_everything_unsubmitted_the_day_after(app):
@@ -355,7 +446,7 @@ def test_each_reporter_of_an_agency_with_reports_to_file_gets_one_reminder(app):
     assert sorted(m.recipient for m in outbox()) == sorted([first.email, second.email, doh.email])
     body = outbox(first.email)[0].body
     assert "- III.1:" in body and "- I.1:" in body and "III.3" not in body  # III.3 is DOH's
-    assert reminded(14) == {"DARD", "DOH"}  # agencies without a reporter are not recorded
+    assert reminded(14) == {"DAE", "DOH"}  # agencies without a reporter are not recorded
 
 
 def test_a_milestone_is_sent_once(app):
@@ -369,11 +460,11 @@ def test_a_milestone_is_sent_once(app):
 
 
 def test_an_agency_with_everything_submitted_gets_no_reminder(app):
-    dpi = reporter("DPI")  # DPI reports only on I.1, like every agency
-    submitted("I.1", dpi, year=2026)
+    dof = reporter("DOF")  # Finance (with Planning and Investment) reports only on I.1
+    submitted("I.1", dof, year=2026)
     reporter("DARD")
     remind(date(2026, 10, 27))
-    assert outbox(dpi.email) == [] and reminded(14) == {"DARD"}
+    assert outbox(dof.email) == [] and reminded(14) == {"DAE"}
 
 
 def test_an_inactive_reporter_gets_no_reminder(app):

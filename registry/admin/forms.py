@@ -259,6 +259,16 @@ class CommuneListForm(FlaskForm):
                               "the day before its new units begin)"), id="communes-replace")
 
 
+class PlanFileForm(FlaskForm):
+    file = FileField(
+        _l("A plan (JSON)"), id="plan-file",
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+        render_kw={"accept": ".json,application/json"},
+        description=_l("UTF-8 JSON in the form of the 2023 plan's file (download it below): the "
+                       "plan's identity, its agencies, tasks and targets. Agencies already in the "
+                       "registry are named by their code."))
+
+
 # Choices that come from the database, and the rows they name ---------------------------
 
 def organization_choices() -> list[SelectChoice]:
@@ -270,7 +280,7 @@ def organization_choices() -> list[SelectChoice]:
 
 def agency_choices() -> list[SelectChoice]:
     return [SelectChoice("", _("No agency"))] + [
-        SelectChoice(str(agency.id), agency.name) for agency in plan_reports.reporting_agencies()]
+        SelectChoice(str(agency.id), agency.name) for agency in plan_reports.agency_choices()]
 
 
 def chosen(model, field):

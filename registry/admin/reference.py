@@ -3,21 +3,26 @@ and the plan's tasks (who leads and coordinates what: departments merge and spli
 import csv
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 
 from registry.admin import bp
 from registry.admin.forms import (AgencyForm, CommuneForm, CommuneListForm, DistrictForm,
-                                  PlanTaskForm, ResourceForm, code_taken)
+                                  PlanFileForm, PlanTaskForm, ResourceForm, code_taken)
+from registry.forms import VersionForm
 from registry.formatting import short_date
 from registry.web import paginate, run_service
 from registry.extensions import db
-from registry.models import Agency, Commune, District, GeneticResource, PlanTask, User
+from registry.models import Agency, Commune, District, GeneticResource, PlanTask, Target, User
 from registry.models.reference import FORMER_PROVINCES, PROVINCE_MERGED_ON
 from registry.services import places, plan_reports
 from registry.services.errors import ValidationFailed
+from registry.services import plans
+from registry.services.plans import counted_plan
 from registry.services.text import fold, like_pattern, search_terms
 
 
@@ -201,7 +206,8 @@ def edit_agency(agency_id: int):
 
 @bp.route("/plan-tasks")
 def plan_tasks():
-    return render_template("admin/plan_tasks.html", tasks=plan_reports.plan_tasks())
+    return render_template("admin/plan_tasks.html", tasks=plan_reports.plan_tasks(),
+                           plan=counted_plan())
 
 
 @bp.route("/plan-tasks/<int:task_id>", methods=["GET", "POST"])
@@ -210,7 +216,8 @@ def edit_plan_task(task_id: int):
     form = PlanTaskForm(obj=task, data={
         "lead": [a.id for a in task.lead_agencies],
         "coordinating": [a.id for a in task.coordinating_agencies]})
-    choices = [(agency.id, agency.name) for agency in db.session.scalars(db.select(Agency).order_by(Agency.id))]
+    choices = [(agency.id, agency.name_today) for agency in db.session.scalars(
+        db.select(Agency).where(Agency.kind != "commune_committee").order_by(Agency.id))]
     form.lead.choices = choices
     form.coordinating.choices = [choice for choice in choices
                                  if choice[0] != plan_reports.every_agency_id()]
@@ -230,3 +237,60 @@ def edit_plan_task(task_id: int):
         flash(_("Task %(code)s has been saved.", code=task.code), "success")
         return redirect(url_for("admin.plan_tasks"))
     return again(422 if form.errors else 200)
+
+
+# Plans ---------------------------------------------------------------------------------------
+
+def _render_plans(form: PlanFileForm, status: int = 200, problems=()):
+    rows = []
+    for plan in plans.all_plans():
+        counts = {name: db.session.scalar(db.select(func.count(model.id)).where(model.plan_id == plan.id))
+                  for name, model in (("tasks", PlanTask), ("targets", Target))}
+        rows.append((plan, counts))
+    return render_template("admin/plans.html", rows=rows, form=form, problems=problems,
+                           choose_form=VersionForm(formdata=None)), status
+
+
+@bp.get("/plans")
+def plans_page():
+    return _render_plans(PlanFileForm(formdata=None))
+
+
+@bp.post("/plans")
+def load_plan():
+    """Load a plan from a JSON file beside the others; the counted plan stays the counted one."""
+    form = PlanFileForm()
+    if not form.validate_on_submit():
+        return _render_plans(form, 422)
+    content = form.file.data.stream.read(plans.MAX_PLAN_FILE_BYTES + 1)
+    outcome = run_service(form, lambda: plans.load_plan(plans.read_plan_file(content)))
+    if outcome.refused:
+        errors = outcome.error.errors
+        problems = [f"{where}: {'; '.join(messages)}" for where, messages in errors.items()]
+        form.file.errors = [_("Nothing has been loaded: correct the file and choose it again.")]
+        return _render_plans(form, outcome.status, problems)
+    added = outcome.result.added
+    flash(_("The plan %(code)s has been loaded: %(tasks)s tasks, %(targets)s targets and %(agencies)s "
+            "agencies added.", code=outcome.result.plan.code, tasks=added["tasks"],
+            targets=added["targets"], agencies=added["agencies"]), "success")
+    return redirect(url_for("admin.plans_page"))
+
+
+@bp.post("/plans/<int:plan_id>/count")
+def count_plan(plan_id: int):
+    """The plan the progress page, the targets API, the agencies' reports and the annual report
+    follow from now on."""
+    form = VersionForm()
+    if form.validate_on_submit():
+        outcome = run_service(form, lambda: plans.set_counted_plan(plan_id))
+        if not outcome.refused:
+            flash(_("The registry now follows %(plan)s.", plan=outcome.result.short_name), "success")
+    return redirect(url_for("admin.plans_page"))
+
+
+@bp.get("/plans/seed.json")
+def plan_seed_file():
+    """The 2023 plan as a file: the form a new plan's file takes."""
+    body = json.dumps(plans.seed_plan_data(), ensure_ascii=False, indent=2, default=str)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="ke-hoach-2023.json"'})

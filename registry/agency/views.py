@@ -33,7 +33,7 @@ def _actor():
 
 @bp.get("/")
 def index():
-    agency = current_user.agency
+    agency = current_user.reporting_agency
     year = year_arg(plan_reports.report_years(), province_today().year)
     reports = plan_reports.reports_of_year(year, agency)
     rows = [(task, role, reports.get((task.id, agency.id)))
@@ -52,7 +52,7 @@ def index():
 
 def _task_of_my_agency(task_code: str) -> PlanTask:
     """The task, if the reader's agency leads or coordinates it; 404 otherwise."""
-    for task, _role in plan_reports.tasks_of_agency(current_user.agency):
+    for task, _role in plan_reports.tasks_of_agency(current_user.reporting_agency):
         if task.code == task_code:
             return task
     abort(404)
@@ -61,20 +61,20 @@ def _task_of_my_agency(task_code: str) -> PlanTask:
 def _my_report(task: PlanTask, year: int) -> AgencyReport | None:
     return db.session.scalar(
         db.select(AgencyReport)
-        .filter_by(task_id=task.id, agency_id=current_user.agency_id, year=year)
+        .filter_by(task_id=task.id, agency_id=current_user.reporting_agency.id, year=year)
         .options(selectinload(AgencyReport.attachments),
                  selectinload(AgencyReport.events).joinedload(AgencyReportEvent.actor)))
 
 
 def _render_report(task: PlanTask, year: int, status: int = 200, form=None, upload_form=None):
     report = _my_report(task, year)
-    lead = task.is_led_by(current_user.agency)
+    lead = task.is_led_by(current_user.reporting_agency)
     editable = lead and (report is None or not report.is_submitted)
     # The lead agencies' submitted reports, so coordinating agencies see where the task stands.
     others = [r for r in db.session.scalars(
         db.select(AgencyReport)
         .where(AgencyReport.task_id == task.id, AgencyReport.year == year,
-               AgencyReport.agency_id != current_user.agency_id,
+               AgencyReport.agency_id != current_user.reporting_agency.id,
                AgencyReport.submitted_at.is_not(None))
         .options(selectinload(AgencyReport.agency), selectinload(AgencyReport.attachments)))]
     return render_template(

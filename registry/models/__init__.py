@@ -36,16 +36,24 @@ from registry.models.plan_reports import (
     AgencyReportAttachment,
     AgencyReportEvent,
     AwardProposal,
+    ReportInvitation,
     ReportReminder,
 )
 from registry.models.progress import IndicatorValue, PvpYearCount, TargetRevision
-from registry.models.reference import Agency, Commune, District, GeneticResource, PlanTask, Target
+from registry.models.reference import (
+    Agency,
+    Commune,
+    District,
+    GeneticResource,
+    Plan,
+    PlanTask,
+    Target,
+)
 
 __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
-    "AgencyReportEvent", "AwardProposal", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
+    "AgencyReportEvent", "AwardProposal", "Plan", "ReportInvitation", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "Acceptance", "Inspection", "ProgressReminder", "ProgressReport", "ProgressReportDocument",
-    "ApplicationVersion", "Attachment", "ConflictDeclaration", "Council", "CouncilAssignment",
     "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "Commune", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "SignupRequest", "SupportDecision", "TargetRevision", "User", "UserSession", "visible_applications",

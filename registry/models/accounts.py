@@ -122,6 +122,12 @@ class User(UserMixin, db.Model):
             )
 
     @property
+    def reporting_agency(self) -> "Agency | None":
+        """The agency this reporter reports for today: their own, or the one it merged into (an
+        account of a former department goes on reporting for its successor)."""
+        return self.agency.current if self.agency is not None else None
+
+    @property
     def is_applicant(self) -> bool:
         return self.role == "applicant"
 

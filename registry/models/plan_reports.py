@@ -85,7 +85,7 @@ class AgencyReport(db.Model):
 
     def is_filed_by(self, user) -> bool:
         """The report is this reporter's agency's, on a task it leads."""
-        return self.task.can_file_report(user) and user.agency_id == self.agency_id
+        return self.task.can_file_report(user) and user.reporting_agency.id == self.agency_id
 
     def can_edit(self, user) -> bool:
         """Its agency edits it, documents included, until it is submitted."""
@@ -98,11 +98,12 @@ class AgencyReport(db.Model):
             return False
         if user.is_staff:
             return True
-        if user.role != "agency" or user.agency is None:
+        agency = user.reporting_agency if user.role == "agency" else None
+        if agency is None:
             return False
-        if self.agency_id == user.agency_id:
+        if self.agency_id == agency.id or self.agency.current.id == agency.id:
             return True
-        return self.is_submitted and self.task.involves(user.agency)
+        return self.is_submitted and self.task.involves(agency)
 
     def can_reopen(self, user) -> bool:
         """Department staff return a submitted report for correction."""
@@ -170,6 +171,25 @@ class ReportReminder(db.Model):
     outstanding_tasks: Mapped[int] = mapped_column(default=0)
 
     agency: Mapped[Agency] = relationship()
+
+
+class ReportInvitation(db.Model):
+    """The department asks a commune or ward People's Committee to report for a year: the
+    duties the plan gave the district committees are the communes' and wards' since 01/07/2025."""
+
+    __tablename__ = "report_invitations"
+    __table_args__ = (
+        sa.UniqueConstraint("year", "agency_id", name="uq_report_invitations_year_agency"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    invited_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    agency: Mapped[Agency] = relationship()
+    invited_by: Mapped[User] = relationship()
 
 
 class AwardProposal(db.Model):

@@ -1,16 +1,51 @@
-"""Agencies and the 20 tasks of the plan's appendix (PHỤ LỤC), as seeded by init-data.
+"""The 2023 plan, its agencies and the 20 tasks of its appendix (PHỤ LỤC), as seeded by init-data.
 
 Vietnamese text is copied from the appendix of seed/000_4a646242fa7d9d3c.txt; agency codes follow
 PLAN-DIGEST.md. English renderings are ours.
+
+Agencies are kept as the plan names them, in the plan's order. Those merged since carry
+`succeeded_by` and the day; sources:
+- Decree 45/2025/NĐ-CP (28/02/2025) on the specialised agencies of provincial People's
+  Committees: Agriculture and Rural Development with Natural Resources and Environment become
+  Agriculture and Environment; Planning and Investment joins Finance; Information and
+  Communications joins Science and Technology; Labour, Invalids and Social Affairs joins Home
+  Affairs (vocational education to Education and Training, social protection and children to
+  Health, poverty reduction to Agriculture and Environment). Hưng Yên's merged departments took
+  up their duties on 01/03/2025 (the province's plan for arranging its agencies, 2025).
+- Resolution 202/2025/QH15 (12/06/2025) and the Law on the Organisation of Local Government
+  2025: from 01/07/2025 the district level is gone; its duties pass to the communes and wards.
+The Provincial Statistics Office is left as the plan names it: its successor is not recorded here.
 """
 
+PLAN = {
+    "code": "KH-2023-HY",
+    "title_vi": "Kế hoạch thực hiện Nghị quyết số 36-NQ/TW ngày 30/01/2023 của Bộ Chính trị về phát "
+    "triển và ứng dụng công nghệ sinh học phục vụ phát triển bền vững đất nước trong tình hình mới",
+    "title_en": "Plan implementing Politburo Resolution 36-NQ/TW of 30/01/2023 on developing and "
+    "applying biotechnology for the country's sustainable development in the new situation",
+    "issuer_vi": "Ủy ban nhân dân tỉnh Hưng Yên",
+    "issuer_en": "People's Committee of Hưng Yên province",
+    "number": "/KH-UBND",
+    "issued_on": "2023-12-01",
+    "issued_on_exact": False,
+    "area_vi": "Tỉnh Hưng Yên (trước khi hợp nhất với tỉnh Thái Bình)",
+    "area_en": "Hưng Yên province (before its merger with Thái Bình)",
+    "period_start": "2023-01-01",
+    "period_end": "2030-12-31",
+}
+
+DECREE_45 = ("Nghị định số 45/2025/NĐ-CP ngày 28/02/2025 của Chính phủ; phương án sắp xếp cơ quan "
+             "chuyên môn thuộc UBND tỉnh Hưng Yên (2025)")
+MERGED_2025 = "2025-03-01"
 AGENCIES = [
     {"code": "DOST", "name_vi": "Sở Khoa học và Công nghệ",
      "name_en": "Department of Science and Technology"},
     {"code": "DARD", "name_vi": "Sở Nông nghiệp và Phát triển nông thôn",
-     "name_en": "Department of Agriculture and Rural Development"},
+     "name_en": "Department of Agriculture and Rural Development",
+     "succeeded_by": "DAE", "succeeded_on": MERGED_2025, "succession_source": DECREE_45},
     {"code": "DONRE", "name_vi": "Sở Tài nguyên và Môi trường",
-     "name_en": "Department of Natural Resources and Environment"},
+     "name_en": "Department of Natural Resources and Environment",
+     "succeeded_by": "DAE", "succeeded_on": MERGED_2025, "succession_source": DECREE_45},
     {"code": "MOIT", "name_vi": "Sở Công Thương",
      "name_en": "Department of Industry and Trade"},
     {"code": "DOH", "name_vi": "Sở Y tế",
@@ -18,9 +53,17 @@ AGENCIES = [
     {"code": "DOET", "name_vi": "Sở Giáo dục và Đào tạo",
      "name_en": "Department of Education and Training"},
     {"code": "DOLISA", "name_vi": "Sở Lao động - Thương binh và Xã hội",
-     "name_en": "Department of Labour, Invalids and Social Affairs"},
+     "name_en": "Department of Labour, Invalids and Social Affairs",
+     "succeeded_by": "DOHA", "succeeded_on": MERGED_2025, "succession_source": DECREE_45,
+     "succession_note_vi": "Sở Nội vụ tiếp nhận nhiệm vụ lao động, việc làm, người có công; giáo dục "
+     "nghề nghiệp chuyển sang Sở Giáo dục và Đào tạo, bảo trợ xã hội, trẻ em sang Sở Y tế, giảm nghèo "
+     "sang Sở Nông nghiệp và Môi trường",
+     "succession_note_en": "The Department of Home Affairs takes labour, employment and people with "
+     "meritorious services; vocational education passes to Education and Training, social protection "
+     "and children to Health, poverty reduction to Agriculture and Environment"},
     {"code": "DPI", "name_vi": "Sở Kế hoạch và Đầu tư",
-     "name_en": "Department of Planning and Investment"},
+     "name_en": "Department of Planning and Investment",
+     "succeeded_by": "DOF", "succeeded_on": MERGED_2025, "succession_source": DECREE_45},
     {"code": "DOF", "name_vi": "Sở Tài chính",
      "name_en": "Department of Finance"},
     {"code": "STAT", "name_vi": "Cục Thống kê tỉnh",
@@ -30,11 +73,27 @@ AGENCIES = [
     {"code": "MILITARY", "name_vi": "Bộ Chỉ huy quân sự tỉnh",
      "name_en": "Provincial Military Command"},
     {"code": "DIC", "name_vi": "Sở Thông tin và Truyền thông",
-     "name_en": "Department of Information and Communications"},
+     "name_en": "Department of Information and Communications",
+     "succeeded_by": "DOST", "succeeded_on": MERGED_2025, "succession_source": DECREE_45,
+     "succession_note_vi": "Báo chí, xuất bản chuyển sang Sở Văn hóa, Thể thao và Du lịch",
+     "succession_note_en": "Press and publishing pass to Culture, Sports and Tourism"},
     {"code": "DISTRICTS", "name_vi": "UBND các huyện, thị xã, thành phố",
-     "name_en": "People's Committees of the districts, town and city"},
+     "name_en": "People's Committees of the districts, town and city", "kind": "committees",
+     "succeeded_by": "COMMUNES", "succeeded_on": "2025-07-01",
+     "succession_source": "Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội; Luật Tổ chức "
+     "chính quyền địa phương năm 2025 (chính quyền địa phương hai cấp từ 01/07/2025)",
+     "succession_note_vi": "Cấp huyện kết thúc hoạt động từ 01/07/2025; nhiệm vụ của UBND cấp huyện "
+     "trong Kế hoạch do UBND các xã, phường thực hiện",
+     "succession_note_en": "The district level ended on 01/07/2025; the plan's duties of the district "
+     "committees are carried out by the committees of the communes and wards"},
     {"code": "ALL", "name_vi": "Các sở, ban, ngành, địa phương",
-     "name_en": "All departments, agencies, sectors and localities"},
+     "name_en": "All departments, agencies, sectors and localities", "kind": "everyone"},
+    # Today's agencies that carry duties of the plan's (since 2025).
+    {"code": "DAE", "name_vi": "Sở Nông nghiệp và Môi trường",
+     "name_en": "Department of Agriculture and Environment"},
+    {"code": "DOHA", "name_vi": "Sở Nội vụ", "name_en": "Department of Home Affairs"},
+    {"code": "COMMUNES", "name_vi": "UBND các xã, phường",
+     "name_en": "People's Committees of the communes and wards", "kind": "committees"},
 ]
 
 PLAN_TASKS = [
@@ -150,14 +209,12 @@ PLAN_TASKS = [
         "title_en": "Develop a scheme/plan for developing bio-industry in health.",
         "lead": ["DOH"],
         "coordinating": ["DISTRICTS"],
-        "coordination_vi": "Các sở, ngành liên quan; UBND huyện, thị xã, thành phố; "
-        "các tổ chức chính trị, xã hội; các tổ chức KH&CN",
-        "coordination_en": "Relevant departments and sectors; People's Committees of the districts, "
-        "town and city; political and social organisations; science and technology organisations",
-        "timeframe_vi": "Trình UBND tỉnh ban hành sau khi Thủ tướng Chính phủ ban hành Đề án cấp quốc "
-        "gia và tổ chức triển khai hằng năm",
-        "timeframe_en": "Submitted to the Provincial People's Committee for issuance after the Prime "
-        "Minister issues the national scheme; implemented yearly",
+        # The coordination and timeframe cells are merged with III.1's in the plan's table.
+        "cells_follow": "III.1",
+        "coordination_vi": "",
+        "coordination_en": "",
+        "timeframe_vi": "",
+        "timeframe_en": "",
     },
     {
         "code": "III.4",
@@ -165,14 +222,12 @@ PLAN_TASKS = [
         "title_en": "Develop a scheme/plan for developing bio-industry in environmental protection.",
         "lead": ["DONRE"],
         "coordinating": ["DISTRICTS"],
-        "coordination_vi": "Các sở, ngành liên quan; UBND huyện, thị xã, thành phố; "
-        "các tổ chức chính trị, xã hội; các tổ chức KH&CN",
-        "coordination_en": "Relevant departments and sectors; People's Committees of the districts, "
-        "town and city; political and social organisations; science and technology organisations",
-        "timeframe_vi": "Trình UBND tỉnh ban hành sau khi Thủ tướng Chính phủ ban hành Đề án cấp quốc "
-        "gia và tổ chức triển khai hằng năm",
-        "timeframe_en": "Submitted to the Provincial People's Committee for issuance after the Prime "
-        "Minister issues the national scheme; implemented yearly",
+        # The coordination and timeframe cells are merged with III.1's in the plan's table.
+        "cells_follow": "III.1",
+        "coordination_vi": "",
+        "coordination_en": "",
+        "timeframe_vi": "",
+        "timeframe_en": "",
     },
     {
         "code": "III.5",
@@ -182,14 +237,12 @@ PLAN_TASKS = [
         "biosecurity in the new situation.",
         "lead": ["POLICE"],
         "coordinating": ["DISTRICTS"],
-        "coordination_vi": "Các sở, ngành liên quan; UBND huyện, thị xã, thành phố; "
-        "các tổ chức chính trị, xã hội; các tổ chức KH&CN",
-        "coordination_en": "Relevant departments and sectors; People's Committees of the districts, "
-        "town and city; political and social organisations; science and technology organisations",
-        "timeframe_vi": "Trình UBND tỉnh ban hành sau khi Thủ tướng Chính phủ ban hành Đề án cấp quốc "
-        "gia và tổ chức triển khai hằng năm",
-        "timeframe_en": "Submitted to the Provincial People's Committee for issuance after the Prime "
-        "Minister issues the national scheme; implemented yearly",
+        # The coordination and timeframe cells are merged with III.1's in the plan's table.
+        "cells_follow": "III.1",
+        "coordination_vi": "",
+        "coordination_en": "",
+        "timeframe_vi": "",
+        "timeframe_en": "",
     },
     {
         "code": "III.6",
@@ -198,14 +251,13 @@ PLAN_TASKS = [
         "biodiversity-related crime.",
         "lead": ["POLICE"],
         "coordinating": ["DISTRICTS"],
-        "coordination_vi": "Các sở, ngành liên quan; UBND huyện, thị xã, thành phố; "
-        "các tổ chức chính trị, xã hội; các tổ chức KH&CN",
-        "coordination_en": "Relevant departments and sectors; People's Committees of the districts, "
-        "town and city; political and social organisations; science and technology organisations",
-        "timeframe_vi": "Trình UBND tỉnh ban hành sau khi Thủ tướng Chính phủ ban hành Đề án cấp quốc "
-        "gia và tổ chức triển khai hằng năm",
-        "timeframe_en": "Submitted to the Provincial People's Committee for issuance after the Prime "
-        "Minister issues the national scheme; implemented yearly",
+        # The coordination and timeframe cells are merged with III.1's in the plan's table.
+        "cells_follow": "III.1",
+        "lead_not_written": True,
+        "coordination_vi": "",
+        "coordination_en": "",
+        "timeframe_vi": "",
+        "timeframe_en": "",
     },
     {
         "code": "III.7",
@@ -215,14 +267,12 @@ PLAN_TASKS = [
         "national defence in the new situation.",
         "lead": ["MILITARY"],
         "coordinating": ["DISTRICTS"],
-        "coordination_vi": "Các sở, ngành liên quan; UBND huyện, thị xã, thành phố; "
-        "các tổ chức chính trị, xã hội; các tổ chức KH&CN",
-        "coordination_en": "Relevant departments and sectors; People's Committees of the districts, "
-        "town and city; political and social organisations; science and technology organisations",
-        "timeframe_vi": "Trình UBND tỉnh ban hành sau khi Thủ tướng Chính phủ ban hành Đề án cấp quốc "
-        "gia và tổ chức triển khai hằng năm",
-        "timeframe_en": "Submitted to the Provincial People's Committee for issuance after the Prime "
-        "Minister issues the national scheme; implemented yearly",
+        # The coordination and timeframe cells are merged with III.1's in the plan's table.
+        "cells_follow": "III.1",
+        "coordination_vi": "",
+        "coordination_en": "",
+        "timeframe_vi": "",
+        "timeframe_en": "",
     },
     {
         "code": "III.8",
@@ -231,14 +281,12 @@ PLAN_TASKS = [
         "resources for the 2026–2030 period.",
         "lead": ["DOST"],
         "coordinating": ["DISTRICTS"],
-        "coordination_vi": "Các sở, ngành liên quan; UBND huyện, thị xã, thành phố; "
-        "các tổ chức chính trị, xã hội; các tổ chức KH&CN",
-        "coordination_en": "Relevant departments and sectors; People's Committees of the districts, "
-        "town and city; political and social organisations; science and technology organisations",
-        "timeframe_vi": "Trình UBND tỉnh ban hành sau khi Thủ tướng Chính phủ ban hành Đề án cấp quốc "
-        "gia và tổ chức triển khai hằng năm",
-        "timeframe_en": "Submitted to the Provincial People's Committee for issuance after the Prime "
-        "Minister issues the national scheme; implemented yearly",
+        # The coordination and timeframe cells are merged with III.1's in the plan's table.
+        "cells_follow": "III.1",
+        "coordination_vi": "",
+        "coordination_en": "",
+        "timeframe_vi": "",
+        "timeframe_en": "",
     },
     # IV. Human resources and facilities
     {

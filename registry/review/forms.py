@@ -16,6 +16,7 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -186,6 +187,16 @@ class ReopenForm(FlaskForm):
     reason = TextAreaField(_l("What needs correcting"),
                            validators=[DataRequired(message=_l("Say what needs correcting.")),
                                        Length(max=2000)])
+
+
+class InviteCommitteesForm(FlaskForm):
+    """The commune and ward committees the department invites to report for a year (choices:
+    the view, from `commune_choices`)."""
+
+    communes = SelectMultipleField(
+        _l("Communes and wards"), validators=[DataRequired(message=_l("Choose at least one commune or ward."))],
+        description=_l("Hold Ctrl (⌘ on a Mac) to choose several."),
+        render_kw={**COMMUNE_SEARCH, "size": 12})
 
 
 # Genetic resources -------------------------------------------------------------------------

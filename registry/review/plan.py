@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.extensions import db
-from registry.models import AgencyReport, AgencyReportEvent
+from registry.forms import commune_choices
+from registry.models import AgencyReport, AgencyReportEvent, Commune, ReportInvitation, User
 from registry.models.base import province_today
 from registry.review import bp
-from registry.review.forms import ReopenForm
+from registry.review.forms import InviteCommitteesForm, ReopenForm
 from registry.services import annual_report, plan_reports, report_files
 from registry.web import run_service, year_arg
 
@@ -31,6 +32,38 @@ def plan_tasks():
         years=plan_reports.report_years(), only_overdue=only_overdue,
         consolidation=plan_reports.consolidation_date(year),
     )
+
+
+@bp.route("/plan-tasks/invitations", methods=["GET", "POST"])
+def report_invitations():
+    """The commune and ward committees invited to report for a year: the plan's duties of the
+    district committees are theirs since 01/07/2025."""
+    year = year_arg(plan_reports.report_years(), province_today().year)
+    form = InviteCommitteesForm()
+    form.communes.choices = commune_choices(None)[1:]
+    status = 200
+    if form.validate_on_submit():
+        communes = list(db.session.scalars(db.select(Commune).where(Commune.code.in_(form.communes.data))))
+        outcome = run_service(form, lambda: plan_reports.invite_committees(
+            current_user._get_current_object(), year, communes))
+        if not outcome.refused:
+            flash(_("%(n)s committees invited to report for %(year)s.", n=len(outcome.result), year=year),
+                  "success")
+            return redirect(url_for(".report_invitations", year=year))
+        status = outcome.status
+    elif form.errors:
+        status = 422
+    invitations = list(db.session.scalars(
+        db.select(ReportInvitation).where(ReportInvitation.year == year)
+        .options(joinedload(ReportInvitation.agency), joinedload(ReportInvitation.invited_by))
+        .order_by(ReportInvitation.invited_at.desc(), ReportInvitation.id.desc())))
+    accounts = dict(db.session.execute(
+        db.select(User.agency_id, db.func.count(User.id)).where(
+            User.agency_id.in_([i.agency_id for i in invitations]), User.role == "agency")
+        .group_by(User.agency_id)).all())
+    return render_template("review/report_invitations.html", year=year, form=form,
+                           years=plan_reports.report_years(), invitations=invitations,
+                           accounts=accounts, due=plan_reports.due_date(year)), status
 
 
 def _load_report(report_id: int) -> AgencyReport:

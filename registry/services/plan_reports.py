@@ -2,7 +2,9 @@
 
 Every lead agency of a task files one report on it per year, due on 10 November; a task the
 plan gives to "all departments, agencies and localities" (code ALL) is reported on by every
-agency. Reports are editable until submitted; the department can return a submitted report for
+department, and by the commune and ward committees the department invites for that year (the
+district committees' duties are theirs since 01/07/2025). The plan's agencies are read as they
+are today: a merged department's duties, and its reports, are its successor's. Reports are editable until submitted; the department can return a submitted report for
 correction. Reminders go out 14 and 3 days before the deadline. Pages and the CLI call these.
 """
 import math
@@ -23,8 +25,10 @@ from registry.models import (
     AgencyReportAttachment,
     AgencyReportEvent,
     AwardProposal,
+    Commune,
     Organization,
     PlanTask,
+    ReportInvitation,
     ReportReminder,
     User,
 )
@@ -64,39 +68,69 @@ def every_agency_id() -> int | None:
     return db.session.scalar(sa.select(Agency.id).where(Agency.code == EVERY_AGENCY))
 
 
-def reporting_agencies() -> list[Agency]:
-    """Agencies a reporter can belong to: every agency but the plan's "all agencies" group."""
+def _current_on(day: date):
+    return sa.or_(Agency.succeeded_by_id.is_(None), Agency.succeeded_on > day)
+
+
+def reporting_agencies(day: date | None = None) -> list[Agency]:
+    """The departments and provincial agencies as they are on `day` (today): those that report
+    on a task the plan gives to every agency."""
     return list(db.session.scalars(
-        sa.select(Agency).where(Agency.code != EVERY_AGENCY).order_by(Agency.id)))
+        sa.select(Agency).where(Agency.kind == "department", _current_on(day or province_today()))
+        .options(selectinload(Agency.succeeded_by)).order_by(Agency.id)))
+
+
+def agency_choices() -> list[Agency]:
+    """The agencies a reporter's account can belong to: today's departments and agencies, then
+    the commune and ward committees the department has invited."""
+    committees = db.session.scalars(
+        sa.select(Agency).where(Agency.kind == "commune_committee").order_by(Agency.name_vi))
+    return [*reporting_agencies(), *committees]
+
+
+def invited_committees(year: int) -> list[Agency]:
+    return list(db.session.scalars(
+        sa.select(Agency).join(ReportInvitation, ReportInvitation.agency_id == Agency.id)
+        .where(ReportInvitation.year == year).order_by(Agency.name_vi)))
 
 
 # Who leads what -----------------------------------------------------------------------------
 
-def plan_tasks() -> list[PlanTask]:
+def plan_tasks(plan=None) -> list[PlanTask]:
+    """The tasks of `plan` (the counted plan by default) in the plan's order, with their
+    agencies and those agencies' successors loaded."""
+    from registry.services.plans import counted_plan
+
+    plan = plan or counted_plan()
+    if plan is None:
+        return []
+    successors = selectinload(Agency.succeeded_by).selectinload(Agency.succeeded_by)
     return list(db.session.scalars(
-        sa.select(PlanTask)
-        .options(selectinload(PlanTask.lead_agencies), selectinload(PlanTask.coordinating_agencies))
+        sa.select(PlanTask).where(PlanTask.plan_id == plan.id)
+        .options(selectinload(PlanTask.lead_agencies).options(successors),
+                 selectinload(PlanTask.coordinating_agencies).options(successors),
+                 selectinload(PlanTask.cells_follow))
         .order_by(PlanTask.sort_order, PlanTask.id)))
 
 
-def leads_of(task: PlanTask, agencies: list[Agency]) -> list[Agency]:
-    """The agencies that report on `task` (`agencies`: every reporting agency, loaded once)."""
+def leads_of(task: PlanTask, agencies: list[Agency], committees: list[Agency] = ()) -> list[Agency]:
+    """Today's agencies that report on `task`, the main one first (`agencies`: every reporting
+    department, `committees`: the commune and ward committees invited this year, loaded once)."""
     if any(agency.code == EVERY_AGENCY for agency in task.lead_agencies):
-        return agencies
-    return [agency for agency in task.lead_agencies if agency.code != EVERY_AGENCY]
+        return [*agencies, *committees]
+    return [agency for agency in task.leads_today if agency.files_reports]
 
 
 def tasks_of_agency(agency: Agency) -> list[tuple[PlanTask, str]]:
-    """(task, "lead" | "coordinating") for every task the agency leads or coordinates."""
-    roles = {}
-    for task_id, role in db.session.execute(
-        sa.select(plan_task_agencies.c.task_id, plan_task_agencies.c.role)
-        .join(Agency, Agency.id == plan_task_agencies.c.agency_id)
-        .where(Agency.code.in_((agency.code, EVERY_AGENCY)))
-    ):
-        if roles.get(task_id) != "lead":
-            roles[task_id] = role
-    return [(task, roles[task.id]) for task in plan_tasks() if task.id in roles]
+    """(task, "lead" | "coordinating") for every task today's `agency` leads or takes part in,
+    itself or as the successor of an agency the plan names."""
+    rows = []
+    for task in plan_tasks():
+        if task.is_led_by(agency):
+            rows.append((task, "lead"))
+        elif task.involves(agency):
+            rows.append((task, "coordinating"))
+    return rows
 
 
 def save_task(task: PlanTask, actor: User, *, texts: dict, lead_ids: list[int],
@@ -123,12 +157,23 @@ def save_task(task: PlanTask, actor: User, *, texts: dict, lead_ids: list[int],
                             "stay lead agencies: %(names)s.", year=this_year, names="; ".join(dropped))]
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
+    # Checkboxes come back in the form's order: the agencies kept keep the plan's order, those
+    # added follow.
+    def in_plan_order(ids: list[int], before: list[Agency]) -> list[int]:
+        known = {agency.id: n for n, agency in enumerate(before)}
+        return sorted(ids, key=lambda i: (known.get(i, len(known)), ids.index(i)))
+
+    lead_ids = in_plan_order(lead_ids, task.lead_agencies)
+    coordinating_ids = in_plan_order(coordinating_ids, task.coordinating_agencies)
     for name, value in texts.items():
         setattr(task, name, value or "")
     db.session.execute(sa.delete(plan_task_agencies).where(plan_task_agencies.c.task_id == task.id))
+    # The order given is the plan's: the first lead agency is the main one.
     db.session.execute(sa.insert(plan_task_agencies), [
-        *({"task_id": task.id, "agency_id": i, "role": "lead"} for i in lead_ids),
-        *({"task_id": task.id, "agency_id": i, "role": "coordinating"} for i in coordinating_ids),
+        *({"task_id": task.id, "agency_id": i, "role": "lead", "position": n}
+          for n, i in enumerate(lead_ids)),
+        *({"task_id": task.id, "agency_id": i, "role": "coordinating", "position": n}
+          for n, i in enumerate(coordinating_ids)),
     ])
     db.session.expire(task, ["lead_agencies", "coordinating_agencies"])
     flush()
@@ -137,11 +182,18 @@ def save_task(task: PlanTask, actor: User, *, texts: dict, lead_ids: list[int],
 # Reading one year --------------------------------------------------------------------------
 
 def reports_of_year(year: int, agency: Agency | None = None) -> dict[tuple[int, int], AgencyReport]:
-    """{(task_id, agency_id): report} for a year, in one query."""
-    query = sa.select(AgencyReport).where(AgencyReport.year == year)
-    if agency is not None:
-        query = query.where(AgencyReport.agency_id == agency.id)
-    return {(r.task_id, r.agency_id): r for r in db.session.scalars(query)}
+    """{(task_id, today's agency id): report} for a year, in one query: a report a department
+    filed before it merged counts for the department that carries its duties now."""
+    query = sa.select(AgencyReport).where(AgencyReport.year == year).options(
+        selectinload(AgencyReport.agency).selectinload(Agency.succeeded_by))
+    reports = {}
+    for report in db.session.scalars(query):
+        key = (report.task_id, report.agency.current.id)
+        if agency is None or key[1] == agency.id:
+            # The successor's own report, if both exist, is the one that counts.
+            if key not in reports or report.agency_id == key[1]:
+                reports[key] = report
+    return reports
 
 
 def is_overdue(report: AgencyReport | None, year: int, today: date | None = None) -> bool:
@@ -221,10 +273,11 @@ def year_overview(year: int, today: date | None = None) -> YearOverview:
     """Every report expected for `year`, with its state and whether it is overdue."""
     today = today or province_today()
     agencies = reporting_agencies()
+    committees = invited_committees(year)
     reports = reports_of_year(year)
     overview = YearOverview(year=year, due=due_date(year))
     for task in plan_tasks():
-        for agency in leads_of(task, agencies):
+        for agency in leads_of(task, agencies, committees):
             report = reports.get((task.id, agency.id))
             overview.rows.append(ExpectedReport(task, agency, report, is_overdue(report, year, today)))
     return overview
@@ -312,7 +365,7 @@ def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrativ
     if not task.can_file_report(actor):
         raise PermissionDenied(_("Only a reporter of a lead agency of this task can file its report."))
     _check_year(year)
-    report = find_report(task, actor.agency, year)
+    report = find_report(task, actor.reporting_agency, year)
     if report is not None:
         if version in (None, ""):
             # A colleague started the draft after this form was opened.
@@ -333,7 +386,7 @@ def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrativ
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
     if report is None:
-        report = AgencyReport(task=task, agency=actor.agency, year=year, created_by=actor)
+        report = AgencyReport(task=task, agency=actor.reporting_agency, year=year, created_by=actor)
         db.session.add(report)
         _record(report, actor, "created")
     report.status = status
@@ -416,9 +469,59 @@ def remove_report_attachment(attachment: AgencyReportAttachment, actor: User, ve
 # Reminders ----------------------------------------------------------------------------------
 
 def agency_emails(agency: Agency) -> list[str]:
+    """Its reporters' addresses, with those of accounts still under a department it succeeded."""
+    ids = [a.id for a in db.session.scalars(sa.select(Agency)) if a.current.id == agency.id]
     return list(db.session.scalars(
-        sa.select(User.email).where(User.agency_id == agency.id, User.role == "agency",
+        sa.select(User.email).where(User.agency_id.in_(ids), User.role == "agency",
                                     User.is_active_account.is_(True)).order_by(User.id)))
+
+
+# Commune and ward committees --------------------------------------------------------------
+
+def committee_of(commune: Commune) -> Agency:
+    """The People's Committee of a commune or ward, as an agency (made on first need)."""
+    agency = db.session.scalar(sa.select(Agency).where(Agency.commune_id == commune.id))
+    if agency is None:
+        name = commune.name_vi[:1].lower() + commune.name_vi[1:]  # "Xã Ân Thi" -> "xã Ân Thi"
+        agency = Agency(code=f"UBND-{commune.code}"[:20], kind="commune_committee", commune=commune,
+                        name_vi=f"UBND {name}", name_en=f"People's Committee of {commune.name_en}")
+        db.session.add(agency)
+    return agency
+
+
+def invite_committees(actor: User, year: int, communes: list[Commune]) -> list[ReportInvitation]:
+    """The department asks commune and ward committees to report for `year` on the tasks the
+    plan gives to every agency and locality; their reporters are told by e-mail. Inviting one
+    already invited changes nothing."""
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only the department invites commune and ward committees."))
+    _check_year(year)
+    if not communes:
+        raise ValidationFailed(_("Choose at least one commune or ward."),
+                               {"communes": [_("Choose at least one commune or ward.")]})
+    today = province_today()
+    ended = [c.name for c in communes if c.valid_until is not None and c.valid_until < today]
+    if ended:
+        raise ValidationFailed(_("Some fields are not valid."), {"communes": [
+            _("No longer a unit of the province: %(names)s.", names="; ".join(ended))]})
+    invited = []
+    for commune in communes:
+        agency = committee_of(commune)
+        flush()
+        exists = db.session.scalar(sa.select(ReportInvitation).filter_by(year=year, agency_id=agency.id))
+        if exists is not None:
+            continue
+        invitation = ReportInvitation(year=year, agency=agency, invited_by=actor)
+        db.session.add(invitation)
+        invited.append(invitation)
+        link = site_url("agency.index", year=year)
+        with force_locale("vi"):
+            subject = _("Invitation to report on the biotechnology plan for %(year)s", year=year)
+        for email in agency_emails(agency):
+            queue_email(email, subject, "email/report_invitation.txt", agency=agency, year=year,
+                        due=due_date(year), link=link)
+    flush()
+    return invited
 
 
 def reminder_milestone(today: date) -> int | None:
