@@ -54,6 +54,7 @@ __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
     "AgencyReportEvent", "AwardProposal", "Plan", "ReportInvitation", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "Acceptance", "Inspection", "ProgressReminder", "ProgressReport", "ProgressReportDocument",
+    "ApplicationVersion", "Attachment", "ConflictDeclaration", "Council", "CouncilAssignment",
     "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "Commune", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "SignupRequest", "SupportDecision", "TargetRevision", "User", "UserSession", "visible_applications",
