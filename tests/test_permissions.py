@@ -62,6 +62,7 @@ ACCESS = {
     "agency.upload": AGENCY,
     "agency.remove_attachment": AGENCY,
     "review.plan_tasks": STAFF,
+    "review.report_invitations": STAFF,
     "review.agency_report": STAFF,
     "review.reopen_report": STAFF,
     "review.annual_report_page": STAFF,
@@ -145,6 +146,15 @@ ACCESS = {
     "admin.edit_agency": ADMIN,
     "admin.plan_tasks": ADMIN,
     "admin.edit_plan_task": ADMIN,
+    "admin.plans_page": ADMIN,
+    "admin.enterprises": ADMIN,
+    "admin.new_enterprise": ADMIN,
+    "admin.enterprise": ADMIN,
+    "admin.edit_enterprise": ADMIN,
+    "admin.import_baseline": ADMIN,
+    "admin.load_plan": ADMIN,
+    "admin.count_plan": ADMIN,
+    "admin.plan_seed_file": ADMIN,
     "admin.awards": ADMIN,
     "admin.edit_award": ADMIN,
     "admin.delete_award": ADMIN,
@@ -220,7 +230,14 @@ def build_world():
                                     nominee_name="Nguyễn Văn A", organization=None,
                                     achievement="Bảo tồn gà Đông Tảo", award_form="")
     commit()
+    from registry.services import enterprises
+    enterprise = enterprises.create_enterprise(
+        users["admin"], name="Công ty CP Sinh học Phố Hiến", tax_code="0900000001", field="agriculture",
+        commune=db.session.scalar(db.select(Commune).filter_by(code="11953")),
+        in_register_since=province_today())
+    commit()
     args = {
+        "enterprise_id": enterprise.id,
         "kind": "project",
         "code": approved.public_code,
         "organization_id": owner.organization_id,
@@ -237,6 +254,7 @@ def build_world():
         "target_id": db.session.scalar(db.select(Target.id).filter_by(code="grdp_share_2030")),
         "task_code": task.code,
         "task_id": task.id,
+        "plan_id": task.plan_id,
         "agency_id": users["agency"].agency_id,
         "year": year,
         "report_id": report.id,

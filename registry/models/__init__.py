@@ -27,6 +27,7 @@ from registry.models.councils import (
     ScoreItem,
     ScoreSheet,
 )
+from registry.models.enterprises import BiotechEnterprise, EnterpriseYearFigure, ImportBaseline
 from registry.models.followup import (Acceptance, Inspection, ProgressReminder, ProgressReport,
                                       ProgressReportDocument)
 from registry.models.genetics import BarcodeRecord, Census
@@ -54,7 +55,7 @@ __all__ = [
     "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
     "AgencyReportEvent", "AwardProposal", "Plan", "ReportInvitation", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "Acceptance", "Inspection", "ProgressReminder", "ProgressReport", "ProgressReportDocument",
-    "ApplicationVersion", "Attachment", "ConflictDeclaration", "Council", "CouncilAssignment",
+    "ApplicationVersion", "Attachment", "BiotechEnterprise", "EnterpriseYearFigure", "ImportBaseline", "ConflictDeclaration", "Council", "CouncilAssignment",
     "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "Commune", "District", "GeneticResource", "Organization",
     "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "SignupRequest", "SupportDecision", "TargetRevision", "User", "UserSession", "visible_applications",
