@@ -30,11 +30,13 @@ from registry.models import (
     ApplicationEvent,
     ApplicationVersion,
     AwardProposal,
+    BiotechEnterprise,
     Commune,
     District,
     GeneticResource,
     Organization,
     ProgressReport,
+    ReportInvitation,
     User,
 )
 from registry.models.applications import CHECKLIST, fields_of
@@ -50,7 +52,7 @@ DEMO_ACCOUNTS = (
     ("agency@demo.hungyen.gov.vn", "agency", "Trần Văn Nông"),
     ("expert1@demo.hungyen.gov.vn", "expert", "PGS.TS. Nguyễn Thị Thanh Thủy"),
 )
-DEMO_AGENCY = "DARD"  # the demo agency reporter's department
+DEMO_AGENCY = "DAE"  # the demo agency reporter's department (Agriculture and Environment)
 
 REPORT_NARRATIVES = [
     "Đã tổ chức {n} lớp tập huấn về ứng dụng công nghệ sinh học cho cán bộ và nông dân; "
@@ -368,6 +370,7 @@ def seed(count: int, rng_seed: int = 2023) -> str:
     _support_decisions(rng, admin, today, start_id)
     round_note = _appraisal_round(rng_seed, organizations, applicants, demo_applicant, reviewer, admin)
     _reporting_cycle(rng, admin, today)
+    _enterprise_register(rng, admin, today)
     db.session.commit()
     return (f"Created {count} applications for {len(organizations)} organisations{round_note}. "
             f"Demo accounts ({DEMO_PASSWORD}): " + ", ".join(e for e, _r, _n in DEMO_ACCOUNTS))
@@ -380,7 +383,16 @@ def _reporting_cycle(rng: random.Random, admin: User, today: date) -> None:
 
     if db.session.scalar(db.select(db.func.count(AgencyReport.id))):
         return
-    agencies = plan_reports.reporting_agencies()
+    # Two commune committees invited for this year: the district committees' duties are theirs.
+    for name in ("Xã Thái Thụy", "Phường Phố Hiến"):
+        commune = db.session.scalar(db.select(Commune).filter_by(name_vi=name))
+        if commune is not None:
+            db.session.add(ReportInvitation(year=today.year, agency=plan_reports.committee_of(commune),
+                                            invited_by=admin))
+    db.session.flush()
+    departments = plan_reports.reporting_agencies()
+    committees = plan_reports.invited_committees(today.year)
+    agencies = [*departments, *committees]
     reporters = {}
     for agency in agencies:
         reporter = db.session.scalar(db.select(User).filter_by(agency_id=agency.id))
@@ -394,7 +406,8 @@ def _reporting_cycle(rng: random.Random, admin: User, today: date) -> None:
     for year, share_in in ((today.year - 1, 1.0), (today.year, 0.6)):
         due = plan_reports.due_date(year)
         for task in tasks:
-            for agency in plan_reports.leads_of(task, agencies):
+            invited = committees if year == today.year else []
+            for agency in plan_reports.leads_of(task, departments, invited):
                 roll = rng.random()
                 if roll > share_in + 0.15:
                     continue  # nothing filed yet
@@ -424,6 +437,44 @@ def _reporting_cycle(rng: random.Random, admin: User, today: date) -> None:
                                      nominee_name=name, achievement=achievement, award_form=form,
                                      created_by=admin))
     db.session.flush()
+
+
+DEMO_ENTERPRISES = (
+    # name, tax code, field, commune code (one in the former Thái Bình area)
+    ("Công ty CP Giống cây trồng Phố Hiến", "0900123451", "agriculture", "11953"),
+    ("Công ty TNHH Chế phẩm sinh học Thái Thụy", "1000234562", "environment", "12826"),
+    ("Công ty CP Dược liệu sinh học Hưng Yên", "0900345673", "health", "11953"),
+    ("Công ty TNHH Vi sinh Kiến Xương", "1000456784", "agriculture", "12826"),
+)
+
+
+def _enterprise_register(rng: random.Random, admin: User, today: date) -> None:
+    """A few bio-industry enterprises with their 2023 base and yearly figures, and the 2023
+    import baseline, through the service: the 50 % growth is computed, never typed."""
+    from registry.services import enterprises
+
+    if db.session.scalar(db.select(db.func.count(BiotechEnterprise.id))):
+        return
+    source = "Báo cáo tài chính năm {year} gửi Sở Tài chính"
+    for name, tax_code, field, commune_code in DEMO_ENTERPRISES:
+        commune = db.session.scalar(db.select(Commune).filter_by(code=commune_code))
+        if commune is None:
+            continue
+        enterprise = enterprises.create_enterprise(
+            admin, name=name, tax_code=tax_code, field=field, commune=commune,
+            in_register_since=date(2024, 3, 1))
+        investment = rng.randint(20, 90) * 1_000_000_000
+        revenue = rng.randint(30, 150) * 1_000_000_000
+        for year in range(2023, today.year):
+            enterprises.record_year_figure(
+                enterprise, admin, year=year, investment_vnd=investment, revenue_vnd=revenue,
+                import_replacing_revenue_vnd=revenue * rng.randint(10, 40) // 100,
+                source=source.format(year=year), reported_on=date(min(year + 1, today.year), 3, 31))
+            investment = investment * rng.randint(108, 125) // 100
+            revenue = revenue * rng.randint(110, 130) // 100
+    enterprises.record_import_baseline(
+        admin, value_vnd=480_000_000_000, reported_on=date(2024, 6, 30),
+        source="Cục Hải quan: trị giá nhập khẩu sản phẩm công nghệ sinh học năm 2023 của doanh nghiệp trên địa bàn tỉnh")
 
 
 def _plain(value):

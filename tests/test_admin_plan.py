@@ -102,3 +102,135 @@ def test_editing_an_award_keeps_its_organisation(client, admin):
     assert client.post(f"/admin/awards/{award.id}", data=form).status_code == 302
     db.session.expire_all()
     assert db.session.get(AwardProposal, award.id).organization_id == organization.id
+
+
+# The plan as it is written, and the agencies as they are today ------------------------------
+
+def test_the_tasks_page_shows_the_plans_agencies_in_order_with_todays_beside(client, admin):
+    page = client.get("/admin/plan-tasks").get_data(as_text=True)
+    ii1 = page.split(">II.1<")[1].split(">II.2<")[0]
+    names = ["Department of Science and Technology", "Department of Agriculture and Rural Development",
+             "Department of Natural Resources and Environment", "Department of Industry and Trade",
+             "Department of Health", "Department of Education and Training",
+             "Department of Labour, Invalids and Social Affairs"]
+    assert [ii1.index(name) for name in names] == sorted(ii1.index(name) for name in names)
+    assert "today: Department of Agriculture and Environment (since 1 Mar 2025)" in ii1
+    assert "today: Department of Home Affairs (since 1 Mar 2025)" in ii1
+    # The coordination cell once, as the plan writes it, and what became of the districts.
+    iii1 = page.split(">III.1<")[1].split(">III.2<")[0]
+    assert iii1.count("People&#39;s Committees of the districts") == 1
+    assert "carried out by the commune and ward People's Committees since 1 Jul 2025" in iii1
+    iii6 = page.split(">III.6<")[1].split(">III.7<")[0]
+    assert "As for task III.1: the plan's table merges this cell" in iii6
+    assert "leaves this task's lead cell blank" in iii6
+
+
+def test_editing_a_task_keeps_the_plans_order_of_its_lead_agencies(client, admin):
+    # The form sends checkboxes in the agencies' order; the plan's order is kept, and a new
+    # lead comes last.
+    order = ["MOIT", "DARD", "DOH", "DONRE", "DAE"]
+    response = client.post(f"/admin/plan-tasks/{task('V.2').id}",
+                           data=task_form("V.2", sorted(order), ["DPI", "DOF", "DISTRICTS"]))
+    assert response.status_code == 302
+    assert [a.code for a in task("V.2").lead_agencies] == order
+
+
+PLAN_2026 = {
+    "plan": {"code": "KH-2026-HY", "title_vi": "Kế hoạch phát triển công nghệ sinh học tỉnh Hưng Yên "
+             "giai đoạn 2026–2030", "issuer_vi": "Ủy ban nhân dân tỉnh Hưng Yên", "number": "99/KH-UBND",
+             "issued_on": "2026-03-15", "area_vi": "Tỉnh Hưng Yên", "period_start": "2026-01-01",
+             "period_end": "2030-12-31"},
+    "agencies": [],
+    "tasks": [{"code": "1", "title_vi": "Tuyên truyền, phổ biến", "lead": ["DOST", "DAE"],
+               "coordinating": ["COMMUNES"], "coordination_vi": "UBND các xã, phường",
+               "timeframe_vi": "Hằng năm"}],
+    "targets": [{"code": "supported_projects", "measure": "supported_projects",
+                 "title_vi": "Dự án được hỗ trợ", "target_min": 20, "unit": "projects",
+                 "deadline": "2030-12-31", "window_start": "2026-01-01"}],
+}
+
+
+def upload_plan(client, content: bytes):
+    import io
+    return client.post("/admin/plans", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(content), "ke-hoach.json")})
+
+
+def test_an_admin_loads_a_second_plan_beside_the_counted_one_and_chooses_it(client, admin):
+    import json
+
+    from registry.models import Plan
+    from registry.services.plans import counted_plan
+
+    response = upload_plan(client, json.dumps(PLAN_2026, ensure_ascii=False).encode())
+    assert response.status_code == 302
+    page = client.get("/admin/plans").get_data(as_text=True)
+    assert "KH-2026-HY" in page and "The plan KH-2026-HY has been loaded: 1 tasks, 1 targets" in page
+    assert counted_plan().code == "KH-2023-HY"  # loading does not change what is counted
+    assert [t.code for t in plan.plan_tasks()][:2] == ["I.1", "II.1"]
+    # Loading it again adds nothing.
+    assert upload_plan(client, json.dumps(PLAN_2026).encode()).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(PlanTask.id)).join(Plan).where(Plan.code == "KH-2026-HY")) == 1
+
+    new = db.session.scalar(sa.select(Plan).filter_by(code="KH-2026-HY"))
+    assert client.post(f"/admin/plans/{new.id}/count", data={}).status_code == 302
+    db.session.expire_all()
+    assert counted_plan().code == "KH-2026-HY"
+    assert [t.code for t in plan.plan_tasks()] == ["1"]
+    assert [row.agency.code for row in plan.year_overview(YEAR).rows] == ["DOST", "DAE"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not json", "not JSON in UTF-8"),
+    (b'{"tasks": []}', "must hold an object"),
+    ('{"plan": {"code": "X"}}'.encode(), "plan.title_vi"),
+])
+def test_a_wrong_plan_file_is_refused_and_loads_nothing(client, admin, content, message):
+    from registry.models import Plan
+
+    response = upload_plan(client, content)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1
+
+
+def test_a_plan_naming_an_unknown_agency_loads_nothing(client, admin):
+    import json
+
+    from registry.models import Plan
+
+    wrong = {**PLAN_2026, "tasks": [{**PLAN_2026["tasks"][0], "lead": ["NOPE"]}]}
+    response = upload_plan(client, json.dumps(wrong).encode())
+    assert response.status_code == 422
+    assert "No agency has the code NOPE" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1
+
+
+def test_the_seed_file_is_a_plan_that_loads(client, admin):
+    from registry.services.plans import validate_plan_data
+
+    response = client.get("/admin/plans/seed.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert validate_plan_data(response.get_json()) == {}
+    assert "Sở Nông nghiệp và Môi trường" in response.get_data(as_text=True)
+
+
+def test_an_admin_records_that_an_agency_merged_into_another(client, admin):
+    form = {"name_vi": "Cục Thống kê tỉnh", "name_en": "Provincial Statistics Office", "kind": "department",
+            "succeeded_by_id": str(agency("DOF").id), "succeeded_on": "", "succession_note_vi": "",
+            "succession_note_en": "", "succession_source": ""}
+    url = f"/admin/agencies/{agency('STAT').id}"
+    refused = client.post(url, data=form)
+    assert refused.status_code == 422 and "Say from which day its duties pass." in refused.get_data(as_text=True)
+    # A loop (Finance's duties passing to the office whose duties pass to Finance) is refused.
+    assert client.post(url, data={**form, "succeeded_on": "01/03/2025"}).status_code == 302
+    loop = client.post(f"/admin/agencies/{agency('DOF').id}",
+                       data={**form, "name_vi": "Sở Tài chính", "name_en": "Department of Finance",
+                             "succeeded_by_id": str(agency("STAT").id), "succeeded_on": "01/04/2025"})
+    assert loop.status_code == 422 and "already pass to this one" in loop.get_data(as_text=True)
+    db.session.expire_all()
+    stat = agency("STAT")
+    assert stat.current.code == "DOF" and str(stat.succeeded_on) == "2025-03-01"
+    assert [row.agency.code for row in plan.year_overview(YEAR).rows if row.task.code == "II.3"] == ["DOST", "DOF"]
+    page = client.get("/admin/agencies").get_data(as_text=True)
+    assert "→ Department of Finance (since 1 Mar 2025)" in page

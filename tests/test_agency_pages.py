@@ -135,7 +135,8 @@ def test_a_reporter_lands_on_the_tasks_its_agency_leads_or_coordinates(client, l
     assert shown["I.1"] == "Lead"  # a task of "all agencies"
     assert shown["II.2"] == ("Lead" if code == "DARD" else "Coordinating")
     if code == "DPI":  # merged into Finance: its account reports for Finance, on Finance's tasks
-        assert "Department of Finance" in page
+        assert "Plan tasks of Department of Finance" in page
+        assert "Your account belongs to Department of Planning and Investment" in page
 
 
 def test_an_agency_user_without_an_agency_is_told_so(client, login):
@@ -472,3 +473,34 @@ def test_report_pages_use_a_constant_number_of_queries(app, client, login, count
     for code in tasks[2:10]:
         filed(code, dost)
     assert counts() == few
+
+
+# Commune and ward committees ---------------------------------------------------------------------
+
+def test_the_department_invites_commune_committees_and_they_report_on_the_tasks_of_all(app, client, reviewer):
+    from registry.models import Commune
+
+    page = page_of(client, f"/review/plan-tasks/invitations?year={YEAR}")
+    assert "No commune or ward committee is invited for this year." in page
+    assert "The district level ended on 1 Jul 2025" in page
+    refused = client.post(f"/review/plan-tasks/invitations?year={YEAR}", data={})
+    assert refused.status_code == 422 and "Choose at least one commune or ward." in refused.get_data(as_text=True)
+    codes = [c.code for c in db.session.scalars(sa.select(Commune).where(
+        Commune.name_vi.in_(["Xã Thái Thụy", "Phường Phố Hiến"])))]
+    response = client.post(f"/review/plan-tasks/invitations?year={YEAR}", data={"communes": codes})
+    assert response.status_code == 302
+    page = page_of(client, response.headers["Location"])
+    assert "2 committees invited to report for" in page
+    assert "People&#39;s Committee of Thái Thụy Commune" in page or "UBND xã Thái Thụy" in page
+    # Each committee now has a row on I.1, and only there.
+    overview = page_of(client, f"/review/plan-tasks?year={YEAR}")
+    i1 = overview.split("<strong>I.1</strong>")[1].split("<strong>II.1</strong>")[0]
+    assert "Thái Thụy" in i1 and "Thái Thụy" not in overview.split("<strong>II.1</strong>")[1]
+
+    committee = db.session.scalar(sa.select(Agency).where(Agency.name_vi == "UBND xã Thái Thụy"))
+    colleague = browser(app, reporter(committee.code))
+    tasks = page_of(colleague, "/agency/")
+    roles = dict(re.findall(r"<tr>\s*<td>([IV]+\.\d)</td>.*?<td>(Lead|Coordinating)</td>", tasks, re.S))
+    assert roles["I.1"] == "Lead" and roles["III.1"] == "Coordinating" and "II.2" not in roles
+    assert post_report(colleague, "I.1").status_code == 302
+    assert report_of("I.1", committee.code) is not None

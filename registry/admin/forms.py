@@ -19,7 +19,7 @@ from registry.models import Agency, Organization
 from registry.models.accounts import ROLES
 from registry.models.base import province_today
 from registry.models.plan_reports import NOMINEE_KINDS
-from registry.models.reference import RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
+from registry.models.reference import AGENCY_KINDS, RESOURCE_KINDS, RISK_STATUSES, TARGET_UNITS
 from registry.services import plan_reports
 from registry.services.accounts import PASSWORD_MAX
 from registry.services.places import english_name
@@ -177,6 +177,10 @@ class AwardForm(FlaskForm):
                                             "Provincial People's Committee."))
 
 
+# The date input sends 2026-06-30; where a browser shows a plain text box, 30/06/2026 is typed.
+DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
 class AgencyForm(FlaskForm):
     code = StringField(_l("Code"), validators=[
         DataRequired(), Length(max=20),
@@ -185,6 +189,45 @@ class AgencyForm(FlaskForm):
     name_vi = StringField(_l("Name (Vietnamese)"), filters=[strip],
                           validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), filters=[strip], validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), default="department", choices=[
+        (code, label) for code, label in AGENCY_KINDS.items() if code != "commune_committee"])
+    # A merger: the agency that carries this one's duties from a day on (choices: the view).
+    succeeded_by_id = SelectField(_l("Its duties pass to"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                                  validate_choice=False,
+                                  description=_l("When it merges into another agency: that agency reports on its tasks from the day below."))
+    succeeded_on = DateField(_l("From"), format=DAY_FORMATS, validators=[Optional()],
+                             invalid_value_message=_l("Not a date: write it as dd/mm/yyyy."))
+    succession_note_vi = TextAreaField(_l("What passed, and to whom (Vietnamese)"), filters=[strip],
+                                       validators=[Length(max=2000)], render_kw={"rows": 2})
+    succession_note_en = TextAreaField(_l("What passed, and to whom (English)"), filters=[strip],
+                                       validators=[Length(max=2000)], render_kw={"rows": 2})
+    succession_source = StringField(_l("Where it is decided"), filters=[strip], validators=[Length(max=500)],
+                                    description=_l("The decree or decision, with its number and date."))
+
+    def set_successors(self, agency: Agency | None) -> None:
+        """Any other agency (not a commune committee) may carry this one's duties."""
+        self.succeeded_by_id.choices = [("", _("— none —"))] + [
+            (other.id, other.name) for other in db.session.scalars(
+                db.select(Agency).where(Agency.kind != "commune_committee").order_by(Agency.name_vi))
+            if agency is None or other.id != agency.id]
+        self.agency = agency
+        if agency is not None and agency.kind == "commune_committee":
+            del self.kind  # made for a commune or ward by the invitation, and stays one
+
+    def validate_succeeded_by_id(self, field):
+        if field.data is None:
+            return
+        if field.data not in {choice[0] for choice in field.choices}:
+            raise ValidationError(_("Not a valid choice."))
+        if not self.succeeded_on.data:
+            raise ValidationError(_("Say from which day its duties pass."))
+        successor = db.session.get(Agency, field.data)
+        for _step in range(Agency.MAX_SUCCESSIONS):  # no loop back to this agency
+            if successor is None:
+                return
+            if self.agency is not None and successor.id == self.agency.id:
+                raise ValidationError(_("That agency's duties already pass to this one."))
+            successor = successor.succeeded_by
 
 
 class PlanTaskForm(FlaskForm):
@@ -209,8 +252,6 @@ class PlanTaskForm(FlaskForm):
 
 # Communes and wards: corrected one by one, or loaded as a list (registry.services.places)
 
-# The date input sends 2026-06-30; where a browser shows a plain text box, 30/06/2026 is typed.
-DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 NAME_MAX = 120  # Commune.name_vi and name_en
 
 

@@ -191,7 +191,9 @@ def agencies():
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
 def new_agency():
-    return _save_reference_row(AgencyForm(), Agency(), _("The agency has been saved."),
+    form = AgencyForm()
+    form.set_successors(None)
+    return _save_reference_row(form, Agency(), _("The agency has been saved."),
                                "admin.agencies", _("Agencies"), _("New agency"))
 
 
@@ -199,6 +201,7 @@ def new_agency():
 def edit_agency(agency_id: int):
     agency = db.get_or_404(Agency, agency_id)
     form = AgencyForm(obj=agency)
+    form.set_successors(agency)
     del form.code  # reports, reminders and the seed data refer to it
     return _save_reference_row(form, agency, _("The agency has been saved."), "admin.agencies",
                                _("Agencies"), _("Agency %(code)s", code=agency.code))

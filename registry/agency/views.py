@@ -12,6 +12,7 @@ from registry.extensions import db, login_manager
 from registry.forms import VersionForm
 from registry.models import AgencyReport, AgencyReportAttachment, AgencyReportEvent, PlanTask
 from registry.models.base import province_today
+from registry.models.reference import PROVINCE_MERGED_ON
 from registry.services import plan_reports
 from registry.web import run_service, year_arg
 
@@ -45,6 +46,7 @@ def index():
         years=plan_reports.report_years(), due=due, days_left=(due - today).days,
         state_of=plan_reports.state_of, states=plan_reports.STATES,
         is_overdue=lambda report: plan_reports.is_overdue(report, year, today),
+        merged_on=PROVINCE_MERGED_ON,
     )
 
 

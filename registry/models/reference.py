@@ -441,9 +441,9 @@ class PlanTask(db.Model):
         return [a for a in distinct_current(self.coordinating_agencies) if a.id not in leads]
 
     @property
-    def names_district_committees(self) -> bool:
-        """The plan names the district committees among those taking part."""
-        return any(agency.code == DISTRICT_COMMITTEES for agency in self.coordinating_agencies)
+    def district_committees(self) -> Agency | None:
+        """The plan's district committees, when it names them among those taking part."""
+        return next((a for a in self.coordinating_agencies if a.code == DISTRICT_COMMITTEES), None)
 
     @property
     def has_changed_agencies(self) -> bool:

@@ -11,6 +11,7 @@ from registry.extensions import db
 from registry.forms import commune_choices
 from registry.models import AgencyReport, AgencyReportEvent, Commune, ReportInvitation, User
 from registry.models.base import province_today
+from registry.models.reference import PROVINCE_MERGED_ON
 from registry.review import bp
 from registry.review.forms import InviteCommitteesForm, ReopenForm
 from registry.services import annual_report, plan_reports, report_files
@@ -63,7 +64,8 @@ def report_invitations():
         .group_by(User.agency_id)).all())
     return render_template("review/report_invitations.html", year=year, form=form,
                            years=plan_reports.report_years(), invitations=invitations,
-                           accounts=accounts, due=plan_reports.due_date(year)), status
+                           accounts=accounts, due=plan_reports.due_date(year),
+                           merged_on=PROVINCE_MERGED_ON), status
 
 
 def _load_report(report_id: int) -> AgencyReport:
