@@ -305,7 +305,7 @@ class PlanFileForm(FlaskForm):
         _l("A plan (JSON)"), id="plan-file",
         validators=[FileRequired(message=_l("Choose a file to upload."))],
         render_kw={"accept": ".json,application/json"},
-        description=_l("UTF-8 JSON in the form of the 2023 plan's file (download it below): the "
+        description=_l("UTF-8 JSON in the form of the 2023 plan's file (the link above): the "
                        "plan's identity, its agencies, tasks and targets. Agencies already in the "
                        "registry are named by their code."))
 

@@ -205,9 +205,15 @@ class Plan(db.Model):
         return self.issued_on.strftime("%d/%m/%Y" if self.issued_on_exact else "%m/%Y")
 
     @property
+    def number_label(self) -> str:
+        """The number as a reader sees it: "…/KH-UBND" where the copy leaves it blank."""
+        number = self.number or self.code
+        return f"…{number}" if number.startswith("/") else number
+
+    @property
     def short_name(self) -> str:
-        """"Kế hoạch /KH-UBND (12/2023)": how a plan is told apart in a choice."""
-        return f"{self.number or self.code} ({self.issued_label})"
+        """"Kế hoạch …/KH-UBND (12/2023)": how a plan is told apart in a choice."""
+        return _("Plan %(number)s (%(date)s)", number=self.number_label, date=self.issued_label)
 
     def __repr__(self) -> str:
         return f"<Plan {self.code}>"
