@@ -7,6 +7,7 @@ import pytest
 from registry.extensions import db
 from registry.models import IndicatorValue, PvpYearCount, Target, TargetRevision
 from registry.models.base import province_today
+from registry.reference_data.basics import TARGETS
 from tests.factories import make_user
 
 
@@ -46,7 +47,8 @@ def admin(login):
 
 def pages() -> list[str]:
     return ["/admin/targets", "/admin/targets/new", f"/admin/targets/{target('supported_projects').id}",
-            f"/admin/targets/{target('import_substitution').id}/values",
+            f"/admin/targets/{target('grdp_share_2030').id}/values",
+            f"/admin/targets/{target('conserved_resources').id}",
             f"/admin/targets/{target('pvp_growth').id}/values", "/admin/pvp-counts"]
 
 
@@ -55,8 +57,8 @@ def test_target_pages_are_forbidden_to_other_roles(client, login, role):
     login(make_user(role))
     for url in pages():
         assert client.get(url).status_code == 403, url
-    substitution = target("import_substitution")
-    response = client.post(f"/admin/targets/{substitution.id}/values", data={
+    grdp = target("grdp_share_2030")
+    response = client.post(f"/admin/targets/{grdp.id}/values", data={
         "year": "2025", "value": "60", "source": "Cục Thống kê", "reported_on": "2026-01-15"})
     assert response.status_code == 403
     assert client.post("/admin/pvp-counts", data={
@@ -133,27 +135,86 @@ def test_a_new_target_needs_an_unused_well_formed_code(client, admin, english):
     assert response.status_code == 422
     assert "Another target already uses this code." in response.get_data(as_text=True)
     assert client.post("/admin/targets/new", data=NEW_TARGET | {"code": "Bad Code!"}).status_code == 422
-    assert db.session.scalar(db.select(db.func.count(Target.id))) == 9  # the seeded ones only
+    assert db.session.scalar(db.select(db.func.count(Target.id))) == len(TARGETS)  # the seeded ones only
 
 
 def test_an_entered_figure_becomes_the_current_value(client, admin, english):
-    substitution = target("import_substitution")
-    url = f"/admin/targets/{substitution.id}/values"
-    response = client.post(url, data={"year": "2025", "value": "37.5", "source": "Cục Thống kê tỉnh",
+    grdp = target("grdp_share_2030")
+    url = f"/admin/targets/{grdp.id}/values"
+    response = client.post(url, data={"year": "2025", "value": "5.5", "source": "Cục Thống kê tỉnh",
                                       "reported_on": "2026-02-10"})
     assert response.status_code == 302
     # A correction for the same year is a new row; the older one stays in the history.
-    client.post(url, data={"year": "2025", "value": "38.25", "source": "Niên giám thống kê 2025",
+    client.post(url, data={"year": "2025", "value": "6.25", "source": "Niên giám thống kê 2025",
                            "reported_on": "2026-03-01"})
     assert db.session.scalar(db.select(db.func.count(IndicatorValue.id))) == 2
 
-    row = client.get("/admin/targets").get_data(as_text=True).split("import_substitution</code>")[1]
+    row = client.get("/admin/targets").get_data(as_text=True).split("grdp_share_2030</code>")[1]
     row = row.split("</tr>")[0]
-    assert "38.25" in row and "On track" in row  # 50 by 2030 at a linear pace from 2024
+    assert "6.25" in row and "On track" in row  # 7 by 2030 at a linear pace from 2024
     history = client.get(url).get_data(as_text=True)
-    assert "37.5" in history and "Niên giám thống kê 2025" in history
+    assert "5.5" in history and "Niên giám thống kê 2025" in history
     assert history.count("<strong>In force</strong>") == 1
-    assert history.index("38.25") < history.index("37.5")  # newest first
+    assert history.index("6.25") < history.index("5.5")  # newest first
+
+
+def list_row(html: str, code: str) -> str:
+    return html.split(f"{code}</code>")[1].split("</tr>")[0]
+
+
+def test_the_list_says_who_set_each_target(client, admin, english):
+    html = client.get("/admin/targets").get_data(as_text=True)
+    assert "Target set by the plan" in list_row(html, "supported_projects")
+    conserved = list_row(html, "conserved_resources")
+    assert "Registry indicator: the plan sets no target" in conserved
+    assert "Registry indicator, no target" in conserved  # the status
+    assert "computed from the register of bio-industry enterprises" in list_row(html, "biotech_revenue_growth")
+
+
+def test_an_admin_sets_or_clears_the_number_of_a_registry_indicator(client, admin, english):
+    conserved = target("conserved_resources")
+    url = f"/admin/targets/{conserved.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "The plan sets no number for this figure." in page
+    assert "Indigenous genetic resources with at least one approved conservation record" in page
+    # Saved as it is (no number): still an indicator, nothing in the history.
+    assert client.post(url, data=target_form(conserved)).status_code == 302
+    assert target("conserved_resources").target_set_by == "none"
+    assert db.session.scalar(db.select(db.func.count(TargetRevision.id))) == 0
+
+    assert client.post(url, data=target_form(conserved, target_min="3")).status_code == 302
+    db.session.expire_all()
+    assert (target("conserved_resources").target_min, target("conserved_resources").target_set_by) == (3, "admin")
+    row = list_row(client.get("/admin/targets").get_data(as_text=True), "conserved_resources")
+    assert "Target set by the department" in row and "at least 3" in row and "Behind" in row
+    history = client.get(url).get_data(as_text=True)
+    assert "Who set the target" in history and "<ins>Target set by the department</ins>" in history
+
+    assert client.post(url, data=target_form(target("conserved_resources"), target_min="")).status_code == 302
+    db.session.expire_all()
+    assert target("conserved_resources").target_set_by == "none"
+
+
+def test_a_new_target_belongs_to_the_plan_chosen(client, admin, english):
+    from registry.services import plans
+    from registry.services.unit_of_work import commit
+    from tests.test_targets import SECOND_PLAN
+
+    assert 'name="plan"' not in client.get("/admin/targets/new").get_data(as_text=True)  # one plan
+    second = plans.load_plan(SECOND_PLAN).plan
+    commit()
+    form = client.get("/admin/targets/new").get_data(as_text=True)
+    assert 'name="plan"' in form and "25/KH-UBND" in form
+    # A code is unique within its plan: the second plan has no "startups" yet.
+    response = client.post("/admin/targets/new", data=NEW_TARGET | {"code": "startups", "plan": str(second.id)})
+    assert response.status_code == 302
+    added = db.session.scalar(db.select(Target).filter_by(code="startups", plan_id=second.id))
+    assert (added.target_set_by, added.measure) == ("admin", "indicator")
+    assert client.post("/admin/targets/new", data=NEW_TARGET | {"code": "startups"}).status_code == 422
+    listed = client.get("/admin/targets?plan=KH-2026-HY").get_data(as_text=True)
+    assert "Accredited biotech laboratories" in listed and "grdp_share_2045" not in listed
+    assert "Supported projects mastering biotech" not in client.get("/admin/targets?plan=KH-2026-HY").get_data(as_text=True)
+    assert "grdp_share_2045" in client.get("/admin/targets?plan=nope").get_data(as_text=True)
 
 
 def test_counted_targets_take_no_figures(client, admin, english):
@@ -203,10 +264,10 @@ BAD_TARGET_FIELDS = [
 
 
 def test_bad_input_is_refused_with_422_and_nothing_is_written(client, admin, english):
-    substitution = target("import_substitution")
-    figure = {"year": "2025", "value": "40", "source": "Cục Thống kê", "reported_on": "2026-01-15"}
+    grdp = target("grdp_share_2030")
+    figure = {"year": "2025", "value": "4", "source": "Cục Thống kê", "reported_on": "2026-01-15"}
     for changes in bad_figures():
-        response = client.post(f"/admin/targets/{substitution.id}/values", data=figure | changes)
+        response = client.post(f"/admin/targets/{grdp.id}/values", data=figure | changes)
         assert response.status_code == 422, changes
         assert 'role="alert"' in response.get_data(as_text=True)
     count = {"year": "2023", "filings": "25", "source": "Cục Trồng trọt"}

@@ -3,7 +3,7 @@ trip, and the command line writes the files and sends the reminders."""
 import io
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -197,9 +197,138 @@ def test_target_values_match_the_progress_page(app, dataset):
     report = build(app)
     progress = counting.all_progress(report.as_of)
     rows = report.section("targets").tables[0].rows
-    assert [(row[0], row[2]) for row in rows] == [(p.target.title, p.current) for p in progress]
+    assert [(row[0], row[3]) for row in rows] == [(p.target.title, p.current) for p in progress]
     supported = next(p for p in progress if p.target.measure == "supported_projects")
     assert supported.current == 2
+
+
+def target_row(report, code: str) -> list:
+    rows = report.section("targets").tables[0].rows
+    progress = counting.all_progress(report.as_of)
+    return rows[[p.code for p in progress].index(code)]
+
+
+def test_the_targets_say_who_set_them_and_how_they_are_measured(app, dataset):
+    report = build(app, lang="en")
+    section = report.section("targets")
+    assert section.tables[0].columns == ["Target", "Aim", "Who set the target", "Current value",
+                                         "Status", "Deadline", "How it is measured"]
+    assert "People's Committee of Hưng Yên province, /KH-UBND, 12/2023" in section.paragraphs[0]
+    projects = target_row(report, "supported_projects")
+    assert projects[1:3] == ["10–15 projects", "Target set by the plan"]
+    conserved = target_row(report, "conserved_resources")
+    # The plan sets no number: no aim, no status against one, no deadline.
+    assert conserved[1:6] == ["—", "Registry indicator: the plan sets no target", 1,
+                              "Registry indicator, no target", None]
+    assert conserved[6].startswith("Indigenous genetic resources with at least one approved")
+    assert target_row(report, "pvp_growth")[1] == "12–14 %"
+    assert target_row(report, "pvp_growth")[4] == "The target's period has ended; by the deadline: No data yet"
+    assert target_row(report, "biotech_revenue_growth")[1] == "50 %"
+
+
+def record_pvp_years(years: dict[int, int]) -> None:
+    admin = make_user("admin")
+    for year, filings in years.items():
+        counting.record_pvp_year(admin, year, filings, "Cục Trồng trọt")
+    commit()
+
+
+def test_plant_varieties_end_with_the_targets_period(app):
+    """The target ends with 2025: its figure is 2023–2025; later years are information only."""
+    record_pvp_years({2023: 25, 2024: 28, 2025: 32, 2026: 40})
+    report = build(app, lang="en")
+    section = report.section("pvp")
+    assert section.paragraphs[:2] == [
+        "The target: average yearly growth 2023–2025 of 13.1 %; the plan aims at 12–14 % by 2025.",
+        "The target's period ended on 31 Dec 2025; by then: Achieved."]
+    assert section.tables[0].title == "The target's period (2023–2025)"
+    assert [row[0] for row in section.tables[0].rows] == ["2023", "2024", "2025"]
+    assert "2030" not in " ".join(section.paragraphs)
+
+    # A year later the filings of 2026 are complete: shown, for information, apart.
+    with app.test_request_context(), force_locale("en"):
+        later = annual_report.build(2027, today=date(2028, 1, 15)).section("pvp")
+    assert [row[0] for row in later.tables[0].rows] == ["2023", "2024", "2025"]
+    assert later.tables[1].title == "After the target's period, for information"
+    assert later.tables[1].rows == [["2026", 40, 25.0]]
+    assert "The years after 2025 are shown for information: they are not part of the target." in later.paragraphs
+    assert later.paragraphs[0].startswith("The target: average yearly growth 2023–2025 of 13.1 %")
+
+
+def test_genetic_resources_count_what_the_targets_count(app):
+    from registry.models import GeneticResource
+    from registry.services import applications as workflow
+    from registry.services import genetics
+
+    owner, reviewer = make_user("applicant"), make_user("reviewer")
+    first = make_application(owner, "conservation", "approved", reviewer=reviewer)  # Đông Tảo
+    make_application(owner, "conservation", "approved", reviewer=reviewer, resource="nhan_long")
+    make_application(owner, "conservation", "submitted", resource="vai_trung")  # not approved
+    workflow.set_implementation_status(first, reviewer, "completed", "", first.version)
+    commit()
+    longan = db.session.scalar(db.select(GeneticResource).filter_by(code="nhan_long"))
+    genetics.add_barcode(longan, reviewer, {"sample_id": "NL-1", "marker": "ITS2",
+                                            "sequence": "ACGT" * 60})
+    commit()
+    report = build(app, lang="en")
+    section = report.section("genetics")
+    table = section.tables[0]
+    assert table.columns[2:5] == ["Indigenous", "Risk status", "Ongoing conservation records"]
+    by_name = {row[0]: row for row in table.rows}
+    assert by_name["Dong Tao chicken"][4] == 0  # its record is completed: no longer conserved
+    assert by_name["Hung Yen caged longan"][4] == 1 and by_name["Hung Yen caged longan"][9] == 1
+    assert by_name["Hung Yen egg litchi"][4] == 0
+    conserved = counting.measure(target("conserved_resources"), report.as_of).current
+    barcoded = counting.measure(target("dna_barcoded_resources"), report.as_of).current
+    assert (conserved, barcoded) == (1, 1)
+    assert sum(1 for row in table.rows if row[2] == "Yes" and row[4]) == conserved
+    assert sum(1 for row in table.rows if row[2] == "Yes" and row[9]) == barcoded
+    assert section.paragraphs[0].startswith("Indigenous resources with an approved, ongoing conservation "
+                                            "record: 1; with at least one DNA barcode record: 1")
+
+
+def target(code: str):
+    from registry.models import Target
+
+    return db.session.scalar(db.select(Target).filter_by(code=code))
+
+
+def task_row(report, code: str) -> list:
+    return next(row for row in report.section("tasks").tables[0].rows if row[0] == code)
+
+
+def test_tasks_name_the_plans_agencies_in_its_order_with_todays(app, dataset):
+    report = build(app, lang="en")
+    ii1 = task_row(report, "II.1")
+    assert ii1[2].split("; ")[:3] == [
+        "Department of Science and Technology",
+        "Department of Agriculture and Environment (formerly Department of Agriculture and Rural Development)",
+        "Department of Agriculture and Environment (formerly Department of Natural Resources and Environment)"]
+    # The plan's words for who coordinates, once, and who carries the district committees' part today.
+    assert ii1[3].count("People's Committees of the districts, town and city") == 2
+    assert ii1[3].startswith("Relevant departments and sectors;")
+    assert ii1[3].endswith("Today: People's Committees of the communes and wards (formerly People's "
+                           "Committees of the districts, town and city).")
+    iii3 = task_row(report, "III.3")
+    assert iii3[3].startswith("As III.1 (merged cell in the plan's table): Relevant departments")
+    assert iii3[4].startswith("As III.1 (merged cell in the plan's table): ")
+    assert task_row(report, "III.1")[3].startswith("Relevant departments")  # III.1 is the cell itself
+    iii6 = task_row(report, "III.6")
+    assert iii6[2].startswith("The plan names no lead agency; the registry takes Provincial Police")
+    assert task_row(report, "III.5")[2] == "Provincial Police"
+
+    # The reports are filed by today's agency, named with the plan's whose duties it carries.
+    reports = report.section("tasks").tables[1].rows
+    dae = [row[1] for row in reports if row[0] == "II.1" and "Agriculture and Environment" in row[1]]
+    assert dae == ["Department of Agriculture and Environment (formerly Department of Agriculture and "
+                   "Rural Development; Department of Natural Resources and Environment)"]
+    # A task the plan gives to every agency (I.1): today's agency alone.
+    submitted = report.section("agency_reports").tables[0].rows
+    assert [row[:2] for row in submitted] == [["I.1", "Department of Agriculture and Environment"]]
+
+    vietnamese = build(app)
+    assert "Sở Nông nghiệp và Môi trường" in task_row(vietnamese, "II.1")[2]
+    assert task_row(vietnamese, "II.1")[2].startswith("Sở Khoa học và Công nghệ; ")
 
 
 # PDF ----------------------------------------------------------------------------------------
@@ -299,7 +428,8 @@ def test_cli_sends_each_reminder_once(app, runner):
     reporter = make_user("agency", agency=agency("DARD"), email="bao.cao@sonn.example.vn")
     first = runner.invoke(args=["send-reminders", "--today", "2026-10-27"])
     assert first.exit_code == 0, first.output
-    assert first.output.startswith("Reminded DARD (14 days before): 1 recipient, ")
+    # The reporter of the plan's DARD reports for today's Department of Agriculture and Environment.
+    assert first.output.startswith("Reminded DAE (14 days before): 1 recipient, ")
     again = runner.invoke(args=["send-reminders", "--today", "2026-10-27"])
     assert again.output.strip() == "No reminders due."
     messages = db.session.scalars(db.select(OutboxMessage)).all()

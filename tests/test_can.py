@@ -45,9 +45,12 @@ def people(app):
         "coordinating_agency": make_user("agency"),
         "other_agency": make_user("agency"),
     }
-    # Task III.1 is led by Agriculture (DARD); the district committees coordinate it.
+    # Task III.1 is led by Agriculture (DARD, today Agriculture and Environment); the district
+    # committees coordinate it, whose part the commune and ward committees carry since 2025.
+    from registry.models import Commune
     users["lead_agency"].agency = agency("DARD")
-    users["coordinating_agency"].agency = agency("DISTRICTS")
+    users["coordinating_agency"].agency = plan_reports.committee_of(
+        db.session.scalar(db.select(Commune).filter_by(name_vi="Xã Thái Thụy")))
     users["other_agency"].agency = agency("DOH")
     commit()
     return users

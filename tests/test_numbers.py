@@ -240,7 +240,8 @@ def admin(login):
 
 
 def indicator_url() -> str:
-    target = db.session.scalar(db.select(Target).filter_by(code="import_substitution"))
+    # A figure admins enter year by year (import substitution is computed from the enterprises).
+    target = db.session.scalar(db.select(Target).filter_by(code="grdp_share_2030"))
     return f"/admin/targets/{target.id}/values"
 
 

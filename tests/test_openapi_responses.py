@@ -915,6 +915,8 @@ def _(s: Scene) -> Iterator[Case]:
     yield Case("anonymous", "GET", f"{API}/targets", 200)
     yield Case("admin", "GET", f"{API}/targets?as_of=2024-06-30", 200)
     yield Case("anonymous", "GET", f"{API}/targets?as_of=30/06/2024", 422)
+    yield Case("anonymous", "GET", f"{API}/targets?plan=KH-2023-HY", 200)
+    yield Case("anonymous", "GET", f"{API}/targets?plan=KH-1999", 422)
     yield from common_errors("GET", f"{API}/targets")
 
 

@@ -90,21 +90,79 @@ def test_pvp_growth_example_in_vietnamese_and_english(client):
 
 def test_each_status_shows_with_its_text(client):
     admin = record_pvp_example()
-    target = db.session.scalar(db.select(Target).filter_by(code="import_substitution"))
-    target_service.record_indicator(target, admin, TODAY.year - 1, 45.0, "Cục Thống kê tỉnh", TODAY)
+    target = db.session.scalar(db.select(Target).filter_by(code="grdp_share_2030"))
+    target_service.record_indicator(target, admin, TODAY.year - 1, 4.5, "Cục Thống kê tỉnh", TODAY)
     commit()
     client.get("/language/en")
     html = page(client, "/progress")
-    assert status(html, "pvp_growth") == "achieved"
-    assert status(html, "import_substitution") == "on_track"  # 45 % is ahead of the linear pace to 50 %
+    assert status(html, "pvp_growth") == "period_ended"  # "Đến năm 2025"
+    assert status(html, "grdp_share_2030") == "on_track"  # 4.5 % is ahead of the linear pace to 7 %
     assert status(html, "supported_projects") == "behind"
-    assert status(html, "grdp_share_2030") == "no_data"
-    for text in ("Achieved", "On track", "Behind", "No data yet"):
+    assert status(html, "grdp_share_2045") == "no_data"
+    assert status(html, "conserved_resources") == "no_target"
+    for text in ("The target&#39;s period has ended", "On track", "Behind", "No data yet",
+                 "Registry indicator, no target"):
         assert f"{text}</span>" in html
-    indicator = card(html, "import_substitution")
-    assert current(html, "import_substitution") == "45.0 %"
+    indicator = card(html, "grdp_share_2030")
+    assert current(html, "grdp_share_2030") == "4.5 %"
     assert "Cục Thống kê tỉnh" in indicator and str(TODAY.year - 1) in indicator
-    assert current(html, "grdp_share_2030") == "—"
+    assert current(html, "grdp_share_2045") == "—"
+
+
+def test_the_plant_variety_target_says_its_period_has_ended(client):
+    record_pvp_example()
+    client.get("/language/en")
+    pvp = card(page(client, "/progress"), "pvp_growth")
+    assert "By the deadline: Achieved" in pvp
+    assert "period ended on 31 Dec 2025: the figure is the one it ended with." in pvp
+    assert current(page(client, "/progress"), "pvp_growth") == "13.1 %"
+    # Before the deadline the period ran on.
+    html = page(client, "/progress?as_of=2025-06-30")
+    assert status(html, "pvp_growth") == "no_data" and "period ended" not in card(html, "pvp_growth")
+
+
+def test_registry_indicators_show_their_count_without_a_target(client, owner, reviewer):
+    make_application(owner, "conservation", "approved", reviewer=reviewer)
+    client.get("/language/en")
+    html = page(client, "/progress")
+    conserved = card(html, "conserved_resources")
+    assert current(html, "conserved_resources") == "1"
+    assert "Registry indicator: the plan sets no target" in conserved
+    assert re.search(r'<dd class="target-goal">\s*—\s*</dd>', conserved)
+    assert "<progress" not in conserved  # no share of a target that does not exist
+    assert "How it is measured: Indigenous genetic resources with at least one approved conservation" in conserved
+    assert "Target set by the plan" in card(html, "supported_projects")
+    revenue = card(html, "biotech_revenue_growth")
+    assert "No enterprise is in the register yet." in revenue
+    assert "like for like" in revenue
+
+
+def test_the_page_names_the_plan_and_chooses_between_plans(client):
+    from tests.test_targets import load_second_plan
+
+    client.get("/language/en")
+    html = page(client, "/progress")
+    assert "People&#39;s Committee of Hưng Yên province" in html and "/KH-UBND" in html
+    assert "12/2023" in html and "Hưng Yên province (before its merger with Thái Bình)" in html
+    assert "1 Jan 2023 – 31 Dec 2030" in html
+    assert 'name="plan"' not in html  # one plan: nothing to choose
+
+    load_second_plan()
+    html = page(client, "/progress")
+    assert re.search(r'<option value="KH-2023-HY" selected>', html)
+    chooser = re.search(r'<option value="KH-2026-HY">([^<]*)', html).group(1)
+    assert "25/KH-UBND (02/03/2026)" in chooser and "Hưng Yên province (merged)" in chooser
+    second = page(client, "/progress?plan=KH-2026-HY&as_of=2026-06-30")
+    assert "Biotech plan of Hưng Yên province, 2026–2030" in second
+    assert re.search(r'<option value="KH-2026-HY" selected>', second)
+    assert card(second, "grdp_share_2030") and "biotech_revenue_growth" not in second
+    assert "flash-warning" not in second
+    # The day's form keeps the plan.
+    assert 'name="as_of" value="2026-06-30"' in second
+
+    unknown = page(client, "/progress?plan=KH-1999")
+    assert "There is no plan with the code asked for" in unknown
+    assert card(unknown, "biotech_revenue_growth")  # the counted plan's targets
 
 
 def test_a_past_date_shows_the_picture_of_that_day(client, owner, reviewer):

@@ -49,11 +49,13 @@ from registry.models.councils import (
 )
 from registry.models.followup import INSPECTION_CONCLUSIONS, REPORT_STATUSES
 from registry.models.genetics import MARKERS
-from registry.models.reference import FORMER_PROVINCES, RESOURCE_KINDS, RISK_STATUSES
+from registry.models.reference import FORMER_PROVINCES, RESOURCE_KINDS, RISK_STATUSES, TARGET_SET_BY
 from registry.presenters import PUBLIC_FIELDS
 from registry.services.attachments import ALLOWED as UPLOAD_TYPES
 from registry.services.followup import MAX_TEXT as MAX_REPORT_TEXT
 from registry.services.support import MAX_AMOUNT_VND
+from registry.services.targets import DEADLINE_STATUSES
+from registry.services.targets import STATUSES as TARGET_STATUSES
 from registry.services.genetics import MAX_SEQUENCE, MIN_SEQUENCE, SAMPLE_ID
 from registry.services.records import YEARS
 from registry.services.validation import (
@@ -247,9 +249,10 @@ OPERATIONS = {
         summary=_l("The plan's targets and their progress"),
         description=_l("Counted from the registry at request time (approved projects and startups, "
                        "conserved and DNA-barcoded indigenous resources, the average growth of "
-                       "plant-variety filings) or the latest figure entered by administrators. "
-                       "`as_of` shows the picture on a past date."),
-        parameters=("as_of",), content=_json("TargetList"), errors=(401, 422, 429),
+                       "plant-variety filings), from the register of bio-industry enterprises, or "
+                       "the latest figure entered by administrators. `as_of` shows the picture on "
+                       "a past date; `plan` another plan's targets (by default the plan counted)."),
+        parameters=("as_of", "plan"), content=_json("TargetList"), errors=(401, 422, 429),
     ),
     "api.list_resources": Operation(
         tag="resources", public=True, who=_l("Anyone"),
@@ -1169,28 +1172,67 @@ def _schemas() -> dict:
         }),
         "Target": _closed({
             "type": "object",
-            "required": ["code", "title", "target_min", "target_max", "unit", "window_start", "deadline",
-                         "current", "accepted", "status"],
+            "required": ["code", "plan", "title", "target_min", "target_max", "target_set_by",
+                         "definition", "unit", "window_start", "deadline", "current", "accepted",
+                         "status", "period_ended", "status_at_deadline"],
             "properties": {
                 "code": {"type": "string"},
+                "plan": {"type": "string", "description": str(_l("The code of the plan the target belongs to."))},
                 "title": {"type": "string"},
-                "target_min": {"type": ["number", "null"]},
+                "target_min": {"type": ["number", "null"],
+                               "description": str(_l("Null when nobody set a number (a registry "
+                                                     "indicator)."))},
                 "target_max": {"type": ["number", "null"]},
+                "target_set_by": _enum(TARGET_SET_BY, _l("Who set the number: the plan, the "
+                                                         "department, or nobody (a figure the "
+                                                         "registry follows without a target).")),
+                "definition": {"type": "string",
+                               "description": str(_l("How the figure is measured where the plan "
+                                                     "leaves it open; empty otherwise."))},
                 "unit": {"type": "string"},
                 "window_start": _nullable(_date()),
                 "deadline": _date(),
                 "current": {"type": ["number", "null"],
-                            "description": str(_l("Percentages are numbers in percent (13.1)."))},
+                            "description": str(_l("Percentages are numbers in percent (13.1). After "
+                                                  "the deadline, the figure the target ended with."))},
                 "accepted": {"type": ["integer", "null"],
                              "description": str(_l("Supported projects and startups: how many of those "
                                                    "counted in `current` have passed acceptance; null "
                                                    "for the other targets."))},
-                "status": {"type": "string", "enum": ["achieved", "on_track", "behind", "no_data"]},
+                "status": _enum(TARGET_STATUSES),
+                "period_ended": {"type": "boolean",
+                                 "description": str(_l("The date asked is after the deadline."))},
+                "status_at_deadline": _nullable(_enum(
+                    {code: TARGET_STATUSES[code] for code in DEADLINE_STATUSES},
+                    _l("With `status` `period_ended`: what the target came to by its deadline; "
+                       "null otherwise."))),
+            },
+        }),
+        "Plan": _closed({
+            "type": "object",
+            "required": ["code", "title", "issuer", "number", "issued_on", "issued_on_exact", "area",
+                         "period_start", "period_end", "is_counted"],
+            "properties": {
+                "code": {"type": "string"},
+                "title": {"type": "string"},
+                "issuer": {"type": "string"},
+                "number": {"type": "string", "description": str(_l("As printed (\"/KH-UBND\" when the "
+                                                                   "copy leaves the number blank)."))},
+                "issued_on": _date(),
+                "issued_on_exact": {"type": "boolean",
+                                    "description": str(_l("False when the plan gives only the month: "
+                                                          "`issued_on` is then its first day."))},
+                "area": {"type": "string"},
+                "period_start": _date(),
+                "period_end": _date(),
+                "is_counted": {"type": "boolean",
+                               "description": str(_l("The plan the registry follows by default."))},
             },
         }),
         "TargetList": _closed({
-            "type": "object", "required": ["as_of", "targets"],
+            "type": "object", "required": ["as_of", "plan", "targets"],
             "properties": {"as_of": _date(),
+                           "plan": {"anyOf": [_ref("schemas", "Plan"), {"type": "null"}]},
                            "targets": {"type": "array", "items": _ref("schemas", "Target")}},
         }),
         "Resource": _closed({"type": "object", "required": list(resource_properties),
@@ -1249,6 +1291,9 @@ def _parameters() -> dict:
                              maximum=MAX_PER_PAGE)),
         "as_of": query("as_of", _date(), _l("The picture on this date (YYYY-MM-DD); today by "
                                             "default.")),
+        "plan": query("plan", {"type": "string"}, _l("The targets of this plan (its code); by "
+                                                     "default those of the plan the registry "
+                                                     "counts. An unknown code answers 422.")),
         "If-Match": {"name": "If-Match", "in": "header", "required": False,
                      "schema": {"type": "string"},
                      "description": str(_l("The ETag of the application as last read, such as "

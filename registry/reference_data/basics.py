@@ -47,28 +47,68 @@ GENETIC_RESOURCES = [
     },
 ]
 
+# The plan's targets (section II.2, PLAN-DIGEST.md). `target_set_by` says who set the number:
+# the plan sets none for the conserved and barcoded resources, which the registry follows as
+# indicators. `definition_*` says how a figure is measured where the plan leaves it open.
 TARGETS = [
-    {"code": "supported_projects", "measure": "supported_projects", "title_vi": "Dự án hoàn thiện, làm chủ công nghệ sinh học được hỗ trợ",
+    {"code": "supported_projects", "measure": "supported_projects", "title_vi": "Dự án hoàn thiện, làm chủ công nghệ tạo sản phẩm mới bằng công nghệ sinh học được hỗ trợ",
      "title_en": "Supported projects mastering biotech", "target_min": 10, "target_max": 15,
      "unit": "projects", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
     {"code": "startups", "measure": "startups", "title_vi": "Dự án khởi nghiệp đổi mới sáng tạo về công nghệ sinh học được hỗ trợ",
      "title_en": "Supported biotech innovation startups", "target_min": 5, "target_max": None,
      "unit": "startups", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
-    {"code": "pvp_growth", "measure": "pvp_growth", "title_vi": "Tăng trưởng bình quân số đơn đăng ký bảo hộ giống cây trồng",
+    # "Đến năm 2025 ... tăng trung bình từ 12-14%": the target's period ends with 2025.
+    {"code": "pvp_growth", "measure": "pvp_growth", "title_vi": "Tăng trưởng bình quân số lượng đơn đăng ký bảo hộ giống cây trồng",
      "title_en": "Average yearly growth of plant-variety protection filings", "target_min": 12,
-     "target_max": 14, "unit": "percent", "window_start": date(2023, 1, 1), "deadline": date(2025, 12, 31)},
+     "target_max": 14, "unit": "percent", "window_start": date(2023, 1, 1), "deadline": date(2025, 12, 31),
+     "definition_vi": "Tốc độ tăng bình quân hằng năm của số lượng đơn đăng ký bảo hộ giống cây trồng "
+     "từ năm 2023 đến năm 2025 (Kế hoạch không nêu năm gốc; hệ thống lấy năm 2023).",
+     "definition_en": "The average yearly growth of plant-variety protection filings from 2023 to 2025 "
+     "(the plan names no base year; the registry takes 2023)."},
     {"code": "conserved_resources", "measure": "conserved_resources", "title_vi": "Nguồn gen bản địa được bảo tồn",
-     "title_en": "Indigenous genetic resources under conservation", "target_min": 3, "target_max": None,
-     "unit": "resources", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+     "title_en": "Indigenous genetic resources under conservation", "target_min": None, "target_max": None,
+     "target_set_by": "none",
+     "unit": "resources", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31),
+     "definition_vi": "Số nguồn gen bản địa có ít nhất một dự án bảo tồn và sử dụng bền vững nguồn gen "
+     "đã được phê duyệt và đang thực hiện (chưa nghiệm thu, chưa chấm dứt).",
+     "definition_en": "Indigenous genetic resources with at least one approved conservation record whose "
+     "implementation is ongoing (neither completed nor terminated)."},
     {"code": "dna_barcoded_resources", "measure": "dna_barcoded_resources", "title_vi": "Nguồn gen bản địa có dữ liệu mã vạch ADN",
-     "title_en": "Indigenous genetic resources with DNA barcode records", "target_min": 3,
-     "target_max": None, "unit": "resources", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
-    {"code": "biotech_enterprise_growth", "title_vi": "Tăng quy mô đầu tư của doanh nghiệp công nghệ sinh học",
-     "title_en": "Growth of biotech enterprises' investment scale", "target_min": 50, "target_max": None,
-     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
-    {"code": "import_substitution", "title_vi": "Tỷ lệ thay thế sản phẩm công nghệ sinh học nhập khẩu",
+     "title_en": "Indigenous genetic resources with DNA barcode records", "target_min": None,
+     "target_max": None, "target_set_by": "none",
+     "unit": "resources", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31),
+     "definition_vi": "Số nguồn gen bản địa có ít nhất một bản ghi mã vạch ADN trong hệ thống.",
+     "definition_en": "Indigenous genetic resources with at least one DNA barcode record in the registry."},
+    # "doanh nghiệp công nghiệp sinh học tăng 50% về quy mô đầu tư và quy mô tăng trưởng": two
+    # figures, both computed from the register of bio-industry enterprises.
+    {"code": "biotech_enterprise_growth", "measure": "enterprise_investment_growth",
+     "title_vi": "Tăng quy mô đầu tư của doanh nghiệp công nghiệp sinh học",
+     "title_en": "Growth of bio-industry enterprises' investment", "target_min": 50, "target_max": None,
+     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31),
+     "definition_vi": "Mức tăng (%) tổng vốn đầu tư của năm gần nhất có số liệu so với năm gốc 2023 của các doanh nghiệp "
+     "công nghiệp sinh học trong danh sách theo dõi có số liệu của cả hai năm (so sánh cùng nhóm doanh "
+     "nghiệp).",
+     "definition_en": "The growth (%) of the total investment capital in the latest year with figures over the base "
+     "year 2023, of the bio-industry enterprises in the register with figures for both years "
+     "(like for like)."},
+    {"code": "biotech_revenue_growth", "measure": "enterprise_revenue_growth",
+     "title_vi": "Tăng quy mô tăng trưởng (doanh thu) của doanh nghiệp công nghiệp sinh học",
+     "title_en": "Growth of bio-industry enterprises' scale (revenue)", "target_min": 50, "target_max": None,
+     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31),
+     "definition_vi": "Mức tăng (%) tổng doanh thu của năm gần nhất có số liệu so với năm gốc 2023 của các doanh nghiệp "
+     "công nghiệp sinh học trong danh sách theo dõi có số liệu của cả hai năm (so sánh cùng nhóm doanh "
+     "nghiệp). Kế hoạch ghi \u201cquy mô tăng trưởng\u201d; hệ thống đo bằng doanh thu.",
+     "definition_en": "The growth (%) of the total revenue in the latest year with figures over the base year 2023, "
+     "of the bio-industry enterprises in the register with figures for both years (like for like). "
+     "The plan says \u201cscale of growth\u201d; the registry measures it by revenue."},
+    {"code": "import_substitution", "measure": "import_substitution",
+     "title_vi": "Tỷ lệ thay thế sản phẩm công nghệ sinh học nhập khẩu",
      "title_en": "Share of imported biotech products replaced", "target_min": 50, "target_max": None,
-     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},
+     "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31),
+     "definition_vi": "Doanh thu năm gần nhất có số liệu từ các sản phẩm công nghệ sinh học thay thế hàng nhập khẩu (theo "
+     "danh sách theo dõi doanh nghiệp) chia cho giá trị sản phẩm công nghệ sinh học nhập khẩu của tỉnh năm 2023.",
+     "definition_en": "Revenue in the latest year with figures from biotech products that replace imports (as the register "
+     "records them), divided by the value of the province's biotech imports in 2023."},
     {"code": "grdp_share_2030", "title_vi": "Tỷ trọng công nghiệp sinh học trong GRDP năm 2030",
      "title_en": "Bio-industry share of GRDP by 2030", "target_min": 7, "target_max": None,
      "unit": "percent", "window_start": date(2024, 1, 1), "deadline": date(2030, 12, 31)},

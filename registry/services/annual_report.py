@@ -16,11 +16,11 @@ from registry.models import (
     Agency,
     Application,
     ApplicationVersion,
-    BarcodeRecord,
     Census,
     Commune,
     District,
     GeneticResource,
+    PlanTask,
     Target,
 )
 from registry.models.applications import FIELDS, KINDS, STATUSES
@@ -153,52 +153,99 @@ def _applications(year: int, as_of: date) -> Section:
     )
 
 
+def _aim(value: float | None, target: Target) -> str:
+    return f"{figure(value)} %" if target.unit == "percent" else f"{figure(value)} {target.unit_label}"
+
+
 def _target_range(target: Target) -> str:
+    """What the target asks for: "10–15 projects", "12–14 %"; a dash when nobody set a number."""
     if target.target_min is None:
         return "—"
-    text = figure(target.target_min)
     if target.target_max is not None and target.target_max != target.target_min:
-        text += f"–{figure(target.target_max)}"
-    return f"{text} {target.unit_label}"
+        return f"{figure(target.target_min)}–{_aim(target.target_max, target)}"
+    return _aim(target.target_min, target)
+
+
+def _status_text(p: counting.Progress) -> str:
+    if p.status_at_deadline:
+        return _("%(status)s; by the deadline: %(outcome)s", status=p.status_label,
+                 outcome=p.status_at_deadline_label)
+    return p.status_label
 
 
 def _targets(progress: list[counting.Progress]) -> Section:
-    rows = [[p.target.title, _target_range(p.target), p.current, str(counting.STATUSES[p.status]),
-             p.target.deadline]
+    rows = [[p.target.title, _target_range(p.target), p.target.target_set_by_label, p.current,
+             _status_text(p), p.target.deadline if p.has_target else None, p.target.definition]
             for p in progress]
+    plan = progress[0].target.plan if progress else None
+    paragraphs = []
+    if plan is not None:
+        paragraphs.append(_("The targets of %(plan)s (%(issuer)s, %(number)s, %(date)s; %(area)s; "
+                            "%(start)s–%(end)s).", plan=plan.title, issuer=plan.issuer,
+                            number=plan.number or "—", date=plan.issued_label, area=plan.area,
+                            start=short_date(plan.period_start), end=short_date(plan.period_end)))
+    if any(not p.has_target for p in progress):
+        paragraphs.append(_("Registry indicators are figures the registry follows for the plan "
+                            "that the plan sets no number for: they have no target and no status."))
     return Section(
         key="targets", title=_("Targets and their status"), sheet=_("Targets"),
-        tables=[Table([_("Target"), _("Aim"), _("Current value"), _("Status"), _("Deadline")],
-                      rows, wide=(0,))],
+        paragraphs=paragraphs,
+        tables=[Table([_("Target"), _("Aim"), _("Who set the target"), _("Current value"), _("Status"),
+                       _("Deadline"), _("How it is measured")], rows, wide=(0, 6))],
     )
 
 
-def _pvp(as_of: date) -> Section:
-    growth = counting.pvp_growth(as_of, date(2030, 12, 31))
+def _pvp_rows(series: list[dict]) -> list[list]:
     # The year is a label, not a quantity: no thousands separator.
-    rows = [[str(item["year"]), item["filings"], item["growth"]] for item in growth["series"]]
+    return [[str(item["year"]), item["filings"], item["growth"]] for item in series]
+
+
+def _pvp(as_of: date, progress: list[counting.Progress]) -> Section:
+    """The filings of every complete year; the target's figure only up to its deadline, the
+    years after it as information."""
+    pvp = next((p for p in progress if p.target.measure == "pvp_growth"), None)
+    # Every complete year before the one of `as_of`, as the progress page counts them.
+    every_year = counting.pvp_growth(as_of, date(as_of.year, 12, 31))
+    # The same message as the admin page's column, formatted so that "%%" reads "%".
+    columns = [_("Year"), _("Filings"), _("Growth on the year before (%%)") % {}]
+    if pvp is None:
+        return Section(
+            key="pvp", title=_("Plant-variety protection filings"), sheet=_("Plant varieties"),
+            tables=[Table(columns, _pvp_rows(every_year["series"]))])
+    target, growth = pvp.target, pvp.detail
+    deadline_year = target.deadline.year
     paragraphs = []
     if growth["compound"] is not None:
-        paragraphs.append(_("Average yearly growth %(first)s–%(last)s: %(rate)s %%; the plan aims at "
-                            "12–14 %% a year.", first=growth["baseline_year"],
-                            last=growth["last_year"], rate=figure(growth["compound"])))
+        paragraphs.append(_("The target: average yearly growth %(first)s–%(last)s of %(rate)s %%; "
+                            "the plan aims at %(aim)s by %(year)s.", first=growth["baseline_year"],
+                            last=growth["last_year"], rate=figure(growth["compound"]),
+                            aim=_target_range(target), year=deadline_year))
     else:
         paragraphs.append(_("Not enough complete years to compute the average growth yet."))
+    if pvp.period_ended:
+        paragraphs.append(_("The target's period ended on %(date)s; by then: %(status)s.",
+                            date=short_date(target.deadline), status=pvp.status_at_deadline_label))
+    later = [item for item in every_year["series"] if item["year"] > deadline_year]
+    tables = [Table(columns, _pvp_rows(growth["series"]),
+                    title=_("The target's period (%(first)s–%(last)s)", first=growth["baseline_year"],
+                            last=deadline_year))]
+    if later:
+        paragraphs.append(_("The years after %(year)s are shown for information: they are not part "
+                            "of the target.", year=deadline_year))
+        tables.append(Table(columns, _pvp_rows(later),
+                            title=_("After the target's period, for information")))
     return Section(
         key="pvp", title=_("Plant-variety protection filings"), sheet=_("Plant varieties"),
-        paragraphs=paragraphs,
-        # The same message as the admin page's column, formatted so that "%%" reads "%".
-        tables=[Table([_("Year"), _("Filings"), _("Growth on the year before (%%)") % {}], rows)],
+        paragraphs=paragraphs, tables=tables,
     )
 
 
 def _genetics(as_of: date) -> Section:
-    end = end_of_day_utc(as_of)
+    """Each resource with what the targets count (indigenous resources with an approved,
+    ongoing conservation record; with DNA barcode records), as of the report's day."""
     resources = db.session.scalars(sa.select(GeneticResource).order_by(GeneticResource.id)).all()
-    conserved = _grouped([Application.resource_id], *counting.approved_by(as_of, "conservation"))
-    barcodes = dict(db.session.execute(
-        sa.select(BarcodeRecord.resource_id, sa.func.count(BarcodeRecord.id))
-        .where(BarcodeRecord.created_at < end).group_by(BarcodeRecord.resource_id)).all())
+    conserved = counting.conservation_by_resource(as_of)
+    barcodes = counting.barcodes_by_resource(as_of)
     # The latest count by its date, as the resource's page shows it (a few rows per resource).
     censuses: dict[int, Census] = {}
     for census in db.session.scalars(sa.select(Census).where(Census.counted_on <= as_of)
@@ -208,7 +255,8 @@ def _genetics(as_of: date) -> Section:
     for resource in resources:
         census = censuses.get(resource.id)
         rows.append([
-            resource.name, resource.kind_label, resource.risk_label,
+            resource.name, resource.kind_label, _("Yes") if resource.indigenous else _("No"),
+            resource.risk_label,
             conserved.get(resource.id, 0),
             census.counted_on if census else None,
             census.individuals if census else None,
@@ -219,24 +267,65 @@ def _genetics(as_of: date) -> Section:
     return Section(
         key="genetics", title=_("Genetic resources: conservation and DNA barcodes"),
         sheet=_("Genetic resources"),
-        tables=[Table([_("Resource"), _("Kind"), _("Risk status"), _("Approved conservation records"),
-                       _("Latest census"), _("Individuals"), _("Breeding females"),
-                       _("Breeding males"), _("DNA barcodes")], rows, wide=(0,))],
+        paragraphs=[_("Indigenous resources with an approved, ongoing conservation record: "
+                      "%(conserved)s; with at least one DNA barcode record: %(barcoded)s (as of "
+                      "%(day)s, as the progress page counts them).",
+                      conserved=figure(counting.conserved_resources(as_of)),
+                      barcoded=figure(counting.barcoded_resources(as_of)), day=short_date(as_of))],
+        tables=[Table([_("Resource"), _("Kind"), _("Indigenous"), _("Risk status"),
+                       _("Ongoing conservation records"), _("Latest census"), _("Individuals"),
+                       _("Breeding females"), _("Breeding males"), _("DNA barcodes")], rows,
+                      wide=(0,))],
     )
 
 
-def _tasks(overview: plan_reports.YearOverview) -> Section:
-    def names(agencies) -> str:
-        return "; ".join(agency.name for agency in agencies)
+def _merged_cell(task: PlanTask, text: str) -> str:
+    """A cell of the plan's table, or the one it is merged with, said so."""
+    if task.cells_follow is None:
+        return text
+    return _("As %(code)s (merged cell in the plan's table): %(text)s", code=task.cells_follow.code,
+             text=text or "—")
 
-    tasks = [[task.code, task.title, names(task.lead_agencies),
-              names(task.coordinating_agencies) or task.coordination, task.timeframe]
+
+def _lead_agencies(task: PlanTask) -> str:
+    """The plan's lead agencies in its order, each with today's agency where it has changed."""
+    names = "; ".join(agency.name_today for agency in task.lead_agencies)
+    if task.lead_not_written:
+        return _("The plan names no lead agency; the registry takes %(agencies)s.", agencies=names)
+    return names
+
+
+def _coordination(task: PlanTask) -> str:
+    """Who coordinates, in the plan's words (once), with today's agencies where they changed."""
+    text = task.coordination or "; ".join(agency.name for agency in task.coordinating_agencies)
+    text = _merged_cell(task, text)
+    changed = [agency for agency in task.coordinating_agencies if not agency.is_current]
+    if changed:
+        text = " ".join(part for part in (text, _("Today: %(agencies)s.", agencies="; ".join(
+            agency.name_today for agency in changed))) if part)
+    return text
+
+
+def _agency_of(row: plan_reports.ExpectedReport) -> str:
+    """The agency that reports, as it is today, with the plan's agencies whose duties it carries."""
+    agency = row.agency
+    stands_for = [lead for lead in row.task.lead_agencies
+                  if lead.id != agency.id and lead.current.id == agency.id]
+    if not stands_for:
+        return agency.name
+    return _("%(today)s (formerly %(then)s)", today=agency.name,
+             then="; ".join(lead.name for lead in stands_for))
+
+
+def _tasks(overview: plan_reports.YearOverview) -> Section:
+    tasks = [[task.code, task.title, _lead_agencies(task), _coordination(task),
+              _merged_cell(task, task.timeframe)]
              for task in plan_reports.plan_tasks()]
     reports = []
     for row in overview.rows:
         report = row.report
         reports.append([
-            row.task.code, row.agency.name, row.state_label,
+            row.task.code, _agency_of(row), row.state_label,
             report.status_label if report else "",
             province_date(report.submitted_at) if report and report.submitted_at else None,
             _("Overdue") if row.overdue else "",
@@ -245,10 +334,13 @@ def _tasks(overview: plan_reports.YearOverview) -> Section:
         key="tasks", title=_("Plan tasks and their reports"), sheet=_("Plan tasks"),
         paragraphs=[_("%(submitted)s of %(expected)s reports submitted; due on %(due)s.",
                       submitted=overview.submitted, expected=overview.expected,
-                      due=short_date(overview.due))],
+                      due=short_date(overview.due)),
+                    _("Lead agencies are named in the plan's order, the main one first; where an "
+                      "agency has merged since the plan, today's agency is named with the plan's. "
+                      "Reports are filed by today's agencies.")],
         tables=[
             Table([_("Code"), _("Task"), _("Lead agency"), _("Coordinating agencies"),
-                   _("Timeframe")], tasks, title=_("The plan's tasks"), wide=(1,)),
+                   _("Timeframe")], tasks, title=_("The plan's tasks"), wide=(1, 3)),
             Table([_("Code"), _("Lead agency"), _("Report"), _("Progress"), _("Submitted on"),
                    _("Overdue")], reports, title=_("Reports due for %(year)s", year=overview.year),
                   wide=(1,)),
@@ -262,7 +354,7 @@ def _figures_text(figures: list[dict]) -> str:
 
 
 def _agency_reports(overview: plan_reports.YearOverview) -> Section:
-    rows = [[row.task.code, row.agency.name, row.report.status_label, row.report.narrative,
+    rows = [[row.task.code, _agency_of(row), row.report.status_label, row.report.narrative,
              _figures_text(row.report.figures)]
             for row in overview.rows if row.report is not None and row.report.is_submitted]
     return Section(
@@ -319,7 +411,7 @@ def build(year: int, today: date | None = None) -> AnnualReport:
         _overview(year, as_of, progress, applications, overview, awards),
         applications,
         _targets(progress),
-        _pvp(as_of),
+        _pvp(as_of, progress),
         _genetics(as_of),
         _tasks(overview),
         _agency_reports(overview),

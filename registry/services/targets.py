@@ -20,6 +20,7 @@ from registry.models import (
     District,
     GeneticResource,
     IndicatorValue,
+    Plan,
     PvpYearCount,
     SupportDecision,
     Target,
@@ -27,8 +28,12 @@ from registry.models import (
     User,
 )
 from registry.models.applications import DECISIONS
+from sqlalchemy.orm import selectinload
+
 from registry.models.base import end_of_day_utc, now_utc, province_today
 from registry.models.reference import FORMER_PROVINCES, PLAN_START
+from registry.services import enterprises
+from registry.services import plans as plan_service
 from registry.services.errors import ValidationFailed
 from registry.services.records import commune_order
 from registry.services.unit_of_work import flush
@@ -41,7 +46,15 @@ STATUSES = {
     "on_track": _l("On track"),
     "behind": _l("Behind"),
     "no_data": _l("No data yet"),
+    # A figure the registry follows that has no target (the plan sets no number for it).
+    "no_target": _l("Registry indicator, no target"),
+    # After the deadline: the status reached by then is `status_at_deadline`.
+    "period_ended": _l("The target's period has ended"),
 }
+# The statuses a target can end its period with.
+DEADLINE_STATUSES = ("achieved", "behind", "no_data")
+ENTERPRISE_GROWTH = {"enterprise_investment_growth": "investment",
+                     "enterprise_revenue_growth": "revenue"}
 
 
 def parse_as_of(args) -> tuple[date, dict[str, list[str]]]:
@@ -64,6 +77,17 @@ def parse_as_of(args) -> tuple[date, dict[str, list[str]]]:
         return PLAN_START, {"as_of": [_("The plan is counted from %(date)s.",
                                         date=format_date(PLAN_START, "dd/MM/yyyy"))]}
     return asked, {}
+
+
+def parse_plan(args) -> tuple[Plan | None, dict[str, list[str]]]:
+    """The plan whose targets are shown (`plan=<code>`, default the plan counted) and what was
+    wrong with the code asked, as field errors: pages show the counted plan with a notice, the
+    API refuses."""
+    code = (args.get("plan") or "").strip()
+    plan = plan_service.plan_by_code(code)
+    if plan is None and code:
+        return plan_service.counted_plan(), {"plan": [_("There is no plan with this code.")]}
+    return plan, {}
 
 
 IMPLEMENTATION_ACTIONS = ("implementation", "acceptance")
@@ -104,10 +128,26 @@ class Progress:
     # Share of the way to the minimum, 0 to 1, for progress bars.
     fraction: float = 0.0
     detail: dict = field(default_factory=dict)
+    # The day asked is after the target's deadline: `current` is the figure the target ended
+    # with, and `status_at_deadline` what it came to (achieved, behind, no data).
+    period_ended: bool = False
+    status_at_deadline: str | None = None
 
     @property
     def code(self) -> str:
         return self.target.code
+
+    @property
+    def has_target(self) -> bool:
+        return self.status != "no_target"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status])
+
+    @property
+    def status_at_deadline_label(self) -> str:
+        return str(STATUSES[self.status_at_deadline]) if self.status_at_deadline else ""
 
 
 def _status_for_count(current, target_min, window_start, deadline, as_of) -> str:
@@ -162,21 +202,38 @@ class SupportedRecord:
     accepted: bool
 
 
-def _indigenous_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(GeneticResource.id)).where(GeneticResource.indigenous.is_(True)))
+def ongoing_conservation(as_of: date) -> list:
+    """WHERE clauses: conservation records approved by `as_of` whose implementation is going on
+    then (neither completed nor terminated)."""
+    return [*approved_by(as_of, "conservation"),
+            Application.id.not_in(changed_implementation_as_of(as_of, ("completed", "terminated")))]
 
 
-def _conserved_resources(as_of: date) -> int:
+def conservation_by_resource(as_of: date) -> dict[int, int]:
+    """Ongoing conservation records per resource on `as_of` (what `conserved_resources` counts)."""
+    return dict(db.session.execute(
+        sa.select(Application.resource_id, sa.func.count(Application.id))
+        .where(*ongoing_conservation(as_of), Application.resource_id.is_not(None))
+        .group_by(Application.resource_id)).all())
+
+
+def barcodes_by_resource(as_of: date) -> dict[int, int]:
+    """DNA barcode records per resource made by the end of `as_of`."""
+    return dict(db.session.execute(
+        sa.select(BarcodeRecord.resource_id, sa.func.count(BarcodeRecord.id))
+        .where(BarcodeRecord.created_at < end_of_day_utc(as_of))
+        .group_by(BarcodeRecord.resource_id)).all())
+
+
+def conserved_resources(as_of: date) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(sa.distinct(Application.resource_id)))
         .join(GeneticResource, Application.resource_id == GeneticResource.id)
-        .where(*approved_by(as_of, "conservation"), GeneticResource.indigenous.is_(True),
-               Application.id.not_in(changed_implementation_as_of(as_of, ("completed", "terminated"))))
+        .where(*ongoing_conservation(as_of), GeneticResource.indigenous.is_(True))
     )
 
 
-def _barcoded_resources(as_of: date) -> int:
+def barcoded_resources(as_of: date) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(sa.distinct(BarcodeRecord.resource_id)))
         .join(GeneticResource, BarcodeRecord.resource_id == GeneticResource.id)
@@ -228,51 +285,98 @@ def pvp_growth(as_of: date, deadline: date) -> dict:
             "last_year": last_year}
 
 
-def latest_indicator(target: Target, as_of: date) -> IndicatorValue | None:
+def latest_indicator(target: Target, as_of: date, last_year: int | None = None) -> IndicatorValue | None:
+    """The figure in force on `as_of`: the latest year's (up to `last_year`), its latest entry."""
+    query = sa.select(IndicatorValue).where(IndicatorValue.target_id == target.id,
+                                            IndicatorValue.reported_on <= as_of)
+    if last_year is not None:
+        query = query.where(IndicatorValue.year <= last_year)
     return db.session.scalar(
-        sa.select(IndicatorValue)
-        .where(IndicatorValue.target_id == target.id, IndicatorValue.reported_on <= as_of)
-        .order_by(IndicatorValue.year.desc(), IndicatorValue.entered_at.desc(), IndicatorValue.id.desc())
+        query.order_by(IndicatorValue.year.desc(), IndicatorValue.entered_at.desc(), IndicatorValue.id.desc())
         .limit(1)
     )
 
 
-def measure(target: Target, as_of: date) -> Progress:
-    target_min, target_max = target.target_min, target.target_max
-    detail: dict = {}
-    if target.measure in SUPPORTED_KINDS:
-        current, accepted, records = _count_supported(target, SUPPORTED_KINDS[target.measure], as_of)
-        detail = {"accepted": accepted, "records": records}
-    elif target.measure in ("conserved_resources", "dna_barcoded_resources"):
-        # "All indigenous resources": the target follows the table as admins extend it.
-        target_min = _indigenous_count()
-        if target.measure == "conserved_resources":
-            current = _conserved_resources(as_of)
-        else:
-            current = _barcoded_resources(as_of)
-    elif target.measure == "pvp_growth":
+def _enterprise_figure(target: Target, as_of: date) -> tuple[float | None, dict]:
+    """The growth or the import substitution computed from the register of enterprises
+    (registry.services.enterprises), for the latest year with figures up to the deadline's."""
+    if target.measure == "import_substitution":
+        result = enterprises.import_substitution(as_of, latest_year=target.deadline.year)
+        detail = {"year": result.year, "reporting": result.reporting, "not_stated": result.not_stated,
+                  "baseline_source": result.baseline_source}
+    else:
+        result = enterprises.growth(ENTERPRISE_GROWTH[target.measure], as_of,
+                                    latest_year=target.deadline.year)
+        detail = {"year": result.year, "base_year": result.base_year, "panel": result.panel,
+                  "left_out": result.left_out}
+    detail["reason"] = result.reason_text
+    return result.value, detail
+
+
+def _counted(target: Target, as_of: date) -> tuple[float | None, dict]:
+    """The figure of `target` on `as_of` and what the pages tell about it; after the deadline,
+    the figure the target ended with: the records counted by the deadline, the latest yearly
+    figure up to the deadline's year (which may be reported later)."""
+    measure_kind = target.measure
+    by_deadline = min(as_of, target.deadline)
+    if measure_kind in SUPPORTED_KINDS:
+        current, accepted, records = _count_supported(target, SUPPORTED_KINDS[measure_kind], by_deadline)
+        return current, {"accepted": accepted, "records": records}
+    if measure_kind == "conserved_resources":
+        return conserved_resources(by_deadline), {}
+    if measure_kind == "dna_barcoded_resources":
+        return barcoded_resources(by_deadline), {}
+    if measure_kind in ENTERPRISE_GROWTH or measure_kind == "import_substitution":
+        return _enterprise_figure(target, as_of)
+    if measure_kind == "pvp_growth":
+        # Filings of the period may be entered after it: read as of `as_of`, up to the deadline.
         detail = pvp_growth(as_of, target.deadline)
-        current = detail["compound"]
+        return detail["compound"], detail
+    value = latest_indicator(target, as_of, last_year=target.deadline.year)
+    if value is None:
+        return None, {}
+    return value.value, {"year": value.year, "source": value.source,
+                         "reported_on": value.reported_on.isoformat()}
+
+
+def measure(target: Target, as_of: date) -> Progress:
+    """Where `target` stands on `as_of`. After its deadline the figure is the one it ended with
+    (see `_counted`), with the status `period_ended` and what it came to in
+    `status_at_deadline`. A target the plan sets no number for is a registry indicator: its
+    figure is shown, with no status against a target."""
+    target_min, target_max = target.target_min, target.target_max
+    ended = as_of > target.deadline
+    current, detail = _counted(target, as_of)
+    if target.target_set_by == "none":
+        return Progress(target, current, None, None, "no_target", 0.0, detail, period_ended=ended)
+    if target.measure == "pvp_growth":
+        # A rate: achieved within or above its range, with no pace to keep.
         if current is None:
             status = "no_data"
         else:
             status = "achieved" if target_min is not None and current >= target_min else "behind"
-        return Progress(target, current, target_min, target_max, status,
-                        _fraction(current, target_min), detail)
     else:
-        value = latest_indicator(target, as_of)
-        current = value.value if value else None
-        if value:
-            detail = {"year": value.year, "source": value.source,
-                      "reported_on": value.reported_on.isoformat()}
-    status = _status_for_count(current, target_min, target.window_start, target.deadline, as_of)
-    return Progress(target, current, target_min, target_max, status,
-                    _fraction(current, target_min), detail)
+        status = _status_for_count(current, target_min, target.window_start, target.deadline,
+                                   min(as_of, target.deadline))
+    fraction = _fraction(current, target_min)
+    if ended:
+        return Progress(target, current, target_min, target_max, "period_ended", fraction, detail,
+                        period_ended=True, status_at_deadline=status)
+    return Progress(target, current, target_min, target_max, status, fraction, detail)
 
 
-def all_progress(as_of: date) -> list[Progress]:
-    targets = db.session.scalars(sa.select(Target).order_by(Target.sort_order, Target.id)).all()
-    return [measure(target, as_of) for target in targets]
+def targets_of(plan: Plan | None) -> list[Target]:
+    """The targets of `plan` (default the plan counted), in their order."""
+    plan = plan or plan_service.counted_plan()
+    query = sa.select(Target).options(selectinload(Target.plan)).order_by(Target.sort_order, Target.id)
+    if plan is not None:
+        query = query.where(Target.plan_id == plan.id)
+    return list(db.session.scalars(query))
+
+
+def all_progress(as_of: date, plan: Plan | None = None) -> list[Progress]:
+    """Every target of `plan` (default the plan counted) measured on `as_of`."""
+    return [measure(target, as_of) for target in targets_of(plan)]
 
 
 # Breakdowns for the charts -----------------------------------------------------------------
@@ -370,19 +474,31 @@ def queue_health(now: datetime | None = None, months: int = 12) -> dict:
 
 TARGET_FIELDS = ("title_vi", "title_en", "target_min", "target_max", "unit", "window_start",
                  "deadline", "sort_order")
+# Kept in a target's history beside what the form edits.
+HISTORY_FIELDS = (*TARGET_FIELDS, "target_set_by")
 
 
 def _target_snapshot(target: Target) -> dict:
     return {name: (value.isoformat() if isinstance(value, date) else value)
-            for name in TARGET_FIELDS for value in [getattr(target, name)]}
+            for name in HISTORY_FIELDS for value in [getattr(target, name)]}
 
 
 def save_target(target: Target, actor: User, values: dict) -> Target:
-    """Create or change a target; every change keeps what it was before."""
+    """Create or change a target; every change keeps what it was before.
+
+    A number the plan set stays the plan's (an admin may correct it, not remove it). Where the
+    plan sets none — a registry indicator, or a target an admin added — the number is the
+    department's when an admin gives one, and none when it is left empty."""
     errors = {}
-    if values.get("target_min") is not None and values.get("target_max") is not None \
-            and values["target_max"] < values["target_min"]:
+    target_min = values.get("target_min", target.target_min)
+    target_max = values.get("target_max", target.target_max)
+    set_by_plan = target.id is not None and target.target_set_by == "plan"
+    if target_min is not None and target_max is not None and target_max < target_min:
         errors["target_max"] = [_("The maximum cannot be below the minimum.")]
+    if target_min is None and set_by_plan:
+        errors["target_min"] = [_("The plan sets this figure: it can be corrected, not left empty.")]
+    elif target_min is None and target_max is not None:
+        errors["target_max"] = [_("A maximum needs a minimum.")]
     if values.get("window_start") and values.get("deadline") and values["deadline"] <= values["window_start"]:
         errors["deadline"] = [_("The deadline must be after the start of the window.")]
     if errors:
@@ -390,6 +506,8 @@ def save_target(target: Target, actor: User, values: dict) -> Target:
     before = _target_snapshot(target) if target.id else {}
     for name, value in values.items():
         setattr(target, name, value)
+    if not set_by_plan:
+        target.target_set_by = "admin" if target_min is not None else "none"
     db.session.add(target)
     flush()
     after = _target_snapshot(target)
