@@ -96,15 +96,16 @@ def as_of_notice(as_of: date, errors: dict[str, list[str]]) -> str | None:
              date=short_date(as_of))
 
 
-def progress_overview(as_of: date) -> dict:
+def progress_overview(as_of: date, plan=None) -> dict:
     """What the public progress page and the department's dashboard both show: the targets
-    and the breakdowns of approved records, as (label, count) rows for the charts."""
+    of `plan` (the counted plan by default) and the breakdowns of approved records, as (label,
+    count) rows for the charts."""
     by_year = target_service.approvals_by_year(as_of)
     return {
         "as_of": as_of,
         "first_as_of": PLAN_START,
         "today": province_today(),
-        "progress": target_service.all_progress(as_of),
+        "progress": target_service.all_progress(as_of, plan),
         "kinds": KINDS,
         "by_year": by_year,
         "year_rows": [(str(year), sum(counts.values())) for year, counts in by_year],

@@ -456,3 +456,31 @@ def test_cli_creates_an_agency_reporter(app, runner):
     assert result.exit_code == 1
     assert "No agency with the code NOPE" in result.output
     assert db.session.scalar(db.select(User).filter_by(email="ai.do@example.vn")) is None
+
+
+def test_the_enterprise_register_is_in_the_report_with_its_measures_and_sources(app):
+    """Item 8: the 50 % growth is computed from the register, so the report shows the register."""
+    from registry.services import enterprises
+    from tests.places import commune
+
+    admin = make_user("admin")
+    thai_thuy = commune(XA_THAI_THUY)
+    grown = enterprises.create_enterprise(admin, name="Công ty TNHH Vi sinh Thái Thụy", tax_code="1000456784",
+                                          field="agriculture", commune=thai_thuy,
+                                          in_register_since=date(2024, 1, 15))
+    for year, investment, revenue in ((2023, 10_000_000_000, 20_000_000_000),
+                                      (2025, 16_000_000_000, 25_000_000_000)):
+        enterprises.record_year_figure(grown, admin, year=year, investment_vnd=investment,
+                                       revenue_vnd=revenue, import_replacing_revenue_vnd=5_000_000_000,
+                                       source=f"Báo cáo tài chính năm {year}", reported_on=date(2026, 3, 31))
+    enterprises.record_import_baseline(admin, value_vnd=50_000_000_000, source="Cục Hải quan tỉnh",
+                                       reported_on=date(2024, 6, 30))
+    commit()
+    section = build(app, 2026).section("enterprises")
+    [row] = section.tables[0].rows
+    assert row[:4] == ["Công ty TNHH Vi sinh Thái Thụy", "1000456784", thai_thuy.name, "Tỉnh Thái Bình cũ"]
+    assert row[5:10] == [10_000_000_000, 16_000_000_000, 20_000_000_000, 25_000_000_000, 5_000_000_000]
+    text = " ".join(section.paragraphs)
+    assert "60 % (2025 so với 2023)" in text and "25 % (2025 so với 2023)" in text
+    assert "10 % (2025 so với 2023)" in text  # 5 of the 50 billion imported in 2023
+    assert "Báo cáo tài chính năm 2023" in text and "Cục Hải quan tỉnh" in text

@@ -12,9 +12,7 @@ from registry.services import targets as target_service
 def progress():
     as_of, errors = target_service.parse_as_of(request.args)
     plan, plan_errors = target_service.parse_plan(request.args)
-    overview = progress_overview(as_of)  # the counted plan's targets, and the charts
-    if plan is not None and not plan.is_counted:
-        overview["progress"] = target_service.all_progress(as_of, plan)
+    overview = progress_overview(as_of, plan)
     plan_notice = None
     if plan_errors:
         plan_notice = _("There is no plan with the code asked for; the targets shown are those of "

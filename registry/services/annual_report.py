@@ -26,7 +26,7 @@ from registry.models import (
 from registry.models.applications import FIELDS, KINDS, STATUSES
 from registry.models.base import end_of_day_utc, now_utc, province_date, province_today
 from registry.models.reference import FORMER_PROVINCES
-from registry.services import plan_reports
+from registry.services import enterprises, plan_reports
 from registry.services import targets as counting
 
 DEPARTMENT_CODE = "DOST"
@@ -279,6 +279,53 @@ def _genetics(as_of: date) -> Section:
     )
 
 
+def _enterprises(year: int, as_of: date) -> Section:
+    """The register of bio-industry enterprises behind the plan's 50 %: each enterprise's 2023
+    and latest year's figures, the three measures and the sources of the figures."""
+    register = enterprises.annual_report_section(year, as_of)
+    shown = register["year"]
+
+    def amount(figures: dict | None, key: str):
+        return figures[key] if figures else None
+
+    rows = [[row["name"], row["tax_code"], row["commune"], row["former_province"], row["field"],
+             amount(row["base"], "investment_vnd"), amount(row["current"], "investment_vnd"),
+             amount(row["base"], "revenue_vnd"), amount(row["current"], "revenue_vnd"),
+             amount(row["current"], "import_replacing_revenue_vnd"),
+             _("Yes") if row["in_panel"] else _("No")] for row in register["rows"]]
+
+    def measured(result) -> str:
+        if result.value is None:
+            return result.reason_text
+        return _("%(value)s %% (%(year)s against %(base)s)", value=figure(result.value),
+                 year=result.year, base=register["base_year"])
+
+    paragraphs = [
+        _("Growth of investment capital: %(investment)s. Growth of revenue: %(revenue)s. Both compare "
+          "the same enterprises in both years (those with figures for %(base)s and the year measured).",
+          investment=measured(register["investment"]), revenue=measured(register["revenue"]),
+          base=register["base_year"]),
+        _("Import substitution: %(value)s — the enterprises' revenue from products that replace "
+          "imports in the year measured, against the value of biotech products imported in %(base)s.",
+          value=measured(register["import_substitution"]), base=register["base_year"]),
+    ]
+    if register["sources"]:
+        paragraphs.append(_("Sources: %(sources)s.", sources="; ".join(register["sources"])))
+    year_label = str(shown) if shown else "—"
+    return Section(
+        key="enterprises", title=_("Bio-industry enterprises: investment, revenue and import substitution"),
+        sheet=_("Enterprises"), paragraphs=paragraphs,
+        tables=[Table([_("Enterprise"), _("Tax code"), _("Commune or ward"), _("Former province"),
+                       _("Field"),
+                       _("Investment %(year)s (đồng)", year=register["base_year"]),
+                       _("Investment %(year)s (đồng)", year=year_label),
+                       _("Revenue %(year)s (đồng)", year=register["base_year"]),
+                       _("Revenue %(year)s (đồng)", year=year_label),
+                       _("Revenue replacing imports %(year)s (đồng)", year=year_label),
+                       _("Compared like for like")], rows, wide=(0,))],
+    )
+
+
 def _merged_cell(task: PlanTask, text: str) -> str:
     """A cell of the plan's table, or the one it is merged with, said so."""
     if task.cells_follow is None:
@@ -413,6 +460,7 @@ def build(year: int, today: date | None = None) -> AnnualReport:
         _targets(progress),
         _pvp(as_of, progress),
         _genetics(as_of),
+        _enterprises(year, as_of),
         _tasks(overview),
         _agency_reports(overview),
         awards,

@@ -216,13 +216,19 @@ def _load_tasks(plan: Plan, rows: list[dict], agencies: dict[str, Agency], resul
 
 
 def _load_targets(plan: Plan, rows: list[dict], result: PlanLoad) -> None:
-    existing = {t.code for t in db.session.scalars(sa.select(Target).where(Target.plan_id == plan.id))}
+    existing = {t.code: t for t in db.session.scalars(sa.select(Target).where(Target.plan_id == plan.id))}
     for order, row in enumerate(rows):
-        if row["code"] not in existing:
-            target = Target(plan=plan, sort_order=order, **_values(Target, row, skip=("plan_id", "sort_order")))
-            target.title_en = target.title_en or target.title_vi
-            db.session.add(target)
-            result.added["targets"] += 1
+        target = existing.get(row["code"])
+        if target is not None:
+            # How a figure is measured, written since the target was loaded.
+            for key in ("definition_vi", "definition_en"):
+                if row.get(key) and not getattr(target, key):
+                    setattr(target, key, row[key])
+            continue
+        target = Target(plan=plan, sort_order=order, **_values(Target, row, skip=("plan_id", "sort_order")))
+        target.title_en = target.title_en or target.title_vi
+        db.session.add(target)
+        result.added["targets"] += 1
 
 
 def read_plan_file(content: bytes) -> dict:
