@@ -182,7 +182,7 @@ def _targets(progress: list[counting.Progress]) -> Section:
     if plan is not None:
         paragraphs.append(_("The targets of %(plan)s (%(issuer)s, %(number)s, %(date)s; %(area)s; "
                             "%(start)s–%(end)s).", plan=plan.title, issuer=plan.issuer,
-                            number=plan.number or "—", date=plan.issued_label, area=plan.area,
+                            number=plan.number_label, date=plan.issued_label, area=plan.area,
                             start=short_date(plan.period_start), end=short_date(plan.period_end)))
     if any(not p.has_target for p in progress):
         paragraphs.append(_("Registry indicators are figures the registry follows for the plan "
@@ -348,8 +348,8 @@ def _coordination(task: PlanTask) -> str:
     text = _merged_cell(task, text)
     changed = [agency for agency in task.coordinating_agencies if not agency.is_current]
     if changed:
-        text = " ".join(part for part in (text, _("Today: %(agencies)s.", agencies="; ".join(
-            agency.name_today for agency in changed))) if part)
+        today = _("Today: %(agencies)s.", agencies="; ".join(agency.name_today for agency in changed))
+        text = f"{text.rstrip('.')}. {today}" if text else today
     return text
 
 
