@@ -213,7 +213,7 @@ def test_the_targets_say_who_set_them_and_how_they_are_measured(app, dataset):
     section = report.section("targets")
     assert section.tables[0].columns == ["Target", "Aim", "Who set the target", "Current value",
                                          "Status", "Deadline", "How it is measured"]
-    assert "People's Committee of Hưng Yên province, /KH-UBND, 12/2023" in section.paragraphs[0]
+    assert "People's Committee of Hưng Yên province, …/KH-UBND, 12/2023" in section.paragraphs[0]
     projects = target_row(report, "supported_projects")
     assert projects[1:3] == ["10–15 projects", "Target set by the plan"]
     conserved = target_row(report, "conserved_resources")
