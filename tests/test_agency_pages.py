@@ -338,7 +338,7 @@ def test_the_annual_report_page_and_files(app, client, reviewer):
     page = page_of(client, f"/review/annual-report?year={YEAR}")
     with app.test_request_context(headers={"Cookie": "lang=en"}):
         titles = [section.title for section in annual_report.build(YEAR).sections]
-    assert len(titles) == 8
+    assert len(titles) == 9
     for title in titles:
         assert str(escape(title)) in page
 
@@ -504,3 +504,19 @@ def test_the_department_invites_commune_committees_and_they_report_on_the_tasks_
     assert roles["I.1"] == "Lead" and roles["III.1"] == "Coordinating" and "II.2" not in roles
     assert post_report(colleague, "I.1").status_code == 302
     assert report_of("I.1", committee.code) is not None
+
+
+def test_the_successor_finishes_a_draft_its_predecessor_left(client, dard):
+    """A draft of Agriculture and Rural Development from before the merger is the one Agriculture
+    and Environment's reporter sees, edits and submits; no second report is made."""
+    predecessor = reporter("DARD")
+    draft = filed("III.1", predecessor, narrative="Bản nháp của Sở NN&PTNT.", submit=False)
+    db.session.execute(sa.update(AgencyReport).where(AgencyReport.id == draft.id)
+                       .values(agency_id=agency("DARD").id))
+    commit()
+    page = page_of(client, f"/agency/tasks/III.1/{YEAR}")
+    assert "Bản nháp của Sở NN&amp;PTNT." in page
+    response = post_report(client, version=report_of("III.1", "DARD").version, action="submit")
+    assert response.status_code == 302
+    assert report_of("III.1", "DARD").is_submitted and report_of("III.1", "DAE") is None
+    assert "Submitted" in page_of(client, "/agency/")

@@ -316,14 +316,44 @@ def test_the_leads_are_read_in_the_plans_order_as_the_agencies_are_today(app):
                                           "Phát triển nông thôn)")
 
 
-def test_a_report_filed_before_a_merger_counts_for_the_successor(app):
-    former = AgencyReport(task=task("III.1"), agency=agency("DARD"), year=2024, status="in_progress",
-                          narrative="Báo cáo năm 2024 của Sở Nông nghiệp và PTNT.", figures=[],
-                          created_by=reporter("DARD"), updated_by=reporter("DARD"))
-    db.session.add(former)
+def filed_by(code: str, task_code: str, year: int) -> AgencyReport:
+    """A report as a department filed it before the merger (straight into the table)."""
+    user = reporter(code)
+    report = AgencyReport(task=task(task_code), agency=agency(code), year=year, status="in_progress",
+                          narrative=f"Báo cáo năm {year} của {agency(code).name_vi}.", figures=[],
+                          created_by=user, updated_by=user)
+    db.session.add(report)
     commit()
+    return report
+
+
+def test_a_year_is_read_with_the_agencies_as_they_were_when_its_reports_were_due(app):
+    """2024's reports were due on 10/11/2024, before the mergers: they are expected of the
+    departments of then."""
+    former = filed_by("DARD", "III.1", 2024)
     [row] = rows_of(plan.year_overview(2024, today=date(2024, 11, 1)), "III.1")
-    assert row.agency.code == "DAE" and row.report.id == former.id
+    assert row.agency.code == "DARD" and row.report.id == former.id
+    ii1 = rows_of(plan.year_overview(2024, today=date(2025, 1, 10)), "II.1")
+    assert [r.agency.code for r in ii1] == ["DOST", "DARD", "DONRE", "MOIT", "DOH", "DOET", "DOLISA"]
+
+
+def test_reports_of_two_merged_departments_both_count_for_their_successor(app):
+    """Both departments merged into Agriculture and Environment drafted their II.1 report for
+    2025 before 01/03/2025: the successor's row holds both, and its reporter finishes them."""
+    dard, donre = filed_by("DARD", "II.1", 2025), filed_by("DONRE", "II.1", 2025)
+    rows = rows_of(plan.year_overview(2025, today=date(2025, 11, 20)), "II.1")
+    [dae] = [row for row in rows if row.agency.code == "DAE"]
+    assert {r.id for r in dae.reports} == {dard.id, donre.id}
+    successor = reporter("DAE")
+    assert plan.find_report(task("II.1"), agency("DAE"), 2025).id in (dard.id, donre.id)
+    assert dard.is_filed_by(successor) and donre.is_filed_by(successor)
+
+
+def test_a_report_no_agency_is_expected_to_file_any_more_is_kept(app):
+    """The district committees filed on I.1 for 2025 before the district level ended."""
+    districts = filed_by("DISTRICTS", "I.1", 2025)
+    rows = rows_of(plan.year_overview(2025, today=date(2025, 11, 20)), "I.1")
+    assert districts.id in {r.report.id for r in rows if r.report}
 
 
 def test_merged_cells_and_a_missing_lead_are_kept_as_the_plan_writes_them(app):
@@ -531,3 +561,18 @@ def test_changing_a_stale_award_is_a_conflict(app):
         propose(admin, award, version=stale, nominee_kind="individual", nominee_name="Trần Thị Cúc")
     with pytest.raises(Conflict):
         plan.delete_award(award, admin, stale)
+
+
+def test_a_committee_reports_only_for_a_year_it_is_invited_to(app):
+    committee = plan.committee_of(commune("Xã Thái Thụy"))
+    commit()
+    user = reporter(committee.code)
+    with pytest.raises(PermissionDenied):
+        save("I.1", user)
+    assert [code for code, role in ((t.code, r) for t, r in plan.tasks_of_agency(committee, YEAR))
+            if role == "lead"] == []
+    plan.invite_committees(make_user("reviewer"), YEAR - 1, [commune("Xã Thái Thụy")])
+    commit()
+    with pytest.raises(PermissionDenied):
+        save("I.1", user)  # invited for last year, not this one
+    assert save("I.1", user, year=YEAR - 1).agency == committee

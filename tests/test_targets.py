@@ -6,6 +6,7 @@ import pytest
 from registry.extensions import db
 from registry.models import Target, TargetRevision
 from registry.models.base import province_today
+from registry.models.reference import TARGET_SET_BY
 from registry.services.errors import Conflict, ValidationFailed
 from registry.services import applications as workflow
 from registry.services import targets as progress
@@ -151,8 +152,8 @@ def test_a_number_an_admin_gives_an_indicator_is_the_departments_target(app):
     conserved = target("conserved_resources")
     progress.save_target(conserved, admin, {"target_min": 3})
     commit()
-    assert conserved.target_set_by == "admin"
-    assert str(conserved.target_set_by_label) == "Target set by the department"
+    assert conserved.target_set_by_label == str(TARGET_SET_BY["admin"])
+    assert conserved.target_set_by_label == TARGET_SET_BY["admin"]
     result = measured("conserved_resources")
     assert (result.current, result.target_min, result.status) == (1, 3, "behind")
 

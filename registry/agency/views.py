@@ -10,7 +10,7 @@ from registry.agency import bp
 from registry.agency.forms import ReportForm, ReportUploadForm, report_form_for
 from registry.extensions import db, login_manager
 from registry.forms import VersionForm
-from registry.models import AgencyReport, AgencyReportAttachment, AgencyReportEvent, PlanTask
+from registry.models import AgencyReport, AgencyReportAttachment, PlanTask
 from registry.models.base import province_today
 from registry.models.reference import PROVINCE_MERGED_ON
 from registry.services import plan_reports
@@ -36,9 +36,8 @@ def _actor():
 def index():
     agency = current_user.reporting_agency
     year = year_arg(plan_reports.report_years(), province_today().year)
-    reports = plan_reports.reports_of_year(year, agency)
-    rows = [(task, role, reports.get((task.id, agency.id)))
-            for task, role in plan_reports.tasks_of_agency(agency)]
+    reports = plan_reports.reports_of_agency(year, agency)
+    rows = [(task, role, reports.get(task.id)) for task, role in plan_reports.tasks_of_agency(agency, year)]
     today = province_today()
     due = plan_reports.due_date(year)
     return render_template(
@@ -52,31 +51,28 @@ def index():
 
 # One task's report ----------------------------------------------------------------------------
 
-def _task_of_my_agency(task_code: str) -> PlanTask:
+def _task_of_my_agency(task_code: str, year: int) -> PlanTask:
     """The task, if the reader's agency leads or coordinates it; 404 otherwise."""
-    for task, _role in plan_reports.tasks_of_agency(current_user.reporting_agency):
+    for task, _role in plan_reports.tasks_of_agency(current_user.reporting_agency, year):
         if task.code == task_code:
             return task
     abort(404)
 
 
 def _my_report(task: PlanTask, year: int) -> AgencyReport | None:
-    return db.session.scalar(
-        db.select(AgencyReport)
-        .filter_by(task_id=task.id, agency_id=current_user.reporting_agency.id, year=year)
-        .options(selectinload(AgencyReport.attachments),
-                 selectinload(AgencyReport.events).joinedload(AgencyReportEvent.actor)))
+    """The agency's report, or the one a department whose duties it carries filed."""
+    return plan_reports.find_report(task, current_user.reporting_agency, year)
 
 
 def _render_report(task: PlanTask, year: int, status: int = 200, form=None, upload_form=None):
     report = _my_report(task, year)
-    lead = task.is_led_by(current_user.reporting_agency)
+    lead = plan_reports.leads_in_year(task, current_user.reporting_agency, year)
     editable = lead and (report is None or not report.is_submitted)
     # The lead agencies' submitted reports, so coordinating agencies see where the task stands.
     others = [r for r in db.session.scalars(
         db.select(AgencyReport)
         .where(AgencyReport.task_id == task.id, AgencyReport.year == year,
-               AgencyReport.agency_id != current_user.reporting_agency.id,
+               AgencyReport.id != (report.id if report else 0),
                AgencyReport.submitted_at.is_not(None))
         .options(selectinload(AgencyReport.agency), selectinload(AgencyReport.attachments)))]
     return render_template(
@@ -92,7 +88,7 @@ def _render_report(task: PlanTask, year: int, status: int = 200, form=None, uplo
 
 @bp.get("/tasks/<task_code>/<int:year>")
 def report(task_code: str, year: int):
-    task = _task_of_my_agency(task_code)
+    task = _task_of_my_agency(task_code, year)
     if year not in plan_reports.report_years():
         abort(404)
     return _render_report(task, year)
@@ -101,7 +97,7 @@ def report(task_code: str, year: int):
 @bp.post("/tasks/<task_code>/<int:year>")
 def save(task_code: str, year: int):
     """Save the draft; with the "submit" button, save and submit it in one go."""
-    task = _task_of_my_agency(task_code)
+    task = _task_of_my_agency(task_code, year)
     if year not in plan_reports.report_years():
         abort(404)
     if not task.can_file_report(current_user):
@@ -131,7 +127,7 @@ def save(task_code: str, year: int):
 
 @bp.post("/tasks/<task_code>/<int:year>/attachments")
 def upload(task_code: str, year: int):
-    task = _task_of_my_agency(task_code)
+    task = _task_of_my_agency(task_code, year)
     if year not in plan_reports.report_years():
         abort(404)
     report = _my_report(task, year)

@@ -85,7 +85,8 @@ class AgencyReport(db.Model):
 
     def is_filed_by(self, user) -> bool:
         """The report is this reporter's agency's, on a task it leads."""
-        return self.task.can_file_report(user) and user.reporting_agency.id == self.agency_id
+        # A draft a merged department left is its successor's to finish.
+        return self.task.can_file_report(user) and user.reporting_agency.id == self.agency.current.id
 
     def can_edit(self, user) -> bool:
         """Its agency edits it, documents included, until it is submitted."""

@@ -437,9 +437,13 @@ class PlanTask(db.Model):
     lead_agencies: Mapped[list[Agency]] = _agencies_in_role("lead")
     coordinating_agencies: Mapped[list[Agency]] = _agencies_in_role("coordinating")
 
+    def leads_on(self, day: date | None = None) -> list[Agency]:
+        """The agencies that carry the leads' duties on `day` (today), in the plan's order."""
+        return list({a.current_on(day).id: a.current_on(day) for a in self.lead_agencies}.values())
+
     @property
     def leads_today(self) -> list[Agency]:
-        return distinct_current(self.lead_agencies)
+        return self.leads_on()
 
     @property
     def coordinators_today(self) -> list[Agency]:

@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.formatting import figure, short_date
 from registry.models import (
     Agency,
+    AgencyReport,
     Application,
     ApplicationVersion,
     Census,
@@ -334,9 +335,23 @@ def _merged_cell(task: PlanTask, text: str) -> str:
              text=text or "—")
 
 
+def _today_with_the_plans(today: Agency, plan_agencies: list[Agency]) -> str:
+    """"Sở NN&MT (trước đây Sở NN&PTNT; Sở TN&MT)": today's agency with those of the plan whose
+    duties it carries."""
+    former = [agency for agency in plan_agencies if agency.id != today.id]
+    if not former:
+        return today.name
+    return _("%(today)s (formerly %(then)s)", today=today.name,
+             then="; ".join(agency.name for agency in former))
+
+
 def _lead_agencies(task: PlanTask) -> str:
-    """The plan's lead agencies in its order, each with today's agency where it has changed."""
-    names = "; ".join(agency.name_today for agency in task.lead_agencies)
+    """The plan's lead agencies in its order as they are today, each named once with the plan's
+    agencies whose duties it carries."""
+    grouped: dict[int, tuple[Agency, list[Agency]]] = {}
+    for agency in task.lead_agencies:
+        grouped.setdefault(agency.current.id, (agency.current, []))[1].append(agency)
+    names = "; ".join(_today_with_the_plans(today, plan_agencies) for today, plan_agencies in grouped.values())
     if task.lead_not_written:
         return _("The plan names no lead agency; the registry takes %(agencies)s.", agencies=names)
     return names
@@ -353,15 +368,13 @@ def _coordination(task: PlanTask) -> str:
     return text
 
 
-def _agency_of(row: plan_reports.ExpectedReport) -> str:
-    """The agency that reports, as it is today, with the plan's agencies whose duties it carries."""
-    agency = row.agency
-    stands_for = [lead for lead in row.task.lead_agencies
-                  if lead.id != agency.id and lead.current.id == agency.id]
-    if not stands_for:
-        return agency.name
-    return _("%(today)s (formerly %(then)s)", today=agency.name,
-             then="; ".join(lead.name for lead in stands_for))
+def _agency_of(row: plan_reports.ExpectedReport, report: AgencyReport | None = None) -> str:
+    """The agency that reports, with the plan's agencies whose duties it carries; a report a
+    merged department filed names that department."""
+    if report is not None and report.agency_id != row.agency.id:
+        return _today_with_the_plans(row.agency, [report.agency])
+    return _today_with_the_plans(row.agency, [lead for lead in row.task.lead_agencies
+                                              if lead.current.id == row.agency.id])
 
 
 def _tasks(overview: plan_reports.YearOverview) -> Section:
@@ -401,9 +414,9 @@ def _figures_text(figures: list[dict]) -> str:
 
 
 def _agency_reports(overview: plan_reports.YearOverview) -> Section:
-    rows = [[row.task.code, _agency_of(row), row.report.status_label, row.report.narrative,
-             _figures_text(row.report.figures)]
-            for row in overview.rows if row.report is not None and row.report.is_submitted]
+    rows = [[row.task.code, _agency_of(row, report), report.status_label, report.narrative,
+             _figures_text(report.figures)]
+            for row in overview.rows for report in row.reports if report.is_submitted]
     return Section(
         key="agency_reports", title=_("Reports of the agencies"), sheet=_("Agency reports"),
         paragraphs=[] if rows else [_("No report has been submitted for this year yet.")],

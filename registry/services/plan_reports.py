@@ -113,20 +113,37 @@ def plan_tasks(plan=None) -> list[PlanTask]:
         .order_by(PlanTask.sort_order, PlanTask.id)))
 
 
-def leads_of(task: PlanTask, agencies: list[Agency], committees: list[Agency] = ()) -> list[Agency]:
-    """Today's agencies that report on `task`, the main one first (`agencies`: every reporting
-    department, `committees`: the commune and ward committees invited this year, loaded once)."""
+def leads_of(task: PlanTask, agencies: list[Agency], committees: list[Agency] = (),
+             day: date | None = None) -> list[Agency]:
+    """The agencies that report on `task` as they are on `day` (today), the main one first
+    (`agencies`: every reporting department on that day, `committees`: the commune and ward
+    committees invited that year, loaded once)."""
     if any(agency.code == EVERY_AGENCY for agency in task.lead_agencies):
         return [*agencies, *committees]
-    return [agency for agency in task.leads_today if agency.files_reports]
+    return [agency for agency in task.leads_on(day) if agency.files_reports]
 
 
-def tasks_of_agency(agency: Agency) -> list[tuple[PlanTask, str]]:
-    """(task, "lead" | "coordinating") for every task today's `agency` leads or takes part in,
-    itself or as the successor of an agency the plan names."""
+def is_invited(agency: Agency, year: int) -> bool:
+    return db.session.scalar(sa.select(ReportInvitation.id).filter_by(
+        year=year, agency_id=agency.id).limit(1)) is not None
+
+
+def leads_in_year(task: PlanTask, agency: Agency | None, year: int) -> bool:
+    """`agency` reports on `task` for `year`: it leads it, and a commune or ward committee only
+    in a year the department invited it."""
+    if not task.is_led_by(agency):
+        return False
+    return agency.kind != "commune_committee" or is_invited(agency, year)
+
+
+def tasks_of_agency(agency: Agency, year: int | None = None) -> list[tuple[PlanTask, str]]:
+    """(task, "lead" | "coordinating") for every task today's `agency` leads (in `year`) or
+    takes part in, itself or as the successor of an agency the plan names."""
+    year = year or province_today().year
+    invited = agency.kind != "commune_committee" or is_invited(agency, year)
     rows = []
     for task in plan_tasks():
-        if task.is_led_by(agency):
+        if task.is_led_by(agency) and invited:
             rows.append((task, "lead"))
         elif task.involves(agency):
             rows.append((task, "coordinating"))
@@ -181,19 +198,31 @@ def save_task(task: PlanTask, actor: User, *, texts: dict, lead_ids: list[int],
 
 # Reading one year --------------------------------------------------------------------------
 
-def reports_of_year(year: int, agency: Agency | None = None) -> dict[tuple[int, int], AgencyReport]:
-    """{(task_id, today's agency id): report} for a year, in one query: a report a department
-    filed before it merged counts for the department that carries its duties now."""
+def _best_first(reports: list[AgencyReport], agency_id: int) -> list[AgencyReport]:
+    """The agency's own report first, then its predecessors' submitted ones, then the newest."""
+    return sorted(reports, key=lambda r: (r.agency_id != agency_id, r.submitted_at is None, -r.id))
+
+
+def reports_of_year(year: int, day: date | None = None,
+                    task: PlanTask | None = None) -> dict[tuple[int, int], list[AgencyReport]]:
+    """{(task_id, agency id): reports} for a year, in one query, by the agency that carries the
+    filer's duties on `day` (today): a report a department filed before it merged counts for the
+    department that carries its duties then, as do those of two departments merged into one."""
     query = sa.select(AgencyReport).where(AgencyReport.year == year).options(
-        selectinload(AgencyReport.agency).selectinload(Agency.succeeded_by))
-    reports = {}
+        selectinload(AgencyReport.agency).selectinload(Agency.succeeded_by)
+        .selectinload(Agency.succeeded_by))
+    if task is not None:
+        query = query.where(AgencyReport.task_id == task.id)
+    grouped: dict[tuple[int, int], list[AgencyReport]] = {}
     for report in db.session.scalars(query):
-        key = (report.task_id, report.agency.current.id)
-        if agency is None or key[1] == agency.id:
-            # The successor's own report, if both exist, is the one that counts.
-            if key not in reports or report.agency_id == key[1]:
-                reports[key] = report
-    return reports
+        grouped.setdefault((report.task_id, report.agency.current_on(day).id), []).append(report)
+    return {key: _best_first(reports, key[1]) for key, reports in grouped.items()}
+
+
+def reports_of_agency(year: int, agency: Agency) -> dict[int, AgencyReport]:
+    """{task_id: the report that stands for `agency`} for a year (its own, or a predecessor's)."""
+    return {task_id: reports[0] for (task_id, agency_id), reports in reports_of_year(year).items()
+            if agency_id == agency.id}
 
 
 def is_overdue(report: AgencyReport | None, year: int, today: date | None = None) -> bool:
@@ -227,10 +256,18 @@ def state_of(report: AgencyReport | None) -> str:
 
 @dataclass
 class ExpectedReport:
+    """One report expected of one agency; `report` the one that stands (the agency's own, or a
+    predecessor's), `others` further reports of predecessors on the same task and year."""
+
     task: PlanTask
     agency: Agency
     report: AgencyReport | None
     overdue: bool
+    others: list[AgencyReport] = field(default_factory=list)
+
+    @property
+    def reports(self) -> list[AgencyReport]:
+        return [self.report, *self.others] if self.report is not None else []
 
     @property
     def state(self) -> str:
@@ -272,14 +309,24 @@ class YearOverview:
 def year_overview(year: int, today: date | None = None) -> YearOverview:
     """Every report expected for `year`, with its state and whether it is overdue."""
     today = today or province_today()
-    agencies = reporting_agencies()
+    # The agencies as they were when the year's reports were due (as they are, before that).
+    day = min(today, due_date(year))
+    agencies = reporting_agencies(day)
     committees = invited_committees(year)
-    reports = reports_of_year(year)
+    reports = reports_of_year(year, day)
     overview = YearOverview(year=year, due=due_date(year))
     for task in plan_tasks():
-        for agency in leads_of(task, agencies, committees):
-            report = reports.get((task.id, agency.id))
-            overview.rows.append(ExpectedReport(task, agency, report, is_overdue(report, year, today)))
+        for agency in leads_of(task, agencies, committees, day):
+            found = reports.pop((task.id, agency.id), [])
+            report = found[0] if found else None
+            overview.rows.append(ExpectedReport(task, agency, report, is_overdue(report, year, today),
+                                                others=found[1:]))
+        # Reports no agency is expected to file any more (the district committees' of a year
+        # before 01/07/2025, say) are shown as filed, never dropped.
+        for (task_id, _agency_id), found in list(reports.items()):
+            if task_id == task.id:
+                del reports[(task_id, _agency_id)]
+                overview.rows.append(ExpectedReport(task, found[0].agency, found[0], False, others=found[1:]))
     return overview
 
 
@@ -355,8 +402,10 @@ def _record(report: AgencyReport, actor: User, action: str, comment: str = "") -
 
 
 def find_report(task: PlanTask, agency: Agency, year: int) -> AgencyReport | None:
-    return db.session.scalar(sa.select(AgencyReport).filter_by(
-        task_id=task.id, agency_id=agency.id, year=year))
+    """The report that stands for `agency` on `task` for `year`: its own, or one a department
+    whose duties it carries filed."""
+    found = reports_of_year(year, task=task).get((task.id, agency.id))
+    return found[0] if found else None
 
 
 def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrative: str,
@@ -365,6 +414,8 @@ def save_report(task: PlanTask, actor: User, year: int, *, status: str, narrativ
     if not task.can_file_report(actor):
         raise PermissionDenied(_("Only a reporter of a lead agency of this task can file its report."))
     _check_year(year)
+    if not leads_in_year(task, actor.reporting_agency, year):
+        raise PermissionDenied(_("Your committee is not invited to report for %(year)s.", year=year))
     report = find_report(task, actor.reporting_agency, year)
     if report is not None:
         if version in (None, ""):
