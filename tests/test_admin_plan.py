@@ -234,3 +234,75 @@ def test_an_admin_records_that_an_agency_merged_into_another(client, admin):
     assert [row.agency.code for row in plan.year_overview(YEAR).rows if row.task.code == "II.3"] == ["DOST", "DOF"]
     page = client.get("/admin/agencies").get_data(as_text=True)
     assert "→ Department of Finance (since 1 Mar 2025)" in page
+
+
+def _with(section: str, index: int | None = None, **changes) -> dict:
+    import copy
+    data = copy.deepcopy(PLAN_2026)
+    if index is None:
+        data[section].update(changes)
+    else:
+        data[section][index].update(changes)
+    return data
+
+
+@pytest.mark.parametrize("data, where", [
+    (_with("tasks", 0, code=["1"]), "tasks[0].code"),
+    (_with("tasks", 0, lead=[77]), "tasks[0].lead"),
+    (_with("tasks", 0, cells_follow="1"), "tasks[0].cells_follow"),
+    (_with("tasks", 0, id=5), "tasks[0].id"),
+    (_with("targets", 0, window_start="bad"), "targets[0].window_start"),
+    (_with("targets", 0, target_min="50"), "targets[0].target_min"),
+    (_with("plan", issued_on_exact="no"), "plan.issued_on_exact"),
+    (_with("plan", period_start="2031-01-01"), "plan.period_end"),
+    (_with("plan", code="X" * 41), "plan.code"),
+    ({**PLAN_2026, "agencies": [{"code": "NEW_A", "name_vi": "A", "succeeded_by": "NEW_B", "succeeded_on": "2026-01-01"},
+                                {"code": "NEW_B", "name_vi": "B", "succeeded_by": "NEW_A", "succeeded_on": "2026-01-01"}]},
+     "agencies[0].succeeded_by"),
+    ({**PLAN_2026, "agencies": [{"code": "NEW_A", "name_vi": "A", "succeeded_by": "NEW_A", "succeeded_on": "2026-01-01"}]},
+     "agencies[0].succeeded_by"),
+])
+def test_an_odd_plan_file_is_refused_saying_where(client, admin, data, where):
+    import json
+
+    from registry.models import Plan
+
+    response = upload_plan(client, json.dumps(data).encode())
+    assert response.status_code == 422
+    assert f"{where}:" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1
+
+
+def test_any_json_is_loaded_or_refused_never_a_crash(app):
+    """Generated plan files: each is loaded, or refused with where it is wrong; nothing else."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from registry.services.errors import ValidationFailed
+    from registry.services.plans import load_plan
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12) \
+        | st.sampled_from(["2026-01-01", "DOST", "1", "KH-X", "bad"])
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
+                          | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+    keys = st.sampled_from(["code", "title_vi", "lead", "coordinating", "cells_follow", "deadline",
+                            "measure", "target_min", "succeeded_by", "succeeded_on", "name_vi", "id", "kind"])
+    rows = st.lists(st.dictionaries(keys, values, max_size=5), max_size=3)
+    plans = st.fixed_dictionaries({
+        "plan": st.fixed_dictionaries({k: st.just(v) for k, v in PLAN_2026["plan"].items()
+                                       if k not in ("code", "period_end")},
+                                      optional={"code": values, "period_end": values, "issued_on_exact": values}),
+        "agencies": rows, "tasks": rows, "targets": rows})
+
+    @settings(max_examples=150, derandomize=True, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(plans)
+    def load(data):
+        try:
+            load_plan(data)
+        except ValidationFailed as refused:
+            assert refused.errors
+        finally:
+            db.session.rollback()
+
+    load()

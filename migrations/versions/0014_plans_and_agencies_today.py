@@ -51,6 +51,14 @@ PLAN_2023 = {
 }
 
 
+RETITLED = (
+    ("supported_projects", "Dự án hoàn thiện, làm chủ công nghệ sinh học được hỗ trợ",
+     "Dự án hoàn thiện, làm chủ công nghệ tạo sản phẩm mới bằng công nghệ sinh học được hỗ trợ"),
+    ("pvp_growth", "Tăng trưởng bình quân số đơn đăng ký bảo hộ giống cây trồng",
+     "Tăng trưởng bình quân số lượng đơn đăng ký bảo hộ giống cây trồng"),
+    ("biotech_enterprise_growth", "Tăng quy mô đầu tư của doanh nghiệp công nghệ sinh học",
+     "Tăng quy mô đầu tư của doanh nghiệp công nghiệp sinh học"),
+)
 PLAN_2023_ID = f"(SELECT id FROM plans WHERE code = '{PLAN_2023['code']}')"
 
 
@@ -156,6 +164,11 @@ def _correct_data():
                "WHERE code = 'biotech_enterprise_growth' AND measure = 'indicator'")
     op.execute("UPDATE targets SET measure = 'import_substitution' "
                "WHERE code = 'import_substitution' AND measure = 'indicator'")
+    # The plan's own words (where nobody has retitled the target since it was seeded).
+    targets = sa.table('targets', sa.column('code', sa.String), sa.column('title_vi', sa.String))
+    for code, seeded, plans_words in RETITLED:
+        op.execute(targets.update().where(targets.c.code == code, targets.c.title_vi == seeded)
+                   .values(title_vi=plans_words))
 
 
 def downgrade():

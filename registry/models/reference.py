@@ -207,12 +207,13 @@ class Plan(db.Model):
     @property
     def number_label(self) -> str:
         """The number as a reader sees it: "…/KH-UBND" where the copy leaves it blank."""
-        number = self.number or self.code
-        return f"…{number}" if number.startswith("/") else number
+        return f"…{self.number}" if self.number.startswith("/") else self.number or "—"
 
     @property
     def short_name(self) -> str:
-        """"Kế hoạch …/KH-UBND (12/2023)": how a plan is told apart in a choice."""
+        """"Kế hoạch số …/KH-UBND (12/2023)": how a plan is told apart in a choice."""
+        if not self.number:
+            return _("Plan %(code)s (%(date)s)", code=self.code, date=self.issued_label)
         return _("Plan %(number)s (%(date)s)", number=self.number_label, date=self.issued_label)
 
     def __repr__(self) -> str:

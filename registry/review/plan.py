@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from registry.extensions import db
 from registry.forms import commune_choices
-from registry.models import AgencyReport, AgencyReportEvent, Commune, ReportInvitation, User
+from registry.models import Agency, AgencyReport, AgencyReportEvent, Commune, ReportInvitation, User
 from registry.models.base import province_today
 from registry.models.reference import PROVINCE_MERGED_ON
 from registry.review import bp
@@ -40,6 +40,8 @@ def report_invitations():
     """The commune and ward committees invited to report for a year: the plan's duties of the
     district committees are theirs since 01/07/2025."""
     year = year_arg(plan_reports.report_years(), province_today().year)
+    if request.method == "POST" and request.args.get("year", str(year)) != str(year):
+        abort(404)  # never invite for another year than the one asked
     form = InviteCommitteesForm()
     form.communes.choices = commune_choices(None)[1:]
     status = 200
@@ -56,7 +58,8 @@ def report_invitations():
         status = 422
     invitations = list(db.session.scalars(
         db.select(ReportInvitation).where(ReportInvitation.year == year)
-        .options(joinedload(ReportInvitation.agency), joinedload(ReportInvitation.invited_by))
+        .options(joinedload(ReportInvitation.agency).joinedload(Agency.commune),
+                 joinedload(ReportInvitation.invited_by))
         .order_by(ReportInvitation.invited_at.desc(), ReportInvitation.id.desc())))
     accounts = dict(db.session.execute(
         db.select(User.agency_id, db.func.count(User.id)).where(

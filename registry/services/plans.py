@@ -56,6 +56,52 @@ def _date(value, where: str, errors: dict) -> date | None:
         return None
 
 
+# Columns a file does not give: the registry keeps them itself.
+NOT_FROM_FILE = {"id", "plan_id", "sort_order", "created_at", "succeeded_by_id", "commune_id",
+                 "cells_follow_id"}
+# Keys that are not columns: the codes a row refers to by.
+REFERENCES = {
+    Agency: {"succeeded_by": str},
+    PlanTask: {"lead": list, "coordinating": list, "cells_follow": str},
+    Plan: {},
+    Target: {},
+}
+
+
+def _check_types(model, row: dict, where: str, errors: dict) -> None:
+    """Every key of `row` is a column of `model` (or a reference by code) of the right type:
+    text no longer than its column, a number, a yes/no, a date (YYYY-MM-DD)."""
+    columns = model.__table__.columns
+    for key, value in row.items():
+        place = f"{where}.{key}"
+        if key in REFERENCES[model]:
+            if value is not None and not isinstance(value, REFERENCES[model][key]):
+                errors.setdefault(place, []).append(_("Not a valid value."))
+            continue
+        if key not in columns or key in NOT_FROM_FILE:
+            errors.setdefault(place, []).append(_("Not a known field."))
+            continue
+        if value is None:
+            if not columns[key].nullable:
+                errors.setdefault(place, []).append(_("This field is required."))
+            continue
+        kind = columns[key].type
+        if isinstance(kind, sa.Date):
+            if not isinstance(value, date):
+                _date(value, place, errors)
+        elif isinstance(kind, sa.Boolean):
+            if not isinstance(value, bool):
+                errors.setdefault(place, []).append(_("Must be true or false."))
+        elif isinstance(kind, (sa.Float, sa.Integer)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                errors.setdefault(place, []).append(_("Must be a number."))
+        elif isinstance(kind, (sa.String, sa.Text)):
+            if not isinstance(value, str):
+                errors.setdefault(place, []).append(_("Must be text."))
+            elif getattr(kind, "length", None) and len(value) > kind.length:
+                errors.setdefault(place, []).append(_("At most %(n)s characters.", n=kind.length))
+
+
 def _missing(row: dict, names, where: str, errors: dict) -> None:
     for name in names:
         if not isinstance(row.get(name), (str, int, float, date)) or str(row.get(name)).strip() == "":
@@ -70,9 +116,9 @@ def validate_plan_data(data) -> dict[str, list[str]]:
         return {"plan": [_("The file must hold an object with a \"plan\".")]}
     plan = data["plan"]
     _missing(plan, PLAN_FIELDS, "plan", errors)
-    for name in ("issued_on", "period_start", "period_end"):
-        if plan.get(name):
-            _date(plan[name], f"plan.{name}", errors)
+    _check_types(Plan, plan, "plan", errors)
+    if not errors and _date(plan["period_start"], "", {}) > _date(plan["period_end"], "", {}):
+        errors.setdefault("plan.period_end", []).append(_("The period ends before it starts."))
     known = {a.code for a in db.session.scalars(sa.select(Agency))}
     agencies = data.get("agencies", [])
     tasks = data.get("tasks", [])
@@ -82,11 +128,24 @@ def validate_plan_data(data) -> dict[str, list[str]]:
             errors.setdefault(name, []).append(_("Must be a list of objects."))
     if errors:
         return errors
+    for name, model, rows in (("agencies", Agency, agencies), ("tasks", PlanTask, tasks),
+                              ("targets", Target, targets)):
+        for i, row in enumerate(rows):
+            _check_types(model, row, f"{name}[{i}]", errors)
+    for i, task in enumerate(tasks):
+        for role in ROLES:
+            if isinstance(task.get(role), list) and not all(isinstance(c, str) for c in task[role]):
+                errors.setdefault(f"tasks[{i}].{role}", []).append(_("Must be a list of agency codes."))
+    if errors:  # what follows reads the codes as text
+        return errors
     for i, agency in enumerate(agencies):
         _missing(agency, ("code", "name_vi"), f"agencies[{i}]", errors)
         if agency.get("kind", "department") not in AGENCY_KINDS:
             errors.setdefault(f"agencies[{i}].kind", []).append(_("Not a known kind of agency."))
         known.add(str(agency.get("code")))
+    successors = {a.code: a.succeeded_by.code for a in db.session.scalars(sa.select(Agency))
+                  if a.succeeded_by is not None}
+    successors.update({a["code"]: a["succeeded_by"] for a in agencies if a.get("succeeded_by")})
     for i, agency in enumerate(agencies):
         successor = agency.get("succeeded_by")
         if successor and successor not in known:
@@ -94,6 +153,13 @@ def validate_plan_data(data) -> dict[str, list[str]]:
                 _("No agency has the code %(code)s.", code=successor))
         if successor:
             _date(agency.get("succeeded_on", ""), f"agencies[{i}].succeeded_on", errors)
+            code, seen = agency["code"], set()
+            while code in successors and code not in seen:
+                seen.add(code)
+                code = successors[code]
+            if code in seen:
+                errors.setdefault(f"agencies[{i}].succeeded_by", []).append(
+                    _("The successions make a loop."))
     task_codes = [str(t.get("code")) for t in tasks]
     for i, task in enumerate(tasks):
         _missing(task, TASK_FIELDS, f"tasks[{i}]", errors)
@@ -108,8 +174,17 @@ def validate_plan_data(data) -> dict[str, list[str]]:
                 if code not in known:
                     errors.setdefault(f"tasks[{i}].{role}", []).append(
                         _("No agency has the code %(code)s.", code=code))
-        if task.get("cells_follow") and task["cells_follow"] not in task_codes:
+        follows = task.get("cells_follow")
+        if follows and (follows not in task_codes or follows == task.get("code")):
             errors.setdefault(f"tasks[{i}].cells_follow", []).append(_("No task of this plan has this code."))
+        elif follows and tasks[task_codes.index(follows)].get("cells_follow"):
+            errors.setdefault(f"tasks[{i}].cells_follow", []).append(
+                _("Name the task whose cells are written, not one that follows another."))
+    for name, rows in (("agencies", agencies), ("targets", targets)):
+        codes = [str(row.get("code")) for row in rows]
+        for i, code in enumerate(codes):
+            if codes.count(code) > 1:
+                errors.setdefault(f"{name}[{i}].code", []).append(_("This code is used twice."))
     for i, target in enumerate(targets):
         _missing(target, TARGET_FIELDS, f"targets[{i}]", errors)
         if target.get("deadline"):
@@ -128,7 +203,7 @@ DATE_COLUMNS = ("issued_on", "period_start", "period_end", "deadline", "window_s
 
 
 def _values(model, row: dict, skip=()) -> dict:
-    columns = set(model.__table__.columns.keys())
+    columns = set(model.__table__.columns.keys()) - NOT_FROM_FILE
     return {key: (date.fromisoformat(value) if key in DATE_COLUMNS and isinstance(value, str) else value)
             for key, value in row.items() if key in columns and key not in skip}
 
@@ -148,7 +223,7 @@ def load_plan(data: dict) -> PlanLoad:
     result = PlanLoad(plan)
     agencies = _load_agencies(data.get("agencies", []), result)
     flush()
-    tasks = _load_tasks(plan, data.get("tasks", []), agencies, result)
+    _load_tasks(plan, data.get("tasks", []), agencies, result)
     _load_targets(plan, data.get("targets", []), result)
     flush()
     return result
