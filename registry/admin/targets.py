@@ -86,8 +86,7 @@ def _revision_rows(revisions, form: TargetForm) -> list[tuple]:
 def targets():
     plan, errors = progress.parse_plan(request.args)
     if errors:
-        flash(_("There is no plan with the code asked for; the targets shown are those of the plan "
-                "the registry counts."), "warning")
+        flash(progress.unknown_plan_notice(), "warning")
     return render_template("admin/targets.html", plan=plan, plans=plan_service.all_plans(),
                            progress=progress.all_progress(province_today(), plan))
 

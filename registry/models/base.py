@@ -58,6 +58,12 @@ def current_language() -> str:
     return locale.language if locale is not None else "vi"
 
 
+def in_reader_language(row, stem: str) -> str:
+    """`row.<stem>_en` for an English reader where it is written, else `row.<stem>_vi`."""
+    english = getattr(row, f"{stem}_en")
+    return english if current_language() == "en" and english else getattr(row, f"{stem}_vi")
+
+
 class BilingualName:
     """Rows with `name_vi`/`name_en` columns show the one of the reader's language."""
 

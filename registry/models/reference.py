@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.models.base import BilingualName, current_language, now_utc, province_today, signed_in
+from registry.models.base import (BilingualName, current_language, in_reader_language, now_utc,
+                                  province_today, signed_in)
 
 # The plan gives some tasks to "các sở, ban, ngành, địa phương": each agency reports itself.
 EVERY_AGENCY = "ALL"
@@ -185,8 +186,7 @@ class Plan(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     def _pick(self, stem: str) -> str:
-        en = getattr(self, f"{stem}_en")
-        return en if current_language() == "en" and en else getattr(self, f"{stem}_vi")
+        return in_reader_language(self, stem)
 
     @property
     def title(self) -> str:
@@ -488,8 +488,7 @@ class PlanTask(db.Model):
                 and self.is_led_by(user.reporting_agency))
 
     def _pick(self, stem: str) -> str:
-        en = getattr(self, f"{stem}_en")
-        return en if current_language() == "en" and en else getattr(self, f"{stem}_vi")
+        return in_reader_language(self, stem)
 
     @property
     def title(self) -> str:

@@ -90,6 +90,12 @@ def parse_plan(args) -> tuple[Plan | None, dict[str, list[str]]]:
     return plan, {}
 
 
+def unknown_plan_notice() -> str:
+    """What a page says when the plan asked for does not exist (it shows the counted one)."""
+    return _("There is no plan with the code asked for; the targets shown are those of the plan "
+             "the registry counts.")
+
+
 IMPLEMENTATION_ACTIONS = ("implementation", "acceptance")
 
 
