@@ -190,7 +190,7 @@ class AgencyForm(FlaskForm):
                           validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), filters=[strip], validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), default="department", choices=[
-        (code, label) for code, label in AGENCY_KINDS.items() if code != "commune_committee"])
+        SelectChoice(code, label) for code, label in AGENCY_KINDS.items() if code != "commune_committee"])
     # A merger: the agency that carries this one's duties from a day on (choices: the view).
     succeeded_by_id = SelectField(_l("Its duties pass to"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                                   validate_choice=False,
@@ -206,8 +206,8 @@ class AgencyForm(FlaskForm):
 
     def set_successors(self, agency: Agency | None) -> None:
         """Any other agency (not a commune committee) may carry this one's duties."""
-        self.succeeded_by_id.choices = [("", _("— none —"))] + [
-            (other.id, other.name) for other in db.session.scalars(
+        self.succeeded_by_id.choices = [SelectChoice("", _("— none —"))] + [
+            SelectChoice(other.id, other.name) for other in db.session.scalars(
                 db.select(Agency).where(Agency.kind != "commune_committee").order_by(Agency.name_vi))
             if agency is None or other.id != agency.id]
         self.agency = agency
@@ -217,7 +217,7 @@ class AgencyForm(FlaskForm):
     def validate_succeeded_by_id(self, field):
         if field.data is None:
             return
-        if field.data not in {choice[0] for choice in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_("Not a valid choice."))
         if not self.succeeded_on.data:
             raise ValidationError(_("Say from which day its duties pass."))

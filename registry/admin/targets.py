@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
-from wtforms import SelectField
+from wtforms import SelectChoice, SelectField
 from wtforms.validators import Optional
 
 from registry.admin import bp
@@ -96,7 +96,7 @@ def new_target():
     form = NewTargetForm()
     plans = plan_service.all_plans()
     counted = plan_service.counted_plan()
-    form.plan.choices = [(plan.id, f"{plan.short_name} · {plan.area}") for plan in plans]
+    form.plan.choices = [SelectChoice(plan.id, f"{plan.short_name} · {plan.area}") for plan in plans]
     if request.method == "GET" and counted is not None:
         form.plan.data = counted.id
 

@@ -270,6 +270,7 @@ def _load_tasks(plan: Plan, rows: list[dict], agencies: dict[str, Agency], resul
             task.lead_not_written = True
     links = {(r.task_id, r.agency_id, r.role): r.position
              for r in db.session.execute(sa.select(plan_task_agencies))}
+    new_links = []
     for row in rows:
         task = tasks[row["code"]]
         for role in ROLES:
@@ -278,8 +279,9 @@ def _load_tasks(plan: Plan, rows: list[dict], agencies: dict[str, Agency], resul
             for position, agency_id in enumerate(ids):
                 key = (task.id, agency_id, role)
                 if key not in links:
-                    db.session.execute(plan_task_agencies.insert().values(
-                        task_id=task.id, agency_id=agency_id, role=role, position=position))
+                    links[key] = position
+                    new_links.append({"task_id": task.id, "agency_id": agency_id, "role": role,
+                                      "position": position})
                 elif unordered and position:
                     # Links made before the plan's order was kept take it now.
                     db.session.execute(
@@ -287,6 +289,8 @@ def _load_tasks(plan: Plan, rows: list[dict], agencies: dict[str, Agency], resul
                             plan_task_agencies.c.task_id == task.id,
                             plan_task_agencies.c.agency_id == agency_id,
                             plan_task_agencies.c.role == role).values(position=position))
+    if new_links:
+        db.session.execute(plan_task_agencies.insert(), new_links)
     return tasks
 
 
