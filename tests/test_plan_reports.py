@@ -333,8 +333,12 @@ def test_a_year_is_read_with_the_agencies_as_they_were_when_its_reports_were_due
     former = filed_by("DARD", "III.1", 2024)
     [row] = rows_of(plan.year_overview(2024, today=date(2024, 11, 1)), "III.1")
     assert row.agency.code == "DARD" and row.report.id == former.id
-    ii1 = rows_of(plan.year_overview(2024, today=date(2025, 1, 10)), "II.1")
+    overview = plan.year_overview(2024, today=date(2025, 1, 10))
+    ii1 = rows_of(overview, "II.1")
     assert [r.agency.code for r in ii1] == ["DOST", "DARD", "DONRE", "MOIT", "DOH", "DOET", "DOLISA"]
+    # Every department of then reports on I.1; those added as successors in 2025 do not.
+    i1 = {r.agency.code for r in rows_of(overview, "I.1")}
+    assert {"DARD", "DONRE", "DPI", "DIC", "DOLISA"} <= i1 and not {"DAE", "DOHA"} & i1
 
 
 def test_reports_of_two_merged_departments_both_count_for_their_successor(app):

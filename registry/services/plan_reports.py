@@ -3,9 +3,10 @@
 Every lead agency of a task files one report on it per year, due on 10 November; a task the
 plan gives to "all departments, agencies and localities" (code ALL) is reported on by every
 department, and by the commune and ward committees the department invites for that year (the
-district committees' duties are theirs since 01/07/2025). The plan's agencies are read as they
-are today: a merged department's duties, and its reports, are its successor's. Reports are editable until submitted; the department can return a submitted report for
-correction. Reminders go out 14 and 3 days before the deadline. Pages and the CLI call these.
+district committees' duties are theirs since 01/07/2025). A year's agencies are read as they were
+when its reports were due: a merged department's duties, and its reports, are its successor's
+from the day of the merger. Reports are editable until submitted; the department can return a
+submitted report for correction. Reminders go out 14 and 3 days before the deadline. Pages and the CLI call these.
 """
 import math
 from dataclasses import dataclass, field
@@ -74,9 +75,16 @@ def _current_on(day: date):
 
 def reporting_agencies(day: date | None = None) -> list[Agency]:
     """The departments and provincial agencies as they are on `day` (today): those that report
-    on a task the plan gives to every agency."""
+    on a task the plan gives to every agency. One the plan does not name, added as the successor
+    of merged departments, reports from the day of the first merger."""
+    day = day or province_today()
+    predecessor = sa.orm.aliased(Agency)
+    first_merger = (sa.select(sa.func.min(predecessor.succeeded_on))
+                    .where(predecessor.succeeded_by_id == Agency.id).scalar_subquery())
+    named_by_plan = sa.exists().where(plan_task_agencies.c.agency_id == Agency.id)
     return list(db.session.scalars(
-        sa.select(Agency).where(Agency.kind == "department", _current_on(day or province_today()))
+        sa.select(Agency).where(Agency.kind == "department", _current_on(day),
+                                sa.or_(named_by_plan, first_merger.is_(None), first_merger <= day))
         .options(selectinload(Agency.succeeded_by)).order_by(Agency.id)))
 
 
