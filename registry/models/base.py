@@ -64,6 +64,18 @@ def in_reader_language(row, stem: str) -> str:
     return english if current_language() == "en" and english else getattr(row, f"{stem}_vi")
 
 
+class BilingualTitle:
+    """Rows with `title_vi`/`title_en` (and other `<stem>_vi`/`<stem>_en` texts) show the one of
+    the reader's language."""
+
+    def _pick(self, stem: str) -> str:
+        return in_reader_language(self, stem)
+
+    @property
+    def title(self) -> str:
+        return self._pick("title")
+
+
 class BilingualName:
     """Rows with `name_vi`/`name_en` columns show the one of the reader's language."""
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.models.base import (BilingualName, current_language, in_reader_language, now_utc,
+from registry.models.base import (BilingualName, BilingualTitle, current_language, now_utc,
                                   province_today, signed_in)
 
 # The plan gives some tasks to "các sở, ban, ngành, địa phương": each agency reports itself.
@@ -160,7 +160,7 @@ class GeneticResource(BilingualName, db.Model):
         return str(RISK_STATUSES.get(self.risk_status, self.risk_status))
 
 
-class Plan(db.Model):
+class Plan(BilingualTitle, db.Model):
     """A plan whose targets and tasks the registry follows: the 2023 plan of the former Hưng Yên
     province is the one counted; the merged province's own plan can be loaded beside it."""
 
@@ -185,12 +185,6 @@ class Plan(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
-    def _pick(self, stem: str) -> str:
-        return in_reader_language(self, stem)
-
-    @property
-    def title(self) -> str:
-        return self._pick("title")
 
     @property
     def issuer(self) -> str:
@@ -409,7 +403,7 @@ def distinct_current(agencies: list[Agency]) -> list[Agency]:
     return list({agency.current.id: agency.current for agency in agencies}.values())
 
 
-class PlanTask(db.Model):
+class PlanTask(BilingualTitle, db.Model):
     """A task of a plan's appendix, with its lead and coordinating agencies as the plan writes
     them (in its order) and the plan's own words for the cells."""
 
@@ -487,12 +481,6 @@ class PlanTask(db.Model):
         return (signed_in(user) and user.role == "agency" and user.is_active
                 and self.is_led_by(user.reporting_agency))
 
-    def _pick(self, stem: str) -> str:
-        return in_reader_language(self, stem)
-
-    @property
-    def title(self) -> str:
-        return self._pick("title")
 
     @property
     def timeframe(self) -> str:
