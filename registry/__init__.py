@@ -65,8 +65,9 @@ def _refuse_to_serve(app: Flask, problem: ConfigurationError) -> None:
 
 def register_extensions(app: Flask) -> None:
     from registry import security
-    from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from registry.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from registry.i18n import select_locale
+    from registry.services import data_version  # noqa: F401 - its listeners version every commit
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
@@ -74,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                     default_translation_directories="../translations")
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
 

@@ -111,6 +111,14 @@ class Config:
 
     PER_PAGE = 20
 
+    # Cached figures and public pages are keyed on the data version, so a cache never serves
+    # what changed; each worker keeps its own unless CACHE_REDIS_URL names a shared Redis.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 24 * 60 * 60
+    CACHE_THRESHOLD = 2000  # entries a worker keeps (SimpleCache)
+    CACHE_KEY_PREFIX = "registry:"
+
 
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 

@@ -39,7 +39,7 @@ from registry.models import (
     ReportInvitation,
     User,
 )
-from registry.models.applications import CHECKLIST, fields_of
+from registry.models.applications import CHECKLIST, DECIDED_KINDS, fields_of
 from registry.models.followup import REPORT_MONTHS, add_months
 from registry.models.reference import PROVINCE_MERGED_ON
 from registry.services.text import fold
@@ -291,6 +291,9 @@ def seed(count: int, rng_seed: int = 2023) -> str:
             "created_at": created, "updated_at": created, "submitted_at": None, "decided_at": None,
             "decided_by_id": None, "approved_on": None, "public_code": None,
             "implementation_status": None, "review_checklist": {},
+            # What the database's trigger would set (a project or startup is listed once its
+            # support decision is in): given here, it saves an UPDATE per row.
+            "in_catalogue": status == "approved" and kind not in DECIDED_KINDS,
         }
         row.update(fields)
         if created.date() >= PROVINCE_MERGED_ON:

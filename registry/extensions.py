@@ -1,5 +1,6 @@
 """Extension objects, bound to the app in the factory."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,4 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Figures and public pages kept per data version (`registry.services.cached`).
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

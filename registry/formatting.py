@@ -71,8 +71,10 @@ def label(field_name: str, code) -> str:
 
 
 def url_with(**changes) -> str:
-    """The current page's URL with some query arguments replaced (filters, pagination)."""
+    """The current page's URL with some query arguments replaced (filters, pagination). A
+    page's `after` cursor is dropped unless given: it names where that one page ended."""
     args = request.args.to_dict(flat=False)
+    args.pop("after", None)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

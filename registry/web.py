@@ -1,8 +1,13 @@
-"""Small helpers every area's views share: pages of results, safe redirects, service errors."""
+"""Small helpers every area's views share: pages of results, safe redirects, service errors,
+the cache of public pages."""
+import functools
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request
+from flask import Response, current_app, flash, g, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
 
 from registry.extensions import db
 from registry.services.errors import Conflict, DomainError, ValidationFailed
@@ -20,6 +25,22 @@ def paginate(statement, page: int | None = None, per_page: int | None = None):
     API passes what it validated)."""
     return db.paginate(statement, page=page or page_number(),
                        per_page=per_page or current_app.config["PER_PAGE"], error_out=False)
+
+
+@dataclass
+class CountedPage:
+    """A page of a select whose total is known already (from the tallies): no COUNT query."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+
+def page_with_total(statement, total: int) -> CountedPage:
+    page, per_page = page_number(), current_app.config["PER_PAGE"]
+    items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return CountedPage(items=items, total=total, page=page, per_page=per_page)
 
 
 def year_arg(years: list[int], default: int) -> int:
@@ -92,3 +113,44 @@ def run_service(form, action, record=None) -> Outcome:
             form.version.data = record.version
         return Outcome(status=409, error=exc)
     return Outcome(result=result)
+
+
+def _served_from_cache() -> bool:
+    """A visitor's plain read: no account, no API token, no message waiting in the session."""
+    return (request.method in ("GET", "HEAD") and not current_user.is_authenticated
+            and "Authorization" not in request.headers and not session.get("_flashes"))
+
+
+def cached_for_visitors(view):
+    """A public page or API read built once per data version, language and day, then served
+    from the cache to every anonymous visitor (with an ETag, so a browser's second visit is a
+    304). Signed-in users get it built for them: their pages carry their own menus and forms."""
+    from registry.extensions import cache
+    from registry.models.base import province_today
+    from registry.services import data_version
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        version = data_version.current() if _served_from_cache() else None
+        if version is None:
+            return view(*args, **kwargs)
+        key = f"page:{version.token}:{province_today()}:{get_locale()}:{request.full_path}"
+        etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+        kept = cache.get(key)
+        if kept is not None:
+            body, status, mimetype = kept
+            response = Response(body, status=status, mimetype=mimetype)
+        else:
+            response = make_response(view(*args, **kwargs))
+            # Only what any visitor may be shown: a whole page without a form token of its
+            # session (Flask-WTF keeps the one it made in `g`) or a cookie of its own.
+            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            if (response.status_code == 200 and not response.is_streamed and field not in g
+                    and "Set-Cookie" not in response.headers):
+                cache.set(key, (response.get_data(), response.status_code, response.mimetype))
+            else:
+                return response
+        response.set_etag(etag)
+        return response.make_conditional(request)
+
+    return wrapper

@@ -525,8 +525,9 @@ def test_records_lists_only_approved_records_with_the_contract_fields(client, ca
     response = client.get("/api/v1/records")
     body = response.get_json()
     assert response.status_code == 200
-    assert set(body) == {"items", "total", "page", "per_page"}
+    assert set(body) == {"items", "total", "page", "per_page", "next"}
     assert body["total"] == 3 and body["page"] == 1 and body["per_page"] == 20
+    assert body["next"] is None  # one page: nothing after it
     assert {i["id"] for i in body["items"]} == {records[k].id for k in ("chicken", "longan", "rice")}
     item = next(i for i in body["items"] if i["id"] == records["chicken"].id)
     assert {"id", "kind", "title", "field", "district", "organization", "approved_on", "url"} <= set(item)

@@ -14,9 +14,11 @@ from registry.extensions import db
 from registry.models import Application, Commune, District, GeneticResource, Organization
 from registry.models.applications import COMMON_FIELDS, KIND_FIELDS
 from registry.presenters import PUBLIC_FIELDS
+from registry.services import generated_files
 from registry.services.records import RecordFilters, newest_first
 
 BATCH = 1000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Where a record is: the former district (a code) of a record made before 01/07/2025, or the
 # commune or ward (its official code and name) of one made since; and the former province
 # (hung_yen, thai_binh) its place lies in.
@@ -74,22 +76,29 @@ def _disposition(extension: str) -> dict:
     return {"Content-Disposition": f'attachment; filename="hung-yen-biotech-records.{extension}"'}
 
 
-def csv_response(filters: RecordFilters) -> Response:
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        # The byte-order mark tells Excel the file is UTF-8, so Vietnamese shows correctly.
-        yield "\ufeff"
-        writer.writerow(HEADER)
-        for number, row in enumerate(_rows(filters), 1):
-            writer.writerow([csv_safe(value) for value in row])
-            if number % 200 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+def _csv_chunks(filters: RecordFilters):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    # The byte-order mark tells Excel the file is UTF-8, so Vietnamese shows correctly.
+    yield "\ufeff"
+    writer.writerow(HEADER)
+    for number, row in enumerate(_rows(filters), 1):
+        writer.writerow([csv_safe(value) for value in row])
+        if number % 200 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
-    return Response(stream_with_context(generate()), mimetype="text/csv",
+
+def csv_response(filters: RecordFilters) -> Response:
+    """Every record (built once per data version and stored), or the records of a filter
+    (streamed from its first row)."""
+    if not filters.active:
+        return generated_files.download(
+            "records.csv", "text/csv; charset=utf-8", headers=_disposition("csv"),
+            build=lambda out: out.writelines(chunk.encode() for chunk in _csv_chunks(filters)))
+    return Response(stream_with_context(_csv_chunks(filters)), mimetype="text/csv",
                     headers=_disposition("csv"), content_type="text/csv; charset=utf-8")
 
 
@@ -106,23 +115,27 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
+def _write_xlsx(filters: RecordFilters, out) -> None:
+    # Write-only mode keeps rows out of memory; the workbook is written to a file on disk.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("records")
+    sheet.append(HEADER)
+    for row in _rows(filters):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(out)
+
+
 def xlsx_response(filters: RecordFilters) -> Response:
+    """Every record (built once per data version and stored), or the records of a filter."""
+    if not filters.active:
+        return generated_files.download("records.xlsx", XLSX, headers=_disposition("xlsx"),
+                                        build=lambda out: _write_xlsx(filters, out))
+
     def generate():
-        # Write-only mode keeps rows out of memory; the finished workbook is spooled to disk
-        # and sent in chunks.
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("records")
-        sheet.append(HEADER)
-        for row in _rows(filters):
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
         with tempfile.TemporaryFile() as spool:
-            workbook.save(spool)
+            _write_xlsx(filters, spool)
             spool.seek(0)
             while chunk := spool.read(64 * 1024):
                 yield chunk
 
-    return Response(
-        stream_with_context(generate()),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=_disposition("xlsx"),
-    )
+    return Response(stream_with_context(generate()), mimetype=XLSX, headers=_disposition("xlsx"))

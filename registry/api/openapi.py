@@ -140,8 +140,9 @@ OPERATIONS = {
         tag="records", public=True, who=_l("Anyone"),
         summary=_l("List approved records"),
         description=_l("Newest approval first. The search `q` ignores accents and case: "
-                       "`dong tao` finds `Đông Tảo`."),
-        parameters=(*FILTERS, "page", "per_page"),
+                       "`dong tao` finds `Đông Tảo`. To read every record, follow `next` (a "
+                       "cursor) page after page: each page costs the same however deep."),
+        parameters=(*FILTERS, "cursor", "page", "per_page"),
         content=_json("RecordPage"), errors=(401, 422, 429),
     ),
     "api.get_record": Operation(
@@ -754,16 +755,18 @@ def _schemas() -> dict:
     }
     comment = {"type": ["string", "null"]}
 
-    def page_of(item: str) -> dict:
-        return _closed({
-            "type": "object", "required": ["items", "total", "page", "per_page"],
-            "properties": {
-                "items": {"type": "array", "items": _ref("schemas", item)},
-                "total": {"type": "integer", "minimum": 0},
-                "page": {"type": "integer", "minimum": 1},
-                "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-            },
-        })
+    def page_of(item: str, cursor: bool = False) -> dict:
+        """A page of items; with `cursor`, also the cursor of the page after it."""
+        properties = {
+            "items": {"type": "array", "items": _ref("schemas", item)},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        }
+        if cursor:
+            properties["next"] = {"type": ["string", "null"], "description": str(
+                _l("The `cursor` of the page after this one; null on the last."))}
+        return _closed({"type": "object", "required": list(properties), "properties": properties})
 
     def create_schema(kind: str) -> dict:
         return {
@@ -1256,7 +1259,7 @@ def _schemas() -> dict:
         },
         "ResourcePage": page_of("Resource"),
         "BarcodePage": page_of("BarcodeRecord"),
-        "RecordPage": page_of("RecordSummary"),
+        "RecordPage": page_of("RecordSummary", cursor=True),
         "ApplicationPage": page_of("Application"),
         **council_schemas,
         **followup_schemas,
@@ -1286,6 +1289,9 @@ def _parameters() -> dict:
                       "characters count).")),
         "page": query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
                       _l("Page number, from 1.")),
+        "cursor": query("cursor", {"type": "string", "maxLength": 40},
+                        _l("The `next` of the page before: the page after it (`page` is then "
+                           "not looked at).")),
         "per_page": query("per_page", {"type": "integer", "minimum": 1, "default": per_page},
                           _l("Items per page; more than %(maximum)s gives %(maximum)s.",
                              maximum=MAX_PER_PAGE)),

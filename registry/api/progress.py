@@ -8,6 +8,7 @@ from registry.api import bp
 from registry.models import Plan
 from registry.services.errors import ValidationFailed
 from registry.services.targets import all_progress, parse_as_of, parse_plan
+from registry.web import cached_for_visitors
 
 
 def _asked() -> tuple[date, Plan | None]:
@@ -45,6 +46,7 @@ def _plan(plan: Plan | None) -> dict | None:
 
 
 @bp.get("/targets")
+@cached_for_visitors
 def targets():
     as_of, plan = _asked()
     return jsonify({

@@ -15,10 +15,10 @@ from registry.models import ApiToken, Application, ApplicationEvent, Organizatio
 from registry.models.applications import CHECKLIST, KINDS, STATUSES
 from registry.services import applications as workflow
 from registry.services.errors import DomainError, ValidationFailed
-from registry.services.records import RecordFilters, newest_first
+from registry.services.records import RecordFilters, decode_cursor, record_page
 from registry.services.tokens import active_token, bearer_secret
 from registry.services.unit_of_work import commit
-from registry.web import paginate
+from registry.web import cached_for_visitors, paginate
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
@@ -254,16 +254,26 @@ def _full_options():
 # Public records ----------------------------------------------------------------------------
 
 @bp.get("/records")
+@cached_for_visitors
 def list_records():
-    statement = newest_first(
-        db.select(Application).where(*record_filters().conditions())
-        .options(joinedload(Application.organization), joinedload(Application.district),
-                 joinedload(Application.commune))
-    )
-    return jsonify(page_of(statement, record_summary))
+    """A page of records, with `next`: the cursor of the page after it. A client reading them
+    all follows `next` (each page costs the same however deep); `page` serves a person's page
+    links and is not looked at when `cursor` is given."""
+    filters = record_filters()
+    page, per_page = pagination_args()
+    after = None
+    if request.args.get("cursor"):
+        after = decode_cursor(request.args["cursor"])
+        if after is None:
+            raise ValidationFailed(_("Some query arguments are not valid."), {"cursor": [
+                _("Must be the `next` of an earlier page of the same list.")]})
+    result = record_page(filters, page, per_page, after=after)
+    return jsonify({"items": [record_summary(item) for item in result.items], "total": result.total,
+                    "page": page, "per_page": per_page, "next": result.next_cursor})
 
 
 @bp.get("/records/<int:record_id>")
+@cached_for_visitors
 def get_record(record_id: int):
     application = db.session.get(
         Application, record_id,

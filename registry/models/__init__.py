@@ -40,6 +40,7 @@ from registry.models.plan_reports import (
     ReportInvitation,
     ReportReminder,
 )
+from registry.models.summaries import ApplicationTally, DataVersion, GeneratedFile
 from registry.models.progress import IndicatorValue, PvpYearCount, TargetRevision
 from registry.models.reference import (
     Agency,
@@ -57,6 +58,6 @@ __all__ = [
     "Acceptance", "Inspection", "ProgressReminder", "ProgressReport", "ProgressReportDocument",
     "ApplicationVersion", "Attachment", "BiotechEnterprise", "EnterpriseYearFigure", "ImportBaseline", "ConflictDeclaration", "Council", "CouncilAssignment",
     "CouncilMember", "Rubric", "RubricCriterion", "ScoreItem", "ScoreSheet", "BarcodeRecord", "Census", "Commune", "District", "GeneticResource", "Organization",
-    "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
+    "ApplicationTally", "DataVersion", "GeneratedFile", "IndicatorValue", "OutboxMessage", "PlanTask", "PvpYearCount", "ReviewNote", "Target",
     "SignupRequest", "SupportDecision", "TargetRevision", "User", "UserSession", "visible_applications",
 ]

@@ -289,8 +289,18 @@ class Application(db.Model):
         # Counting approved records of a kind by approval date reads this index alone.
         sa.Index("ix_applications_status_kind_approved_on", "status", "kind", "approved_on"),
         sa.Index("ix_applications_kind_approved_on", "kind", "approved_on"),
-        # The public catalogue and the API list approved records newest first, page by page.
         sa.Index("ix_applications_status_approved_on_id", "status", "approved_on", "id"),
+        # The public catalogue and the API list its records newest first, page by page (by
+        # keyset), alone or of one kind, field, commune or organisation.
+        sa.Index("ix_applications_catalogue", "in_catalogue", "approved_on", "id"),
+        sa.Index("ix_applications_catalogue_kind", "in_catalogue", "kind", "approved_on", "id"),
+        sa.Index("ix_applications_catalogue_field", "in_catalogue", "field", "approved_on", "id"),
+        sa.Index("ix_applications_catalogue_commune", "in_catalogue", "commune_id", "approved_on", "id"),
+        sa.Index("ix_applications_catalogue_organization", "in_catalogue", "organization_id",
+                 "approved_on", "id"),
+        # The department's queue, one tab at a time, by date of submission or by title.
+        sa.Index("ix_applications_status_submitted_at", "status", "submitted_at", "id"),
+        sa.Index("ix_applications_status_title", "status", "title", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -356,8 +366,13 @@ class Application(db.Model):
     public_code: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     implementation_status: Mapped[str | None] = mapped_column(sa.String(20))
     review_checklist: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    # Title, summary and names folded to plain lower-case ASCII (đ -> d) for accent-free search.
+    # Title, summary and names folded to plain lower-case ASCII (đ -> d) for accent-free search
+    # (indexed: FTS5 on SQLite, pg_trgm on PostgreSQL, migration 0016).
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # `is_public` as stored, for the catalogue's indexes and counts. Written by the database's
+    # triggers (migration 0016) whenever the status, the kind or the support decision changes,
+    # never by the app: read it in queries, ask `is_public` of an object.
+    in_catalogue: Mapped[bool] = mapped_column(server_default=sa.false())
 
     organization: Mapped[Organization] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

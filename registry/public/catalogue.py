@@ -3,7 +3,7 @@ public page; an organisation's public page."""
 import re
 
 import sqlalchemy as sa
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,9 +14,9 @@ from registry.models.applications import FIELDS, KINDS
 from registry.models.reference import FORMER_PROVINCES
 from registry.presenters import field_rows
 from registry.public import bp
-from registry.services.records import (APPROVAL_YEAR, PUBLIC, RecordFilters, commune_order,
-                                       listing_options, newest_first)
-from registry.web import paginate
+from registry.services.records import (PUBLIC, RecordFilters, commune_order, decode_cursor,
+                                       facet_counts, listing_options, newest_first, record_page)
+from registry.web import cached_for_visitors, page_number, paginate
 
 PUBLIC_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 
@@ -35,14 +35,6 @@ def _public_organization(organization: Organization) -> dict:
     }
 
 
-def _facet_counts(column, filters: RecordFilters, facet: str) -> dict:
-    """value -> number of records, under every active filter but the facet's own."""
-    rows = db.session.execute(
-        sa.select(column, sa.func.count()).where(*filters.conditions(skip=facet)).group_by(column)
-    ).all()
-    return {value: count for value, count in rows if value is not None}
-
-
 # The commune facet lists this many units, the most records first; the others (and the one
 # chosen, wherever it ranks) are reachable below them.
 COMMUNES_LISTED = 15
@@ -52,13 +44,12 @@ def _facets(filters: RecordFilters, districts: list[District]) -> list[dict]:
     """The facets as lists of {value, label, count, current}, in a stable order: kind, field,
     former province, commune or ward (units with records only), former district (only when
     some record has one) and year."""
-    kinds = _facet_counts(Application.kind, filters, "kind")
-    fields = _facet_counts(Application.field, filters, "field")
-    provinces = _facet_counts(Application.former_province, filters, "former_province")
-    by_commune = _facet_counts(Application.commune_id, filters, "commune")
-    by_district = _facet_counts(Application.district_id, filters, "district")
-    # PostgreSQL's EXTRACT returns a numeric; SQLite's an integer.
-    years = {int(year): count for year, count in _facet_counts(APPROVAL_YEAR, filters, "year").items()}
+    kinds = facet_counts(filters, "kind")
+    fields = facet_counts(filters, "field")
+    provinces = facet_counts(filters, "former_province")
+    by_commune = facet_counts(filters, "commune")
+    by_district = facet_counts(filters, "district")
+    years = facet_counts(filters, "year")
     communes = _communes_by_count(by_commune, filters.commune)
 
     def facet(name, title, options, current, listed=None):
@@ -113,13 +104,15 @@ def _communes_by_count(counts: dict[int, int], current: Commune | None) -> list[
 
 
 @bp.get("/records")
+@cached_for_visitors
 def catalogue():
     districts = db.session.scalars(
         sa.select(District).order_by(District.sort_order, District.name_vi)
     ).all()
     filters, _ignored = RecordFilters.from_args(request.args)
-    pagination = paginate(newest_first(
-        sa.select(Application).where(*filters.conditions()).options(*listing_options())))
+    # "Next" carries where the page ended (`after`): reading on costs the same however deep.
+    pagination = record_page(filters, page_number(), current_app.config["PER_PAGE"],
+                             after=decode_cursor(request.args.get("after")))
     return render_template(
         "public/catalogue.html",
         filters=filters,
@@ -131,6 +124,7 @@ def catalogue():
 # Record and organisation pages ------------------------------------------------------------
 
 @bp.get("/records/<code>")
+@cached_for_visitors
 def record(code: str):
     if not PUBLIC_CODE.fullmatch(code):
         abort(404)
@@ -167,6 +161,7 @@ def record(code: str):
 
 
 @bp.get("/organizations/<int:organization_id>")
+@cached_for_visitors
 def organization(organization_id: int):
     organization = db.get_or_404(
         Organization, organization_id,

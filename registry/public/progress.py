@@ -5,9 +5,11 @@ from registry.presenters import as_of_notice, progress_overview
 from registry.public import bp
 from registry.services import plans as plan_service
 from registry.services import targets as target_service
+from registry.web import cached_for_visitors
 
 
 @bp.get("/progress")
+@cached_for_visitors
 def progress():
     as_of, errors = target_service.parse_as_of(request.args)
     plan, plan_errors = target_service.parse_plan(request.args)

@@ -13,7 +13,7 @@ from registry.models.genetics import MARKER_LABELS, MARKERS
 from registry.public import bp
 from registry.services.genetics import fasta_lines
 from registry.services.records import PUBLIC, listing_options, newest_first
-from registry.web import paginate
+from registry.web import cached_for_visitors, paginate
 
 RESOURCE_CODE = re.compile(r"[a-z0-9_]{1,40}")
 SAMPLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -38,6 +38,7 @@ def _counts_by_resource(column, *conditions) -> dict:
 
 
 @bp.get("/resources")
+@cached_for_visitors
 def resources():
     resources = db.session.scalars(
         sa.select(GeneticResource).order_by(
@@ -53,6 +54,7 @@ def resources():
 
 
 @bp.get("/resources/<code>")
+@cached_for_visitors
 def resource(code: str):
     resource = _resource_or_404(code)
     conservation = db.session.scalars(
@@ -87,6 +89,7 @@ def resource(code: str):
 
 
 @bp.get("/resources/<code>/barcodes/<sample_id>")
+@cached_for_visitors
 def barcode(code: str, sample_id: str):
     resource = _resource_or_404(code)
     if not SAMPLE_ID.fullmatch(sample_id):

@@ -8,27 +8,30 @@ from registry.extensions import db
 from registry.i18n import LANGUAGE_COOKIE
 from registry.models import Application
 from registry.public import bp
-from registry.services.records import PUBLIC, listing_options, newest_first
-from registry.web import safe_next
+from registry.services import data_version
+from registry.services.records import (PUBLIC, RecordFilters, facet_counts, listing_options,
+                                       newest_first)
+from registry.web import cached_for_visitors, safe_next
 
 LATEST_ON_HOME = 6
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
-@bp.get("/")
-def home():
-    def approved_of(kind: str):
-        return sa.func.count(sa.case((Application.kind == kind, 1)))
+def _home_counts() -> dict:
+    """The catalogue's records of each kind (from the tallies) and the organisations behind them."""
+    by_kind = facet_counts(RecordFilters(), "kind")
+    return {
+        "projects": by_kind.get("project", 0), "startups": by_kind.get("startup", 0),
+        "conservation": by_kind.get("conservation", 0), "pvp_filings": by_kind.get("pvp_filing", 0),
+        "organizations": db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Application.organization_id))).where(PUBLIC)),
+    }
 
-    counts = db.session.execute(
-        sa.select(
-            approved_of("project").label("projects"),
-            approved_of("startup").label("startups"),
-            approved_of("conservation").label("conservation"),
-            approved_of("pvp_filing").label("pvp_filings"),
-            sa.func.count(sa.distinct(Application.organization_id)).label("organizations"),
-        ).where(PUBLIC)
-    ).one()
+
+@bp.get("/")
+@cached_for_visitors
+def home():
+    counts = data_version.cached("home-counts", (), _home_counts)
     latest = db.session.scalars(
         newest_first(sa.select(Application).where(PUBLIC).options(*listing_options()))
         .limit(LATEST_ON_HOME)

@@ -10,11 +10,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.extensions import db
 from registry.forms import commune_choices
 from registry.models import Agency, AgencyReport, AgencyReportEvent, Commune, ReportInvitation, User
-from registry.models.base import province_today
+from registry.models.base import current_language, province_today
 from registry.models.reference import PROVINCE_MERGED_ON
 from registry.review import bp
 from registry.review.forms import InviteCommitteesForm, ReopenForm
-from registry.services import annual_report, plan_reports, report_files
+from registry.services import annual_report, data_version, generated_files, plan_reports, report_files
 from registry.web import run_service, year_arg
 
 REPORT_FILE_TYPES = {
@@ -121,19 +121,30 @@ def _report_year(year: int | None = None) -> int:
     return year
 
 
+def _annual_report(year: int):
+    """The report's figures, computed once per data version (and language and day)."""
+    key = (year, current_language(), province_today())
+    return data_version.cached("annual-report", key, lambda: annual_report.build(year))
+
+
 @bp.get("/annual-report")
 def annual_report_page():
     year = _report_year()
-    return render_template("review/annual_report.html", report=annual_report.build(year),
+    return render_template("review/annual_report.html", report=_annual_report(year),
                            years=plan_reports.report_years())
 
 
 @bp.get("/annual-report/<int:year>.<any(xlsx, pdf):file_type>")
 def annual_report_file(year: int, file_type: str):
-    report = annual_report.build(_report_year(year))
+    """Built once per data version, language and day, then the same bytes until the data
+    changes; the browser may keep it, and asks again (304) before showing it."""
+    year = _report_year(year)
     render = report_files.xlsx_bytes if file_type == "xlsx" else report_files.pdf_bytes
     filename = f"bao-cao-ke-hoach-cnsh-hung-yen-{year}.{file_type}"
-    return Response(render(report), mimetype=REPORT_FILE_TYPES[file_type], headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, no-store",
-    })
+    return generated_files.download(
+        f"annual-report-{year}-{current_language()}-{province_today().isoformat()}.{file_type}",
+        REPORT_FILE_TYPES[file_type],
+        build=lambda out: out.write(render(_annual_report(year))),
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "private, no-cache"})
+

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from registry.web import paginate, run_service
+from registry.web import page_with_total, run_service
 from registry.extensions import db, login_manager
 from registry.formatting import short_datetime
 from registry.forms import choices
@@ -56,8 +56,8 @@ from registry.services import councils, duplicates, followup, support
 from registry.services import timeline as timeline_service
 from registry.services import plan_reports
 from registry.services import targets as target_service
-from registry.services.records import commune_order
-from registry.services.text import like_pattern, search_terms
+from registry.services.records import commune_order, search_conditions, status_counts
+from registry.services.text import search_terms
 
 WAITING_STATUSES = frozenset({"submitted", "in_review"})
 
@@ -102,32 +102,30 @@ def queue():
     form.set_places(communes, districts)
     ignored_filters = form.validate_or_reset()
 
-    conditions = []
-    if form.kind.data:
-        conditions.append(Application.kind == form.kind.data)
-    if form.field.data:
-        conditions.append(Application.field == form.field.data)
-    if form.former_province.data:
-        conditions.append(Application.former_province == form.former_province.data)
-    if form.commune.data:
-        commune_ids = {c.code: c.id for c in communes}
-        conditions.append(Application.commune_id == commune_ids[form.commune.data])
-    if form.district.data:
-        district_ids = {d.code: d.id for d in districts}
-        conditions.append(Application.district_id == district_ids[form.district.data])
+    commune_id = {c.code: c.id for c in communes}.get(form.commune.data)
+    district_id = {d.code: d.id for d in districts}.get(form.district.data)
+    places = {"kind": form.kind.data, "field": form.field.data,
+              "former_province": form.former_province.data, "commune_id": commune_id,
+              "district_id": district_id}
+    conditions = [getattr(Application, name) == value for name, value in places.items() if value]
+    dated = bool(form.submitted_from.data or form.submitted_to.data)
     if form.submitted_from.data:
         conditions.append(Application.submitted_at >= start_of_day_utc(form.submitted_from.data))
     if form.submitted_to.data:
         conditions.append(Application.submitted_at < end_of_day_utc(form.submitted_to.data))
-    for term in search_terms(form.q.data):
-        conditions.append(Application.search_text.like(like_pattern(term), escape="\\"))
+    terms = search_terms(form.q.data)
+    conditions.extend(search_conditions(terms))
 
-    # The tabs count every status under the other filters.
+    # The tabs count every status under the other filters: from the tallies, unless a search or
+    # dates narrow the queue (then among the matches).
     visible = visible_applications(_actor()).where(*conditions)
-    counts = dict(db.session.execute(
-        visible.with_only_columns(Application.status, db.func.count(Application.id))
-        .group_by(Application.status)
-    ).all())
+    if terms or dated:
+        counts = dict(db.session.execute(
+            visible.with_only_columns(Application.status, db.func.count(Application.id))
+            .group_by(Application.status)
+        ).all())
+    else:
+        counts = status_counts(**places)  # as `visible_applications` gives staff: all but drafts
     if form.status.data:
         visible = visible.where(Application.status == form.status.data)
 
@@ -137,7 +135,8 @@ def queue():
                  joinedload(Application.district))
         .order_by(*_queue_order(form.sort.data or DEFAULT_SORT))
     )
-    pagination = paginate(statement)
+    total = counts.get(form.status.data, 0) if form.status.data else sum(counts.values())
+    pagination = page_with_total(statement, total)
     return render_template(
         "review/queue.html",
         form=form,

@@ -30,9 +30,9 @@ from registry.models import (
 from registry.models.applications import DECISIONS
 from sqlalchemy.orm import selectinload
 
-from registry.models.base import end_of_day_utc, now_utc, province_today
+from registry.models.base import current_language, end_of_day_utc, now_utc, province_today
 from registry.models.reference import FORMER_PROVINCES, PLAN_START
-from registry.services import enterprises
+from registry.services import data_version, enterprises
 from registry.services import plans as plan_service
 from registry.services.errors import ValidationFailed
 from registry.services.records import commune_order
@@ -352,7 +352,9 @@ def measure(target: Target, as_of: date) -> Progress:
     figure is shown, with no status against a target."""
     target_min, target_max = target.target_min, target.target_max
     ended = as_of > target.deadline
-    current, detail = _counted(target, as_of)
+    # Computed once per data version: a figure changes only with the data it counts.
+    key = (target.id, target.measure, target.deadline, target.window_start, as_of, current_language())
+    current, detail = data_version.cached("target-figure", key, lambda: _counted(target, as_of))
     if target.target_set_by == "none":
         return Progress(target, current, None, None, "no_target", 0.0, detail, period_ended=ended)
     if target.measure == "pvp_growth":
@@ -388,25 +390,32 @@ def all_progress(as_of: date, plan: Plan | None = None) -> list[Progress]:
 # Breakdowns for the charts -----------------------------------------------------------------
 
 def approved_breakdown(column, as_of: date, kind: str | None = None) -> list[tuple]:
-    """(value, count) of approved records grouped by `column`, largest first."""
-    rows = db.session.execute(
-        sa.select(column, sa.func.count(Application.id))
-        .where(*approved_by(as_of, kind)).group_by(column)
-        .order_by(sa.func.count(Application.id).desc())
-    ).all()
-    return [(value, count) for value, count in rows if value is not None]
+    """(value, count) of approved records grouped by `column` (an Application column), largest
+    first; computed once per data version."""
+    def count():
+        rows = db.session.execute(
+            sa.select(column, sa.func.count(Application.id))
+            .where(*approved_by(as_of, kind)).group_by(column)
+            .order_by(sa.func.count(Application.id).desc())
+        ).all()
+        return [(value, count) for value, count in rows if value is not None]
+
+    return data_version.cached("approved-breakdown", (column.key, as_of, kind), count)
 
 
 def approvals_by_year(as_of: date) -> list[tuple[int, dict[str, int]]]:
-    """Per year of approval, the count per kind."""
-    year = sa.extract("year", Application.approved_on)
-    table: dict[int, dict[str, int]] = {}
-    for y, kind, count in db.session.execute(
-        sa.select(year, Application.kind, sa.func.count(Application.id))
-        .where(*approved_by(as_of)).group_by(year, Application.kind)
-    ):
-        table.setdefault(int(y), {})[kind] = count
-    return sorted(table.items())
+    """Per year of approval, the count per kind; computed once per data version."""
+    def count():
+        year = sa.extract("year", Application.approved_on)
+        table: dict[int, dict[str, int]] = {}
+        for y, kind, number in db.session.execute(
+            sa.select(year, Application.kind, sa.func.count(Application.id))
+            .where(*approved_by(as_of)).group_by(year, Application.kind)
+        ):
+            table.setdefault(int(y), {})[kind] = number
+        return sorted(table.items())
+
+    return data_version.cached("approvals-by-year", as_of, count)
 
 
 def approvals_by_district(as_of: date) -> list[tuple[District, int]]:
@@ -441,7 +450,17 @@ def _days_between(start, end):
 
 
 def queue_health(now: datetime | None = None, months: int = 12) -> dict:
-    now = now or now_utc()
+    """How the department's queue fares: applications waiting over 30 days, the median days to
+    a decision and the decisions per month. Without `now`, computed once per data version and
+    hour (its figures are in days)."""
+    if now is not None:
+        return _queue_health(now, months)
+    moment = now_utc()
+    return data_version.cached("queue-health", (months, moment.strftime("%Y-%m-%d %H")),
+                               lambda: _queue_health(moment, months))
+
+
+def _queue_health(now: datetime, months: int) -> dict:
     waiting = db.session.scalar(
         sa.select(sa.func.count(Application.id)).where(
             Application.status.in_(("submitted", "in_review")),
