@@ -71,8 +71,10 @@ def init_app(app: Flask) -> None:
     def end_expired_sessions():
         if request.endpoint == "static" or request.blueprint == "api":
             return None
-        if not session.permanent:
-            session.permanent = True  # the cookie expires after PERMANENT_SESSION_LIFETIME idle
+        if session and not session.permanent:
+            # The cookie expires after PERMANENT_SESSION_LIFETIME idle. An empty session stays
+            # empty: a visitor who only reads gets no cookie (and a page any visitor may share).
+            session.permanent = True
         if SESSION_KEY in session and not current_user.is_authenticated:
             # Logged out elsewhere, idle too long or past the 12-hour limit.
             session.clear()

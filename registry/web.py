@@ -134,7 +134,8 @@ def cached_for_visitors(view):
         version = data_version.current() if _served_from_cache() else None
         if version is None:
             return view(*args, **kwargs)
-        key = f"page:{version.token}:{province_today()}:{get_locale()}:{request.full_path}"
+        # The host too: API answers carry absolute links (http or https, the host asked).
+        key = f"page:{version.token}:{province_today()}:{get_locale()}:{request.host_url}{request.full_path}"
         etag = hashlib.sha256(key.encode()).hexdigest()[:32]
         kept = cache.get(key)
         if kept is not None:

@@ -183,7 +183,7 @@ def test_the_first_decided_project_is_under_way_with_report_2_overdue(seeded):
     assert len(first.inspections) == 1 and first.inspections[0].inspected_on < today
     # The department's dashboard lists exactly its report 2 as overdue: the bulk records under
     # way filed theirs in time.
-    late = [(o.application.id, o.number) for o in followup.overdue()]
+    late = [(o.application_id, o.number) for o in followup.overdue()]
     assert late == [(first.id, 2)]
     # The approval dated back keeps a public code of its year.
     assert first.public_code.startswith(f"HY-CNSH-{first.approved_on.year}-")

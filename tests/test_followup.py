@@ -107,7 +107,7 @@ def test_only_the_owner_files_and_only_scheduled_numbers(people):
 def test_overdue_reports_and_reminders(people):
     application = supported(people)
     late = followup.overdue(today=date(2025, 7, 20))
-    assert [(o.application.id, o.number) for o in late] == [(application.id, 1)]
+    assert [(o.application_id, o.number) for o in late] == [(application.id, 1)]
     assert followup.send_progress_reminders(today=date(2025, 7, 1)) == 1  # 14 days before
     commit()
     assert followup.send_progress_reminders(today=date(2025, 7, 1)) == 0  # once

@@ -7,6 +7,8 @@ too): when it writes a row of the registry's data, the commit that follows bumps
 its last statement. Last, so that a transaction holding the version's row lock never waits for
 another lock: concurrent writers queue at the commit, they cannot deadlock on it."""
 import secrets
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -74,7 +76,14 @@ def _forget_on_rollback(session):
 def bump(session=None) -> None:
     """A new version (the seed and bulk loads call it after writing around the session)."""
     session = session or db.session
-    values = {"number": DataVersion.number + 1, "token": secrets.token_hex(16), "changed_at": now_utc()}
+    # Whole seconds, each version later than the one before: Last-Modified (to the second) then
+    # tells two versions apart even when they are a moment apart.
+    changed_at = now_utc().replace(microsecond=0)
+    previous = session.scalar(sa.select(DataVersion.changed_at).where(DataVersion.name == NAME)
+                              .with_for_update())
+    if previous is not None and changed_at <= previous:
+        changed_at = previous + timedelta(seconds=1)
+    values = {"number": DataVersion.number + 1, "token": secrets.token_hex(16), "changed_at": changed_at}
     updated = session.execute(sa.update(DataVersion).where(DataVersion.name == NAME).values(**values))
     if not updated.rowcount:
         session.execute(sa.insert(DataVersion).values(name=NAME, number=1, token=values["token"],
@@ -84,18 +93,31 @@ def bump(session=None) -> None:
         request.environ.pop(_READ, None)
 
 
-def current():
-    """The version as committed (number, token, changed_at), read once per request; None
-    before any data was written, when nothing may be cached."""
+class Version(NamedTuple):
+    number: int
+    token: str
+    changed_at: datetime
+
+
+# Read on every request that may be served from the cache: plain SQL, straight to the driver.
+_CURRENT = f"SELECT number, token, changed_at FROM data_versions WHERE name = '{NAME}'"
+
+
+def current() -> Version | None:
+    """The version as committed, read once per request; None before any data was written,
+    when nothing may be cached."""
     if has_request_context() and _READ in request.environ:
         return request.environ[_READ]
-    row = db.session.execute(
-        sa.select(DataVersion.number, DataVersion.token, DataVersion.changed_at)
-        .where(DataVersion.name == NAME)).one_or_none()
+    row = db.session.connection().exec_driver_sql(_CURRENT).first()
+    version = None
+    if row is not None:
+        number, token, changed_at = row
+        if isinstance(changed_at, str):  # SQLite keeps timestamps as text
+            changed_at = datetime.fromisoformat(changed_at)
+        version = Version(number, token, changed_at)
     if has_request_context():
-        request.environ[_READ] = row
-    return row
-
+        request.environ[_READ] = version
+    return version
 
 
 def cached(name: str, key, compute):

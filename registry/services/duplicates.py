@@ -24,6 +24,8 @@ from sqlalchemy.orm import aliased
 from registry.extensions import db
 from registry.models import Application, BarcodeRecord, Organization
 from registry.services.text import fold, like_pattern
+from registry.services import data_version
+from registry.services.records import search_any_condition
 
 TITLE_THRESHOLD = 0.5
 MAX_SIMILAR_TITLES = 5
@@ -73,11 +75,12 @@ def possible_duplicates(application: Application) -> list[Duplicate]:
     """Similar titles (best first), then the same denomination, the same tax code with an
     overlapping period and the same DNA sequence; each other application at most once per
     reason. At most one query per rule and one to load the applications found."""
-    found: list[tuple[int, str, float | None, tuple[str, ...]]] = []
-    found += _similar_titles(application)
-    found += _same_denomination(application)
-    found += _same_tax_code(application)
-    found += _same_sequence(application)
+    def find() -> list[tuple[int, str, float | None, tuple[str, ...]]]:
+        return (_similar_titles(application) + _same_denomination(application)
+                + _same_tax_code(application) + _same_sequence(application))
+
+    # The title search reads every application sharing a word: once per data version.
+    found = data_version.cached("possible-duplicates", (application.id, application.version), find)
     if not found:
         return []
     ids = {application_id for application_id, *_rest in found}
@@ -133,7 +136,7 @@ def _similar_titles(application: Application):
     shared_words = sum((sa.case((m, 1), else_=0) for m in matches), sa.literal(0))
     rows = db.session.execute(
         sa.select(Application.id, Application.title)
-        .where(*_others_of(application), sa.or_(*matches))
+        .where(*_others_of(application), search_any_condition(words))
         .order_by(shared_words.desc(), Application.id.desc())
         .limit(MAX_TITLE_CANDIDATES)
     )

@@ -25,7 +25,7 @@ from registry.models import (
 from registry.models.applications import DECIDED_KINDS
 from registry.models.base import now_utc, province_today
 from registry.models.followup import INSPECTION_CONCLUSIONS, overdue_reports, report_schedule
-from registry.services import notifications
+from registry.services import data_version, notifications
 from registry.services.applications import bump_version, check_version, record_event
 from registry.services.attachments import store_upload
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
@@ -224,19 +224,24 @@ def _supported_under_way():
 
 @dataclass
 class Overdue:
-    application: Application
+    application_id: int
+    title: str
     number: int
     due_on: date
 
 
 def overdue(today: date | None = None) -> list[Overdue]:
-    """Every report past due with nothing filed, oldest first. The supported records are few
-    (the plan counts them in tens), read in one query with their reports."""
+    """Every report past due with nothing filed, oldest first: the supported records under way
+    read in one query with their reports, once per data version and day."""
     today = today or province_today()
-    late = [Overdue(application, number, due)
-            for application in db.session.scalars(_supported_under_way())
-            for number, due in overdue_reports(application, today)]
-    return sorted(late, key=lambda o: (o.due_on, o.application.id))
+
+    def find() -> list[Overdue]:
+        late = [Overdue(application.id, application.title, number, due)
+                for application in db.session.scalars(_supported_under_way())
+                for number, due in overdue_reports(application, today)]
+        return sorted(late, key=lambda o: (o.due_on, o.application_id))
+
+    return data_version.cached("overdue-progress", today, find)
 
 
 def send_progress_reminders(today: date | None = None) -> int:

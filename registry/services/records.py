@@ -57,11 +57,25 @@ def search_conditions(terms) -> list:
     clauses = [Application.search_text.like(like_pattern(term), escape="\\")
                for term in terms if len(term) < INDEXED_TERM_LENGTH]
     if indexed:
-        query = " AND ".join('"' + term.replace('"', '""') + '"' for term in indexed)
-        clauses.insert(0, Application.id.in_(
-            sa.select(_SEARCH_INDEX.c.rowid).where(
-                sa.literal_column("application_search").op("MATCH")(query))))
+        clauses.insert(0, _indexed_match(indexed, "AND"))
     return clauses
+
+
+def search_any_condition(terms):
+    """A WHERE clause that finds any of the folded terms (the duplicate check's candidates),
+    through the index when every term is long enough for it."""
+    likes = sa.or_(*(Application.search_text.like(like_pattern(term), escape="\\") for term in terms))
+    if db.session.get_bind().dialect.name != "sqlite" or any(
+            len(term) < INDEXED_TERM_LENGTH for term in terms):
+        return likes
+    return _indexed_match(terms, "OR")
+
+
+def _indexed_match(terms, operator: str):
+    """SQLite: the ids whose text the FTS5 trigram index finds each (AND) or any (OR) term in."""
+    query = f" {operator} ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return Application.id.in_(sa.select(_SEARCH_INDEX.c.rowid).where(
+        sa.literal_column("application_search").op("MATCH")(query)))
 
 
 @dataclass(frozen=True)
