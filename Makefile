@@ -62,7 +62,12 @@ test-postgres: install translations
 	  echo "PostgreSQL not reachable on 127.0.0.1:5432: SKIPPED the PostgreSQL run."; \
 	fi
 
-bench: install translations
+## Locust (the served load test) is only for the benchmark: installed on its first run.
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(VENV)/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: install translations $(VENV)/.bench-installed
 	$(PY) -m bench
 
 clean:

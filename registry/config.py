@@ -116,7 +116,7 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 24 * 60 * 60
-    CACHE_THRESHOLD = 2000  # entries a worker keeps (SimpleCache)
+    CACHE_THRESHOLD = 500  # entries a worker keeps (SimpleCache): pages of tens of KB each
     CACHE_KEY_PREFIX = "registry:"
 
 

@@ -10,6 +10,9 @@ text is indexed: SQLite FTS5 with the trigram tokenizer (kept by triggers), Post
 `data_versions` changes with every committed change; `generated_files` holds the downloads
 built once per data version.
 
+A later migration that makes SQLite rebuild `applications` (batch mode "move and copy") drops
+these triggers with the old table: it must create them again.
+
 Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-04 19:00:00

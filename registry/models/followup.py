@@ -14,6 +14,8 @@ from registry.models.applications import Application
 from registry.models.base import StoredFile, now_utc, province_today
 
 REPORT_MONTHS = 6  # a progress report every six months from the decision
+# A report counts as filed once submitted (and stays so when accepted).
+FILED_STATUSES = ("submitted", "accepted")
 
 REPORT_STATUSES = {
     "draft": lazy_pgettext("progress report", "Draft"),
@@ -81,7 +83,7 @@ class ProgressReport(db.Model):
 
     @property
     def is_filed(self) -> bool:
-        return self.status in ("submitted", "accepted")
+        return self.status in FILED_STATUSES
 
     # Permissions
     def can_edit(self, user: User | None) -> bool:
@@ -176,11 +178,15 @@ def report_schedule(application: Application, today: date | None = None) -> list
     decision = application.support_decision
     if decision is None:
         return []
-    end = decision.period_end or application.end_date
-    today = today or province_today()
+    return due_dates(decision.decided_on, decision.period_end or application.end_date,
+                     today or province_today())
+
+
+def due_dates(decided_on: date, end: date | None, today: date) -> list[tuple[int, date]]:
+    """`report_schedule` from the decision's date and the end of the period (or None)."""
     schedule, number = [], 1
     while True:
-        due = add_months(decision.decided_on, REPORT_MONTHS * number)
+        due = add_months(decided_on, REPORT_MONTHS * number)
         if end is not None and due > end:
             break
         if end is None and due > add_months(today, REPORT_MONTHS):  # open-ended: up to the next one

@@ -21,7 +21,7 @@ class ApplicationTally(db.Model):
     a row is never read by counting the applications themselves."""
 
     __tablename__ = "application_tallies"
-    __table_args__ = (sa.UniqueConstraint(*TALLY_DIMENSIONS, name="dimensions"),)
+    __table_args__ = (sa.UniqueConstraint(*TALLY_DIMENSIONS, name="uq_application_tallies_dimensions"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(20))
@@ -54,7 +54,7 @@ class GeneratedFile(db.Model):
     and served as stored until the data changes: the same bytes, ETag and Last-Modified."""
 
     __tablename__ = "generated_files"
-    __table_args__ = (sa.UniqueConstraint("name", "token", name="name_token"),)
+    __table_args__ = (sa.UniqueConstraint("name", "token", name="uq_generated_files_name_token"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))

@@ -24,7 +24,8 @@ from registry.models import (
 )
 from registry.models.applications import DECIDED_KINDS
 from registry.models.base import now_utc, province_today
-from registry.models.followup import INSPECTION_CONCLUSIONS, overdue_reports, report_schedule
+from registry.models.followup import (FILED_STATUSES, INSPECTION_CONCLUSIONS, due_dates, overdue_reports,
+                                      report_schedule)
 from registry.services import data_version, notifications
 from registry.services.applications import bump_version, check_version, record_event
 from registry.services.attachments import store_upload
@@ -236,9 +237,22 @@ def overdue(today: date | None = None) -> list[Overdue]:
     today = today or province_today()
 
     def find() -> list[Overdue]:
-        late = [Overdue(application.id, application.title, number, due)
-                for application in db.session.scalars(_supported_under_way())
-                for number, due in overdue_reports(application, today)]
+        # Plain rows, not objects: tens of thousands of supported records in a large registry.
+        under_way = db.session.execute(
+            sa.select(Application.id, Application.title, SupportDecision.decided_on,
+                      sa.func.coalesce(SupportDecision.period_end, Application.end_date))
+            .join(SupportDecision, SupportDecision.application_id == Application.id)
+            .where(Application.status == "approved", Application.implementation_status == "ongoing")
+        ).all()
+        filed = set(db.session.execute(
+            sa.select(ProgressReport.application_id, ProgressReport.number)
+            .join(Application, ProgressReport.application_id == Application.id)
+            .where(Application.status == "approved", Application.implementation_status == "ongoing",
+                   ProgressReport.status.in_(FILED_STATUSES))).all())
+        late = [Overdue(application_id, title, number, due)
+                for application_id, title, decided_on, end in under_way
+                for number, due in due_dates(decided_on, end, today)
+                if due < today and (application_id, number) not in filed]
         return sorted(late, key=lambda o: (o.due_on, o.application_id))
 
     return data_version.cached("overdue-progress", today, find)

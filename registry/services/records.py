@@ -18,6 +18,7 @@ from registry.extensions import db
 from registry.models import Application, ApplicationTally, Commune, District, Organization
 from registry.models.applications import FIELDS, KINDS
 from registry.models.reference import FORMER_PROVINCES
+from registry.services import data_version
 from registry.services.text import fold, like_pattern, search_terms
 
 # What the public sees: approved records — a project or startup only once its support decision is
@@ -228,16 +229,18 @@ def status_counts(kind=None, field=None, former_province=None, commune_id=None,
                   district_id=None) -> dict[str, int]:
     """status -> number of applications (drafts left out: staff never see them) of a kind,
     field and place, from the tallies: the department's queue tabs."""
-    clauses = [ApplicationTally.status != "draft", ApplicationTally.records > 0]
-    for column, value in ((ApplicationTally.kind, kind), (ApplicationTally.field, field),
-                          (ApplicationTally.former_province, former_province),
-                          (ApplicationTally.commune_id, commune_id),
-                          (ApplicationTally.district_id, district_id)):
-        if value:
-            clauses.append(column == value)
-    return {status: int(count) for status, count in db.session.execute(
-        sa.select(ApplicationTally.status, sa.func.sum(ApplicationTally.records))
-        .where(*clauses).group_by(ApplicationTally.status))}
+    wanted = ((ApplicationTally.kind, kind), (ApplicationTally.field, field),
+              (ApplicationTally.former_province, former_province),
+              (ApplicationTally.commune_id, commune_id), (ApplicationTally.district_id, district_id))
+    clauses = [ApplicationTally.status != "draft", ApplicationTally.records > 0,
+               *(column == value for column, value in wanted if value)]
+
+    def count() -> dict[str, int]:
+        return {status: int(number) for status, number in db.session.execute(
+            sa.select(ApplicationTally.status, sa.func.sum(ApplicationTally.records))
+            .where(*clauses).group_by(ApplicationTally.status))}
+
+    return data_version.cached("status-counts", tuple(value for _column, value in wanted), count)
 
 
 def record_count(filters: RecordFilters) -> int:
