@@ -1,5 +1,5 @@
-"""The rate limits of several app servers, shared through the real Redis that serves them
-(RATELIMIT_STORAGE_URI=redis://…, as the README advises). Skipped, and said so, when no Redis
+"""The rate limits and the cache of several app servers, shared through the real Redis that
+serves them (RATELIMIT_STORAGE_URI and CACHE_REDIS_URL, as the README advises). Skipped, and said so, when no Redis
 answers on 127.0.0.1:6379 — unless REQUIRE_REDIS is set (CI)."""
 import os
 import secrets
@@ -8,7 +8,7 @@ import pytest
 
 from registry import create_app
 from tests.conftest import SuiteConfig
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_application, make_user
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
@@ -70,3 +70,29 @@ def test_the_api_budget_of_a_token_is_shared_across_servers(app, two_servers):
         assert server.get("/api/v1/applications", headers=headers).status_code == 200
     assert first.get("/api/v1/applications", headers=headers).status_code == 429
     assert second.get("/api/v1/applications", headers=headers).status_code == 429
+
+
+def test_servers_share_the_cache_of_pages_and_none_serves_a_stale_one(app):
+    """A page one server built is served by the other from Redis; after a change, both build it
+    afresh (the entries are keyed on the data version)."""
+    import redis
+
+    prefix = "registry-test-cache-" + secrets.token_hex(6) + ":"
+    config = type("RedisCached", (SuiteConfig,), {
+        "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix,
+    })
+    first, second = create_app(config).test_client(), create_app(config).test_client()
+    owner, reviewer = make_user("applicant"), make_user("reviewer")
+    make_application(owner, "pvp_filing", "approved", reviewer=reviewer, title="Giống lúa HY-01")
+    store = redis.Redis.from_url(REDIS_URL)
+    try:
+        assert "Giống lúa HY-01" in first.get("/records").get_data(as_text=True)
+        assert store.keys(prefix + "page:*"), "the page was not kept in Redis"
+        assert second.get("/records").get_data() == first.get("/records").get_data()
+        make_application(owner, "pvp_filing", "approved", reviewer=reviewer, title="Giống lúa HY-02",
+                         application_number="PVP-2026-0002")
+        for server in (first, second):
+            assert "Giống lúa HY-02" in server.get("/records").get_data(as_text=True)
+    finally:
+        for key in store.scan_iter(prefix + "*"):
+            store.delete(key)
