@@ -135,7 +135,8 @@ def cached_for_visitors(view):
         if version is None:
             return view(*args, **kwargs)
         # The host too: API answers carry absolute links (http or https, the host asked).
-        key = f"page:{version.token}:{province_today()}:{get_locale()}:{request.host_url}{request.full_path}"
+        key = (f"page:{version.token}:{province_today()}:{get_locale()}:"
+               f"{request.host_url}{request.full_path}")
         etag = hashlib.sha256(key.encode()).hexdigest()[:32]
         kept = cache.get(key)
         if kept is not None:
