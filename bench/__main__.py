@@ -2,9 +2,10 @@
 
 For each size a fresh SQLite database is migrated and seeded by the `flask seed-demo` command
 (timed). Then, on that database:
-- every page and API call is requested through the test client: median and 95th percentile
-  of BENCH_REPEAT requests and the SQL statements per request, the sizes side by side with
-  their ratio;
+- every page and API call is requested through the test client, at every size in turn (so
+  that other work on the machine weighs on each alike): median and 95th percentile of
+  BENCH_REPEAT requests and the SQL statements per request, the sizes side by side with their
+  ratio;
 - the catalogue is compared with a plain sqlite3 + Jinja page of the same 20 rows
   (bench/baseline.py);
 - each full open-data export is downloaded in a process of its own, for its peak resident
@@ -13,7 +14,7 @@ Then gunicorn serves the largest database, SQLite and PostgreSQL in turn, to Loc
 (bench/served.py, bench/locustfile.py).
 
 Everything printed is also written to bench/results.md, for the README's speed table.
-Environment: BENCH_SIZES="1000,100000", BENCH_REPEAT=10, BENCH_SERVED=0 to skip the served
+Environment: BENCH_SIZES="1000,100000", BENCH_REPEAT=30, BENCH_SERVED=0 to skip the served
 part, BENCH_DURATION=30s, BENCH_USERS=20.
 """
 import json
@@ -43,7 +44,7 @@ from registry.models import Application
 from registry.models.base import province_today
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
-REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 SERVED = os.environ.get("BENCH_SERVED", "1") != "0"
 DURATION = os.environ.get("BENCH_DURATION", "30s")
 USERS = int(os.environ.get("BENCH_USERS", "20"))
@@ -131,63 +132,80 @@ def fill(url: str, values: dict[str, str]) -> str:
     return url
 
 
-def timings(request) -> list[float]:
-    """Milliseconds of REPEAT calls, sorted."""
-    result = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        request()
-        result.append((time.perf_counter() - started) * 1000)
-    return sorted(result)
-
-
-def page_timings(client, url: str, statements: list) -> dict:
-    """Median and p95 of one URL, the milliseconds of its first request (what a cache filled
-    on the way costs) and the SQL statements of its last; or its error."""
-    started = time.perf_counter()
-    status = client.get(url).status_code
-    first = (time.perf_counter() - started) * 1000
-    if status != 200:
-        return {"error": f"HTTP {status}"}
-
-    def request():
-        statements.clear()
-        client.get(url)
-
-    return {**summary(timings(request)), "first": first, "statements": len(statements)}
-
-
 def summary(ms: list[float]) -> dict:
-    # p95 by nearest rank: of 10 requests, the slowest.
+    ms = sorted(ms)
+    # p95 by nearest rank.
     return {"median": statistics.median(ms), "p95": ms[math.ceil(len(ms) * .95) - 1]}
 
 
-def measure_pages(app, path: Path) -> dict:
-    """This size's page timings by URL label, the baseline's, and whether it showed the rows
-    the catalogue shows."""
-    baseline = Baseline(path)
-    clients = {None: app.test_client()}
-    urls, values = pages(app, baseline, clients[None])
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(1))
-    rows = {}
-    for label, account in urls:
-        if account not in clients:
-            clients[account] = app.test_client()
-            clients[account].post("/auth/login", data={"email": account, "password": DEMO_PASSWORD})
-        rows[label] = page_timings(clients[account], fill(label, values), statements)
+class SizeRun:
+    """One size's database as the pages see it: the app, a client per account, the URLs with
+    their placeholders filled, the SQL statements of the latest request, the baseline."""
 
-    catalogue = clients[None].get("/records").get_data(as_text=True)
-    shown = re.findall(r'href="/records/([A-Z0-9-]+)"', catalogue)
-    same_rows = shown == [row["public_code"] for row in baseline.rows()]
-    baseline_client = baseline.client()
-    baseline_client.get("/")  # the first, like each page's, is not counted
-    result = {"pages": rows, "values": values,
-              "baseline": summary(timings(lambda: baseline_client.get("/").get_data())),
-              "same_rows": same_rows, "public": baseline.public_count()}
-    baseline.close()
-    return result
+    def __init__(self, app, path: Path):
+        self.app, self.baseline = app, Baseline(path)
+        self.clients = {None: app.test_client()}
+        self.urls, self.values = pages(app, self.baseline, self.clients[None])
+        self.statements: list = []
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", lambda *args: self.statements.append(1))
+        self.baseline_client = self.baseline.client()
+
+    def client(self, account):
+        if account not in self.clients:
+            self.clients[account] = self.app.test_client()
+            self.clients[account].post("/auth/login", data={"email": account, "password": DEMO_PASSWORD})
+        return self.clients[account]
+
+    def get(self, label: str, account) -> tuple[float, int]:
+        """Milliseconds and status of one request, its body read."""
+        self.statements.clear()
+        started = time.perf_counter()
+        response = self.client(account).get(fill(label, self.values))
+        response.get_data()
+        return (time.perf_counter() - started) * 1000, response.status_code
+
+    def same_rows(self) -> bool:
+        """Whether the catalogue shows the baseline's rows."""
+        catalogue = self.clients[None].get("/records").get_data(as_text=True)
+        shown = re.findall(r'href="/records/([A-Z0-9-]+)"', catalogue)
+        return shown == [row["public_code"] for row in self.baseline.rows()]
+
+
+def measure_pages(runs: dict[int, SizeRun]) -> dict[int, dict]:
+    """Each URL's first request at every size, then REPEAT rounds of one request per size in
+    turn: the sizes are measured side by side, so that what else the machine does in the
+    meantime weighs on both alike. Likewise the baseline."""
+    results = {size: {"pages": {}, "values": run.values} for size, run in runs.items()}
+    labels = dict.fromkeys((label, account) for run in runs.values() for label, account in run.urls)
+    for label, account in labels:
+        present = {size: run for size, run in runs.items() if (label, account) in run.urls}
+        times, statements = {size: [] for size in present}, {}
+        for size, run in present.items():
+            first, status = run.get(label, account)
+            results[size]["pages"][label] = ({"first": first} if status == 200
+                                             else {"error": f"HTTP {status}"})
+        measured = {size: run for size, run in present.items()
+                    if "error" not in results[size]["pages"][label]}
+        for _round in range(REPEAT):
+            for size, run in measured.items():
+                times[size].append(run.get(label, account)[0])
+                statements[size] = len(run.statements)
+        for size in measured:
+            results[size]["pages"][label].update(summary(times[size]), statements=statements[size])
+    baseline_times = {size: [] for size in runs}
+    for run in runs.values():
+        run.baseline_client.get("/").get_data()  # the first, like each page's, is not counted
+    for _round in range(REPEAT):
+        for size, run in runs.items():
+            started = time.perf_counter()
+            run.baseline_client.get("/").get_data()
+            baseline_times[size].append((time.perf_counter() - started) * 1000)
+    for size, run in runs.items():
+        results[size].update(baseline=summary(baseline_times[size]), same_rows=run.same_rows(),
+                             public=run.baseline.public_count())
+        run.baseline.close()
+    return results
 
 
 def measure_exports(app, path: Path, upload_dir: Path) -> list[dict]:
@@ -381,7 +399,7 @@ def serve(name: str, database_url: str, directory: Path, served_rows: dict, note
 
 
 def main() -> None:
-    by_size, exports, seeds, served_rows, notes = {}, {}, [], {}, []
+    runs, exports, seeds, served_rows, notes = {}, {}, [], {}, []
     # Other work on the machine slows everything measured: the load says whether there was any.
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as temporary:
@@ -392,10 +410,12 @@ def main() -> None:
             path, upload_dir = directory / "bench.sqlite3", directory / "uploads"
             print(f"SQLite, {size:,} applications: seeding…", flush=True)
             seeds.append(("SQLite", size, prepare(production_env(sqlite_url(path), upload_dir), size)))
-            print(f"  seeded in {seeds[-1][2]:.1f} s; exports, pages…", flush=True)
+            print(f"  seeded in {seeds[-1][2]:.1f} s; exports…", flush=True)
             app = bench_app(path, upload_dir)
             exports[size] = measure_exports(app, path, upload_dir)
-            by_size[size] = measure_pages(app, path)
+            runs[size] = SizeRun(app, path)
+        print("Pages, the sizes side by side…", flush=True)
+        by_size = measure_pages(runs)
 
         if SERVED:
             largest = temporary / str(SIZES[-1])
