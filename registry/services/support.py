@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.models import Application, SupportDecision, User
+from registry.models import Application, ApplicationTally, SupportDecision, User
 from registry.models.applications import DECIDED_KINDS
 from registry.models.base import province_today
 from registry.services.applications import bump_version, check_version, record_event
@@ -88,7 +88,11 @@ def awaiting_decision() -> tuple[int, list[Application]]:
     complete. Until then they count towards no target."""
     waiting = [Application.status == "approved", Application.kind.in_(DECIDED_KINDS),
                ~sa.exists().where(SupportDecision.application_id == Application.id)]
-    count = db.session.scalar(sa.select(sa.func.count(Application.id)).where(*waiting))
+    # Counted from the tallies: approved and not in the catalogue is approved without a decision.
+    count = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(ApplicationTally.records), 0))
+        .where(ApplicationTally.status == "approved", ApplicationTally.kind.in_(DECIDED_KINDS),
+               ApplicationTally.in_catalogue == sa.false()))
     oldest = db.session.scalars(
         sa.select(Application).where(*waiting)
         .order_by(Application.approved_on, Application.id).limit(AWAITING_SHOWN)).all()
