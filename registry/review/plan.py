@@ -2,7 +2,7 @@
 plan tasks (overdue ones flagged), one report with its history, returning a report for
 correction, and the consolidated annual report as a page, XLSX and PDF. Staff only, through
 the review blueprint's `require_staff`; the rules are in `registry.services.plan_reports`."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload

@@ -23,7 +23,7 @@ from registry.services.text import fold, like_pattern, search_terms
 
 # What the public sees: approved records — a project or startup only once its support decision is
 # recorded (the department's approval alone makes it neither supported nor public). Stored as
-# `in_catalogue`, which every flush keeps equal to `Application.is_public`.
+# `in_catalogue`, which the database's triggers keep equal to `Application.is_public`.
 PUBLIC = Application.in_catalogue == sa.true()
 APPROVAL_YEAR = sa.extract("year", Application.approved_on)
 YEARS = range(1900, 2201)
@@ -46,6 +46,11 @@ def listing_options():
             joinedload(Application.commune), joinedload(Application.district))
 
 
+def _contains(term: str):
+    """The folded text holds `term` (LIKE, its wildcards escaped)."""
+    return Application.search_text.like(like_pattern(term), escape="\\")
+
+
 def search_conditions(terms) -> list:
     """WHERE clauses that find every folded term somewhere in the record's folded text — the
     same records on both databases as `search_text LIKE '%term%'`, through an index."""
@@ -53,10 +58,9 @@ def search_conditions(terms) -> list:
         return []
     if db.session.get_bind().dialect.name != "sqlite":
         # PostgreSQL answers LIKE through the trigram index of migration 0016.
-        return [Application.search_text.like(like_pattern(term), escape="\\") for term in terms]
+        return [_contains(term) for term in terms]
     indexed = [term for term in terms if len(term) >= INDEXED_TERM_LENGTH]
-    clauses = [Application.search_text.like(like_pattern(term), escape="\\")
-               for term in terms if len(term) < INDEXED_TERM_LENGTH]
+    clauses = [_contains(term) for term in terms if len(term) < INDEXED_TERM_LENGTH]
     if indexed:
         clauses.insert(0, _indexed_match(indexed, "AND"))
     return clauses
@@ -65,10 +69,9 @@ def search_conditions(terms) -> list:
 def search_any_condition(terms):
     """A WHERE clause that finds any of the folded terms (the duplicate check's candidates),
     through the index when every term is long enough for it."""
-    likes = sa.or_(*(Application.search_text.like(like_pattern(term), escape="\\") for term in terms))
     if db.session.get_bind().dialect.name != "sqlite" or any(
             len(term) < INDEXED_TERM_LENGTH for term in terms):
-        return likes
+        return sa.or_(*(_contains(term) for term in terms))
     return _indexed_match(terms, "OR")
 
 
