@@ -274,17 +274,17 @@ def _landscape(section: Section) -> bool:
     return any(len(table.columns) > 5 or len(table.wide) > 1 for table in section.tables)
 
 
-def _column_widths(pdf: FPDF, headings: list[str], wide: tuple[int, ...],
-                   texts: list[list[str]]) -> list[float]:
+def column_widths(pdf: FPDF, headings: list[str], wide: tuple[int, ...], texts: list[list[str]],
+                  *, font: str = FONT, size: float = TABLE_SIZE) -> list[float]:
     """Narrow columns as wide as their content (within limits); `wide` columns share what is
     left of the page; without wide columns, every column grows to fill the page."""
     padding = 2 * pdf.c_margin + 1
     needs = []
     for column, heading in enumerate(headings):
-        pdf.set_font(FONT, "B", TABLE_SIZE)
+        pdf.set_font(font, "B", size)
         words = max((pdf.get_string_width(word) for word in heading.split()), default=0)
         heading_need = max(words, min(pdf.get_string_width(heading), HEADER_MAX_MM))
-        pdf.set_font(FONT, "", TABLE_SIZE)
+        pdf.set_font(font, "", size)
         content = max((pdf.get_string_width(line) for row in texts
                        for line in row[column].split("\n")), default=0)
         if column not in wide:
@@ -324,12 +324,12 @@ def _share(room: float, needs: dict[int, float]) -> dict[int, float]:
     return {column: width + room * width / total for column, width in shares.items()}
 
 
-def _split_tall_rows(pdf: FPDF, texts: list[list[str]], widths: list[float],
-                     line_height: float) -> list[tuple[list[str], bool]]:
+def split_tall_rows(pdf: FPDF, texts: list[list[str]], widths: list[float], line_height: float,
+                    *, font: str = FONT, size: float = TABLE_SIZE) -> list[tuple[list[str], bool]]:
     """fpdf2 cannot break one row across pages: a cell too long for a page continues in the
     rows below it. Returns (cells, is_continuation)."""
     max_lines = max(int(pdf.eph * 0.7 / line_height), 5)
-    pdf.set_font(FONT, "", TABLE_SIZE)
+    pdf.set_font(font, "", size)
     rows = []
     for cells in texts:
         lines = [pdf.multi_cell(widths[column], line_height, text, dry_run=True, output="LINES")
@@ -355,13 +355,13 @@ def _table(pdf: FPDF, table: Table) -> None:
         return
     headings = [pdf_text(heading) for heading in table.columns]
     texts = [[pdf_text(value) for value in values] for values in table.rows]
-    widths = _column_widths(pdf, headings, table.wide, texts)
+    widths = column_widths(pdf, headings, table.wide, texts)
     numeric = [all(_is_number(v) or v is None for v in column)
                and any(_is_number(v) for v in column)
                for column in zip(*table.rows, strict=True)]
     pdf.set_font(FONT, "", TABLE_SIZE)
     line_height = pdf.font_size * LINE_FACTOR
-    rows = _split_tall_rows(pdf, texts, widths, line_height)
+    rows = split_tall_rows(pdf, texts, widths, line_height)
     totals = _totals(table)
     with pdf.table(col_widths=widths, width=pdf.epw, line_height=line_height, text_align="LEFT",
                    v_align="TOP", headings_style=HEADINGS_STYLE, padding=(0.8, 0),
