@@ -234,9 +234,9 @@ def _plural(count: int, noun: str) -> str:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Act as if today were this date (YYYY-MM-DD); the default is today in Hưng Yên.")
 def send_reminders(today):
-    """E-mail agencies whose plan task reports are due soon, and the owners of supported records
-    whose progress reports are due in 14 or 3 days. Safe to run daily: each reminder goes out
-    once."""
+    """E-mail agencies whose plan task reports are due soon, the owners of supported records
+    whose progress reports are due in 14 or 3 days, and department staff 14 and 3 days before
+    the annual report is due. Safe to run daily: each reminder goes out once."""
     from flask import current_app
 
     from registry.extensions import db
@@ -265,7 +265,16 @@ def send_reminders(today):
 
     progress = followup.send_progress_reminders(today.date() if today else None)
     commit()
-    if not sent and not progress:
+    # The department's own report, due to the Provincial People's Committee on 30/11.
+    from registry.services import annual_documents
+
+    try:
+        annual = annual_documents.send_reminders(today.date() if today else None)
+        commit()
+    except Conflict:  # another run sent this milestone first
+        db.session.rollback()
+        annual = 0
+    if not sent and not progress and not annual:
         click.echo("No reminders due.")
     for reminder in sent:
         click.echo(f"Reminded {reminder.agency.code} ({reminder.days_before} days before): "
@@ -273,6 +282,8 @@ def send_reminders(today):
                    f"{_plural(len(reminder.tasks), 'task')}")
     if progress:
         click.echo(f"Progress reports: {_plural(progress, 'reminder')} sent.")
+    if annual:
+        click.echo(f"Annual report: {_plural(annual, 'reminder')} sent to department staff.")
 
 
 def _at_latest_migration(directory) -> bool:

@@ -8,6 +8,7 @@ from registry.models.accounts import (
     User,
     UserSession,
 )
+from registry.models.annual_reports import AnnualReportDraft, AnnualReportReminder, IssuedReport
 from registry.models.applications import (
     Application,
     ApplicationEvent,
@@ -53,7 +54,7 @@ from registry.models.reference import (
 )
 
 __all__ = [
-    "ORGANIZATION_TYPES", "ROLES", "Agency", "AgencyReport", "AgencyReportAttachment",
+    "ORGANIZATION_TYPES", "ROLES", "Agency", "AnnualReportDraft", "AnnualReportReminder", "IssuedReport", "AgencyReport", "AgencyReportAttachment",
     "AgencyReportEvent", "AwardProposal", "Plan", "ReportInvitation", "ReportReminder", "ApiToken", "Application", "ApplicationEvent",
     "Acceptance", "Inspection", "ProgressReminder", "ProgressReport", "ProgressReportDocument",
     "ApplicationVersion", "Attachment", "BiotechEnterprise", "EnterpriseYearFigure", "ImportBaseline", "ConflictDeclaration", "Council", "CouncilAssignment",

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from registry.forms import COMMUNE_SEARCH, LocalizedIntegerField, MultiCheckboxField, PlainIntegerField, VersionForm, choices
 from registry.numbers import MONEY
+from registry.models.annual_reports import SECTION_MAX_CHARS, SECTIONS, SIGNING_AUTHORITIES
 from registry.models.base import province_today
 from registry.models.followup import INSPECTION_CONCLUSIONS
 from registry.models.genetics import MARKER_LABELS
@@ -317,3 +318,33 @@ class ExportFilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=choices(QUEUE_STATUSES, blank=_l("All statuses")), default="")
     year = PlainIntegerField(_l("Year of submission"), validators=[Optional(), NumberRange(min=1900, max=2999)])
     scope = SelectField(_l("Applications"), choices=choices(EXPORT_SCOPES), default="appraised")
+
+
+class AnnualReportDraftForm(FlaskForm):
+    """The sections staff write (a `section_<code>` field for each of SECTIONS, added below),
+    the recipients and who signs. The figures are the registry's, not typed."""
+
+    version = HiddenField()
+    recipients = TextAreaField(
+        _l("Recipients (Nơi nhận)"), validators=[Length(max=2000)], render_kw={"rows": 5},
+        description=_l("One per line, as they will be printed; the last is usually “Lưu: VT, …”."))
+    signing_authority = SelectField(_l("Who signs"), choices=choices(SIGNING_AUTHORITIES), default="director")
+    signer_name = StringField(_l("Name of the signer"), validators=[Length(max=200)])
+
+    def section_texts(self) -> dict[str, str]:
+        return {code: self[f"section_{code}"].data or "" for code in SECTIONS}
+
+
+for _code, _label in SECTIONS.items():
+    setattr(AnnualReportDraftForm, f"section_{_code}", TextAreaField(
+        _label, validators=[Length(max=SECTION_MAX_CHARS)], render_kw={"rows": 8}))
+
+
+class IssueReportForm(FlaskForm):
+    version = HiddenField()
+    number = PlainIntegerField(_l("Number in the department's register"),
+                               validators=[InputRequired(), NumberRange(min=1, max=99_999)],
+                               description=_l("The number only: the symbol /BC-SKHCN is added."))
+    issued_on = DateField(_l("Date of issue"), validators=[InputRequired()], default=province_today)
+    correction_note = TextAreaField(_l("What this issue corrects"), validators=[Length(max=2000)],
+                                    render_kw={"rows": 3})

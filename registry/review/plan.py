@@ -2,19 +2,22 @@
 plan tasks (overdue ones flagged), one report with its history, returning a report for
 correction, and the consolidated annual report as a page, XLSX and PDF. Staff only, through
 the review blueprint's `require_staff`; the rules are in `registry.services.plan_reports`."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.extensions import db
 from registry.forms import commune_choices
-from registry.models import Agency, AgencyReport, AgencyReportEvent, Commune, ReportInvitation, User
+from registry.models import (Agency, AgencyReport, AgencyReportEvent, AnnualReportDraft, Commune, IssuedReport,
+                             ReportInvitation, User)
+from registry.models.annual_reports import DEFAULT_RECIPIENTS, SECTIONS, TASK_GROUPS
 from registry.models.base import current_language, province_today
 from registry.models.reference import PROVINCE_MERGED_ON
 from registry.review import bp
-from registry.review.forms import InviteCommitteesForm, ReopenForm
-from registry.services import annual_report, data_version, generated_files, plan_reports, report_files
+from registry.review.forms import AnnualReportDraftForm, InviteCommitteesForm, IssueReportForm, ReopenForm
+from registry.services import (annual_documents, annual_report, data_version, generated_files, plan_reports,
+                               report_files)
 from registry.web import run_service, year_arg
 
 REPORT_FILE_TYPES = {
@@ -131,7 +134,10 @@ def _annual_report(year: int):
 def annual_report_page():
     year = _report_year()
     return render_template("review/annual_report.html", report=_annual_report(year),
-                           years=plan_reports.report_years())
+                           years=plan_reports.report_years(), issues=annual_documents.issues_of(year),
+                           deadline=annual_documents.deadline(year),
+                           draft=annual_documents.draft_of(year),
+                           can_issue=AnnualReportDraft.can_issue(current_user))
 
 
 @bp.get("/annual-report/<int:year>.<any(xlsx, pdf):file_type>")
@@ -148,3 +154,122 @@ def annual_report_file(year: int, file_type: str):
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "private, no-cache"})
 
+
+
+# The annual report as the department's document: draft, issue, issued files ----------------------
+
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _draft_form(year: int, draft, formdata=None) -> AnnualReportDraftForm:
+    data = {"version": draft.version if draft else 0}
+    if draft is not None:
+        data.update(recipients=draft.recipients, signing_authority=draft.signing_authority,
+                    signer_name=draft.signer_name,
+                    **{f"section_{code}": draft.text(code) for code in SECTIONS})
+    else:
+        data["recipients"] = DEFAULT_RECIPIENTS
+    if formdata is None:
+        return AnnualReportDraftForm(formdata=None, data=data)
+    return AnnualReportDraftForm()
+
+
+def _render_draft(year: int, form: AnnualReportDraftForm, draft, status: int = 200):
+    return render_template(
+        "review/annual_report_draft.html", year=year, form=form, draft=draft,
+        sections=SECTIONS, task_groups=TASK_GROUPS, narratives=annual_documents.agency_narratives(year),
+        report=_annual_report(year), deadline=annual_documents.deadline(year),
+        can_issue=AnnualReportDraft.can_issue(current_user)), status
+
+
+@bp.route("/annual-report/<int:year>/draft", methods=["GET", "POST"])
+def annual_report_draft(year: int):
+    year = _report_year(year)
+    if not AnnualReportDraft.can_edit(current_user):
+        abort(403)
+    draft = annual_documents.draft_of(year)
+    if request.method == "GET":
+        return _render_draft(year, _draft_form(year, draft), draft)
+    form = _draft_form(year, draft, request.form)
+    if not form.validate_on_submit():
+        return _render_draft(year, form, draft, 422)
+    outcome = run_service(form, lambda: annual_documents.save_draft(
+        current_user._get_current_object(), year, sections=form.section_texts(),
+        recipients=form.recipients.data or "", signing_authority=form.signing_authority.data,
+        signer_name=form.signer_name.data or "", version=form.version.data), record=draft)
+    if outcome.refused:
+        # The text typed stays in the form; the page shows what is saved now beside it.
+        saved = annual_documents.draft_of(year)
+        if outcome.status == 409 and saved is not None:
+            form.version.data = saved.version
+        return _render_draft(year, form, saved, outcome.status)
+    flash(_("The draft of the %(year)s report has been saved.", year=year), "success")
+    return redirect(url_for(".annual_report_draft", year=year))
+
+
+def _document_response(data: bytes, file_type: str, filename: str, etag: str | None = None):
+    response = current_app.response_class(data, mimetype=DOCUMENT_TYPES[file_type])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{file_type}"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    if etag:
+        response.set_etag(etag)
+        return response.make_conditional(request)
+    return response
+
+
+@bp.get("/annual-report/<int:year>/draft.<any(pdf, docx):file_type>")
+def annual_report_draft_file(year: int, file_type: str):
+    """The draft as it would be issued now, marked DỰ THẢO, with blanks for number and date."""
+    year = _report_year(year)
+    draft = annual_documents.draft_of(year)
+    if draft is None:
+        abort(404)
+    pdf, docx = annual_documents.draft_files(year, draft)
+    return _document_response(pdf if file_type == "pdf" else docx, file_type,
+                              f"du-thao-bao-cao-cnsh-{year}")
+
+
+@bp.route("/annual-report/<int:year>/issue", methods=["GET", "POST"])
+def issue_annual_report(year: int):
+    year = _report_year(year)
+    if not AnnualReportDraft.can_issue(current_user):
+        abort(403)
+    draft = annual_documents.draft_of(year)
+    replaces = annual_documents.current_issue(year)
+    if request.method == "GET":
+        form = IssueReportForm(formdata=None, data={"version": draft.version if draft else 0})
+    else:
+        form = IssueReportForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            outcome = run_service(form, lambda: annual_documents.issue_report(
+                current_user._get_current_object(), year, number=form.number.data,
+                issued_on=form.issued_on.data, version=form.version.data,
+                correction_note=form.correction_note.data or ""), record=draft)
+            if not outcome.refused:
+                issued = outcome.result
+                flash(_("Report No. %(number)s has been issued; its PDF and DOCX are stored.",
+                        number=issued.number_label), "success")
+                return redirect(url_for(".annual_report_page", year=year, _anchor="issued"))
+            status = outcome.status
+            draft = annual_documents.draft_of(year)
+            replaces = annual_documents.current_issue(year)
+    return render_template("review/annual_report_issue.html", year=year, form=form, draft=draft,
+                           replaces=replaces, sections=SECTIONS,
+                           deadline=annual_documents.deadline(year)), status
+
+
+@bp.get("/annual-report/issued/<int:issue_id>.<any(pdf, docx):file_type>")
+def issued_report_file(issue_id: int, file_type: str):
+    """The bytes stored when the report was issued: the same on every download."""
+    issued = db.session.get(IssuedReport, issue_id)
+    if issued is None or not issued.can_download(current_user):
+        abort(404)
+    data, digest = (issued.pdf, issued.pdf_sha256) if file_type == "pdf" else (issued.docx, issued.docx_sha256)
+    return _document_response(data, file_type, f"bao-cao-{issued.number:02d}-bc-skhcn-{issued.issued_year}",
+                              etag=digest)

@@ -52,7 +52,7 @@ from registry.review.forms import (
     SupportDecisionForm,
 )
 from registry.services import applications as workflow
-from registry.services import councils, duplicates, followup, support
+from registry.services import annual_documents, councils, duplicates, followup, support
 from registry.services import timeline as timeline_service
 from registry.services import plan_reports
 from registry.services import targets as target_service
@@ -168,6 +168,7 @@ def dashboard():
         month_rows=[(_month_label(year, month), count)
                     for (year, month), count in health["decisions_per_month"]],
         reports=plan_reports.year_overview(province_today().year),
+        annual_deadline=annual_documents.deadline(province_today().year),
         awaiting_decision=support.awaiting_decision(),
         overdue_progress=followup.overdue(),
         **progress_overview(as_of),

@@ -37,7 +37,7 @@ def _local_moment(moment: datetime) -> str:
     return province_time(moment).strftime(MOMENT_FORMAT)
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -91,7 +91,7 @@ def _put(sheet, row: int, column: int, value, *, bold: bool = False, wrap: bool 
     cell = sheet.cell(row=row, column=column)
     if value is None:
         pass
-    elif _is_number(value):
+    elif is_number(value):
         cell.value = value if math.isfinite(value) else None  # Excel has no NaN or infinity
     elif isinstance(value, datetime):
         cell.value = value.replace(tzinfo=None)
@@ -218,7 +218,7 @@ TOTAL_STYLE = FontFace(emphasis="BOLD")
 def pdf_text(value) -> str:
     if value is None:
         return "—"
-    if _is_number(value):
+    if is_number(value):
         return figure(value)
     if isinstance(value, datetime):
         return _local_moment(value)
@@ -270,7 +270,13 @@ def _cover(pdf: FPDF, report: AnnualReport) -> None:
         write_paragraph(pdf, text, size=11, align="C")
 
 
-def _landscape(section: Section) -> bool:
+def numeric_columns(rows: list[list]) -> list[bool]:
+    """Which columns hold figures (numbers, with dashes for missing ones): they align right."""
+    return [all(is_number(v) or v is None for v in column) and any(is_number(v) for v in column)
+            for column in zip(*rows, strict=True)]
+
+
+def wants_landscape(section: Section) -> bool:
     return any(len(table.columns) > 5 or len(table.wide) > 1 for table in section.tables)
 
 
@@ -356,9 +362,7 @@ def _table(pdf: FPDF, table: Table) -> None:
     headings = [pdf_text(heading) for heading in table.columns]
     texts = [[pdf_text(value) for value in values] for values in table.rows]
     widths = column_widths(pdf, headings, table.wide, texts)
-    numeric = [all(_is_number(v) or v is None for v in column)
-               and any(_is_number(v) for v in column)
-               for column in zip(*table.rows, strict=True)]
+    numeric = numeric_columns(table.rows)
     pdf.set_font(FONT, "", TABLE_SIZE)
     line_height = pdf.font_size * LINE_FACTOR
     rows = split_tall_rows(pdf, texts, widths, line_height)
@@ -377,13 +381,13 @@ def _table(pdf: FPDF, table: Table) -> None:
             row = grid.row(style=TOTAL_STYLE if total else None)
             for column, text in enumerate(cells):
                 value = values[column]
-                right = _is_number(value) or (value is None and numeric[column])
+                right = is_number(value) or (value is None and numeric[column])
                 row.cell(text, align="RIGHT" if right and not continuation else "LEFT")
     pdf.ln(5)
 
 
 def _section(pdf: FPDF, section: Section) -> None:
-    pdf.add_page(orientation="L" if _landscape(section) else "P")
+    pdf.add_page(orientation="L" if wants_landscape(section) else "P")
     pdf.start_section(pdf_text(section.title))
     write_paragraph(pdf, section.title, size=14, bold=True)
     pdf.ln(2)
