@@ -187,6 +187,11 @@ def _subject(year: int) -> str:
              year=year)
 
 
+def _numbered_heading(number: int, title: str) -> Heading:
+    """"II. KẾT QUẢ …": the report's parts are numbered in Roman numerals and written in capitals."""
+    return Heading(f"{ROMAN[number - 1]}. {title.upper()}")
+
+
 def _signature(draft: AnnualReportDraft) -> Signature:
     if draft.signing_authority == "deputy":
         return Signature(["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], draft.signer_name)
@@ -209,22 +214,22 @@ def build_document(year: int, draft: AnnualReportDraft, *, number: int | None = 
                   number=replaces.number_label, date=short_date(replaces.issued_on),
                   reason=clean(correction_note).strip()), italic=True))
         overview = figures.section("overview")
-        blocks += [Heading(f"I. {_('Overall assessment').upper()}"),
+        blocks += [_numbered_heading(1, _("Overall assessment")),
                    *paragraphs(draft.text("assessment")),
                    *(Paragraph(text) for text in overview.paragraphs),
                    _doc_table(overview.tables[0])]
-        blocks.append(Heading(f"II. {_('Results by the plan’s task groups').upper()}"))
+        blocks.append(_numbered_heading(2, _("Results by the plan's task groups")))
         for number_in_group, code in enumerate(TASK_GROUPS, start=1):
             blocks += [Heading(f"{number_in_group}. {SECTIONS[code]}", level=2),
                        *paragraphs(draft.text(code))]
             if code == "group_3":  # the records and the targets are this group's results
                 targets = figures.section("targets")
                 blocks.append(_doc_table(targets.tables[0], columns=[0, 1, 3, 4]))
-        blocks += [Heading(f"III. {_('Shortcomings and their causes').upper()}"),
+        blocks += [_numbered_heading(3, _("Shortcomings and their causes")),
                    *paragraphs(draft.text("shortcomings")),
-                   Heading(f"IV. {_('Tasks for %(year)s', year=year + 1).upper()}"),
+                   _numbered_heading(4, _("Tasks for %(year)s", year=year + 1)),
                    *paragraphs(draft.text("next_year")),
-                   Heading(f"V. {_('Recommendations').upper()}"),
+                   _numbered_heading(5, _("Recommendations")),
                    *paragraphs(draft.text("recommendations")),
                    Paragraph(_("The Department of Science and Technology reports the above to the "
                                "Provincial People's Committee for its consideration and direction."))]
@@ -232,7 +237,7 @@ def build_document(year: int, draft: AnnualReportDraft, *, number: int | None = 
                      number=number_text, date=issued_on.strftime("%d/%m/%Y") if issued_on else "…",
                      department=department_name)
         appendices = [
-            Appendix(title=f"Phụ lục {ROMAN[index]}", subtitle=f"{section.title}\n{attached}",
+            Appendix(title=f"Phụ lục {ROMAN[index]}", heading=section.title, subtitle=attached,
                      blocks=_section_blocks(section), landscape=report_files.wants_landscape(section))
             for index, section in enumerate(s for s in figures.sections if s.key != "overview")]
         return OfficialDocument(

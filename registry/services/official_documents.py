@@ -50,6 +50,7 @@ PAGE_NUMBER_SIZE = 13
 FIRST_LINE_INDENT_MM = 12.7
 PARAGRAPH_GAP_PT = 6
 LINE_SPACING = 1.2  # between single and 1,5 lines
+KEEP_WITH_TITLE_MM = 30
 SIGNATURE_ROOM_MM = 26  # the space left for the hand signature and the seal
 LEFT_BLOCK_SHARE = 0.42  # the issuing body's column; the national title's takes the rest
 PDF_FONT = "LiberationSerif"
@@ -122,8 +123,9 @@ class Signature:
 
 @dataclass
 class Appendix:
-    title: str
-    subtitle: str = ""
+    title: str  # "Phụ lục I"
+    heading: str = ""  # what it holds
+    subtitle: str = ""  # "(Kèm theo Báo cáo số …)"
     blocks: list = field(default_factory=list)
     landscape: bool = False
 
@@ -322,6 +324,8 @@ def _pdf_text(pdf: FPDF, text: str, *, style: str = "", size: float = BODY_SIZE,
 
 
 def _pdf_table(pdf: FPDF, table: DocTable) -> None:
+    if pdf.will_page_break(KEEP_WITH_TITLE_MM):  # a table's title is not left alone at a page's foot
+        pdf.add_page(orientation=pdf.cur_orientation)
     if table.title:
         _pdf_text(pdf, table.title, style="BI", indent=False, align="L")
     if not table.rows:
@@ -421,6 +425,8 @@ def pdf_bytes(document: OfficialDocument) -> bytes:
     for appendix in document.appendices:
         _pdf_add_page(pdf, appendix.landscape)
         _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.title.upper(), "B", TITLE_SIZE)])
+        if appendix.heading:
+            _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.heading, "B", TITLE_SIZE)])
         if appendix.subtitle:
             _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.subtitle, "I", MOTTO_SIZE)])
         pdf.ln(4)
@@ -682,6 +688,8 @@ def docx_bytes(document: OfficialDocument) -> bytes:
         section = document_file.add_section()
         _docx_section_layout(section, appendix.landscape)
         _docx_paragraph(document_file, appendix.title.upper(), size=TITLE_SIZE, bold=True)
+        if appendix.heading:
+            _docx_paragraph(document_file, appendix.heading, size=TITLE_SIZE, bold=True)
         if appendix.subtitle:
             _docx_paragraph(document_file, appendix.subtitle, size=MOTTO_SIZE, italic=True)
         _docx_paragraph(document_file, size=6)
