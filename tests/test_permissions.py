@@ -67,6 +67,10 @@ ACCESS = {
     "review.reopen_report": STAFF,
     "review.annual_report_page": STAFF,
     "review.annual_report_file": STAFF,
+    "review.annual_report_draft": STAFF,
+    "review.annual_report_draft_file": STAFF,
+    "review.issue_annual_report": ADMIN,
+    "review.issued_report_file": STAFF,
     "auth.login": EVERYONE,
     "auth.signup": EVERYONE,
     "auth.signup_sent": EVERYONE,
@@ -166,7 +170,11 @@ ACCESS = {
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def build_world():
+# The routes that need the year's report drafted and issued: building it costs a PDF and a DOCX.
+ANNUAL_REPORT_ROUTES = {"review.annual_report_draft_file", "review.issued_report_file"}
+
+
+def build_world(with_annual_report: bool = False):
     """One record of each sort the routes take, and a user of each role."""
     owner = make_user("applicant")
     users = {
@@ -270,6 +278,17 @@ def build_world():
         "document_id": progress_document.id,
     }
     by_area = {"applicant": draft, "review": submitted, "council": appraised}
+    if with_annual_report:
+        from registry.models.annual_reports import SECTIONS
+        from registry.services import annual_documents
+
+        report_draft = annual_documents.save_draft(
+            users["admin"], year, sections=dict.fromkeys(SECTIONS, "Nội dung."), recipients="Lưu: VT",
+            signing_authority="director", signer_name="", version=0)
+        commit()
+        args["issue_id"] = annual_documents.issue_report(
+            users["admin"], year, number=1, issued_on=province_today(), version=report_draft.version).id
+        commit()
     return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}
 
 
@@ -323,7 +342,7 @@ def test_every_route_is_in_the_table(app):
 def test_route_access_by_role_and_bad_input(app, endpoint):
     from tests.factories import PASSWORD
 
-    users, args, by_area, records = build_world()
+    users, args, by_area, records = build_world(with_annual_report=endpoint in ANNUAL_REPORT_ROUTES)
     url, rule = url_for_endpoint(app, endpoint, args, by_area, records)
     method = "GET" if "GET" in rule.methods else "POST"
     # Allowed roles last: a permitted POST may change the record the next role would see.
