@@ -278,6 +278,7 @@ def build_world(with_annual_report: bool = False):
         "document_id": progress_document.id,
     }
     by_area = {"applicant": draft, "review": submitted, "council": appraised}
+    args["issue_id"] = 0  # no such issue: not found, for the pages that link to none
     if with_annual_report:
         from registry.models.annual_reports import SECTIONS
         from registry.services import annual_documents
