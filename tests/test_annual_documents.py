@@ -335,3 +335,52 @@ def test_the_service_checks_the_version_and_the_fields(app):
                                     signer_name="", version=0)
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(AnnualReportDraft.id))) == 1
+
+
+def test_four_administrators_issuing_at_once_make_one_report(app):
+    """Real concurrent requests on a threaded server: one issue wins, the others are told."""
+    import http.cookiejar
+    import threading
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from tests.conftest import serving
+    from tests.factories import PASSWORD
+    from tests.test_races import ServedConfig
+
+    admins = [make_user("admin") for _ in range(4)]
+    draft = annual_documents.save_draft(admins[0], YEAR, sections=dict.fromkeys(SECTIONS, "Nội dung."),
+                                        recipients="Lưu: VT", signing_authority="director",
+                                        signer_name="", version=0)
+    commit()
+    version = draft.version
+    with serving(ServedConfig) as url:
+        openers = []
+        for admin in admins:
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            opener.open(url + "/auth/login", urllib.parse.urlencode(
+                {"email": admin.email, "password": PASSWORD}).encode())
+            openers.append(opener)
+        barrier = threading.Barrier(len(openers))
+        statuses = []
+
+        def issue_once(opener, number):
+            body = urllib.parse.urlencode({"version": version, "number": number,
+                                           "issued_on": TODAY.isoformat()}).encode()
+            barrier.wait()
+            try:
+                with opener.open(f"{url}/review/annual-report/{YEAR}/issue", body, timeout=120) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+
+        threads = [threading.Thread(target=issue_once, args=(opener, 10 + n)) for n, opener in enumerate(openers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+    # The winner lands on the report's page (a redirect followed: 200); the others get 409.
+    assert sorted(statuses) == [200, 409, 409, 409], statuses
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(IssuedReport.id))) == 1
