@@ -28,6 +28,7 @@ from registry.models import (
     Agency,
     AgencyReport,
     AgencyReportEvent,
+    AnnualReportDraft,
     Application,
     ApplicationEvent,
     ApplicationVersion,
@@ -450,7 +451,22 @@ def _reporting_cycle(rng: random.Random, admin: User, today: date) -> None:
         db.session.add(AwardProposal(year=today.year - (number % 2), nominee_kind=kind,
                                      nominee_name=name, achievement=achievement, award_form=form,
                                      created_by=admin))
+    # This year's report to the Provincial People's Committee, begun: two sections written.
+    db.session.add(AnnualReportDraft(year=today.year, updated_by=admin, sections=ANNUAL_REPORT_BEGUN,
+                                     signing_authority="deputy", signer_name="Nguyễn Văn Hùng"))
     db.session.flush()
+
+
+ANNUAL_REPORT_BEGUN = {
+    "assessment": (
+        "Năm qua, Sở Khoa học và Công nghệ đã chủ trì, phối hợp với các sở, ngành và Ủy ban nhân dân "
+        "các xã, phường triển khai các nhiệm vụ của Kế hoạch; việc tiếp nhận, thẩm định và hỗ trợ các "
+        "dự án công nghệ sinh học được thực hiện trên Hệ thống theo dõi của tỉnh.\n"
+        "Công tác bảo tồn nguồn gen gà Đông Tảo, Vải trứng và Nhãn lồng tiếp tục được quan tâm."),
+    "group_3": (
+        "Các dự án ứng dụng công nghệ sinh học trong nông nghiệp tập trung vào giống cây trồng, vật "
+        "nuôi và chế phẩm vi sinh; một số doanh nghiệp đã làm chủ quy trình nhân giống in vitro."),
+}
 
 
 DEMO_ENTERPRISES = (
