@@ -60,6 +60,13 @@ ACCESS = {
     "api.get_resource": EVERYONE,
     "api.list_barcodes": EVERYONE,
     "api.barcodes_fasta": EVERYONE,
+    # Open data in the standards portals harvest (DCAT-AP, 360Giving): tests/test_open_data.py.
+    "api.catalog": EVERYONE,
+    "api.catalog_jsonld": EVERYONE,
+    "api.catalog_rdf": EVERYONE,
+    "api.grants_json": EVERYONE,
+    "api.grants_xlsx": EVERYONE,
+    "api.grants_csv": EVERYONE,
     "api.create_barcode": {**dict.fromkeys(ROLES, 403), "anonymous": 401, "reviewer": 201,
                            "own_reviewer": 201, "admin": 201},
     # Everyone with a working role gets a list; what is in it is checked further down.
@@ -387,6 +394,11 @@ MEDIA_TYPES = {
     "api.export_csv": "text/csv",
     "api.export_xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "api.barcodes_fasta": "text/plain",
+    "api.catalog": "application/ld+json",
+    "api.catalog_jsonld": "application/ld+json",
+    "api.catalog_rdf": "application/rdf+xml",
+    "api.grants_xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "api.grants_csv": "text/csv",
     "api.download_document": "application/pdf",
     "api.support_decision_file": "application/pdf",
     "api.download_progress_document": "application/pdf",
@@ -841,6 +853,7 @@ def test_junk_never_gives_a_server_error(app, client, world):
                 response = call(client, method, url, world.token(role), query_string=args)
             else:
                 response = call(client, method, url, world.token(role), {n: value for n in JUNK_NAMES})
+            response.get_data()  # a streamed download is read to its end, and closed
             assert response.status_code < 500, f"{method} {url} with {value!r}: {response.status_code}"
 
 

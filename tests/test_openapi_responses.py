@@ -977,6 +977,53 @@ def _(s: Scene) -> Iterator[Case]:
     yield from common_errors("POST", url, json={"sample_id": "HY-GA-104", "marker": "SSR"})
 
 
+@cases("catalog")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    s.resource()
+    yield Case("anonymous", "GET", f"{API}/catalog", 200)
+    yield Case("anonymous", "GET", f"{API}/catalog", 200, headers={"Accept": "application/rdf+xml"})
+    yield Case("owner", "GET", f"{API}/catalog", 200, headers={"Accept": "text/turtle"})
+    yield from common_errors("GET", f"{API}/catalog")
+
+
+@cases("catalog_jsonld")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    yield Case("anonymous", "GET", f"{API}/catalog.jsonld", 200)
+    yield from common_errors("GET", f"{API}/catalog.jsonld")
+
+
+@cases("catalog_rdf")
+def _(s: Scene) -> Iterator[Case]:
+    yield Case("anonymous", "GET", f"{API}/catalog.rdf", 200)  # before any record
+    s.approved()
+    yield Case("reviewer", "GET", f"{API}/catalog.rdf", 200)
+    yield from common_errors("GET", f"{API}/catalog.rdf")
+
+
+@cases("grants_json")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()  # the project and the startup with their support decisions
+    yield Case("anonymous", "GET", f"{API}/360giving.json", 200)
+    yield Case("owner", "GET", f"{API}/360giving.json", 200)
+    yield from common_errors("GET", f"{API}/360giving.json")
+
+
+@cases("grants_xlsx")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    yield Case("anonymous", "GET", f"{API}/360giving.xlsx", 200)
+    yield from common_errors("GET", f"{API}/360giving.xlsx")
+
+
+@cases("grants_csv")
+def _(s: Scene) -> Iterator[Case]:
+    s.approved()
+    yield Case("anonymous", "GET", f"{API}/360giving.csv", 200)
+    yield from common_errors("GET", f"{API}/360giving.csv")
+
+
 @cases("openapi")
 def _(s: Scene) -> Iterator[Case]:
     yield Case("anonymous", "GET", f"{API}/openapi.json", 200)

@@ -102,7 +102,7 @@ def csv_response(filters: RecordFilters) -> Response:
                     headers=_disposition("csv"), content_type="text/csv; charset=utf-8")
 
 
-def _xlsx_cell(sheet, value):
+def xlsx_cell(sheet, value):
     """Applicants' text stays text: control characters that XML cannot hold are left out
     (openpyxl would refuse the whole file), and a leading "=" is not a live formula."""
     if not isinstance(value, str):
@@ -121,7 +121,7 @@ def _write_xlsx(filters: RecordFilters, out) -> None:
     sheet = workbook.create_sheet("records")
     sheet.append(HEADER)
     for row in _rows(filters):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     workbook.save(out)
 
 

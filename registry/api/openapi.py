@@ -30,6 +30,7 @@ from registry.models.applications import (
     CHECKLIST,
     CHOICES,
     COMMON_FIELDS,
+    DECIDED_KINDS,
     DECISIONS,
     DOCUMENT_TYPES,
     FIELD_LABELS,
@@ -51,6 +52,7 @@ from registry.models.followup import INSPECTION_CONCLUSIONS, REPORT_STATUSES
 from registry.models.genetics import MARKERS
 from registry.models.reference import FORMER_PROVINCES, RESOURCE_KINDS, RISK_STATUSES, TARGET_SET_BY
 from registry.presenters import PUBLIC_FIELDS
+from registry.services import open_data
 from registry.services.attachments import ALLOWED as UPLOAD_TYPES
 from registry.services.followup import MAX_TEXT as MAX_REPORT_TEXT
 from registry.services.support import MAX_AMOUNT_VND
@@ -132,6 +134,10 @@ TAGS = {  # name -> (title, description)
     "follow-up": (_l("Follow-up"), _l("After the support decision: the owner's progress report every "
                                       "six months and the department's answer, inspections, and "
                                       "acceptance on the acceptance council's rating. A token is needed.")),
+    "open-data": (_l("Open data standards"), _l("The registry's datasets in the standards that open-data "
+                                                "portals and grant databases already harvest: a DCAT-AP "
+                                                "catalogue and the support awards as 360Giving data. "
+                                                "Public: no token needed.")),
     "documentation": (_l("Documentation"), _l("This description of the API.")),
 }
 
@@ -496,6 +502,61 @@ OPERATIONS = {
                        "application."),
         parameters=("If-Match",), body="AcceptanceInput", status=201, content=_json("Application"),
         errors=WRITE_ERRORS, headers=("ETag",),
+    ),
+    "api.catalog": Operation(
+        tag="open-data", public=True, who=_l("Anyone"),
+        summary=_l("The DCAT-AP catalogue of the registry's datasets"),
+        description=_l("Approved records, the plan's targets, genetic resources, DNA barcodes and "
+                       "the support awards, each with its download and API distributions, licence "
+                       "(CC BY 4.0), publisher, contact point, themes, and issue and modification "
+                       "dates taken from the data — what CKAN's DCAT harvester (ckanext-dcat) of an "
+                       "open-data portal reads. In the serialization the Accept header asks for: "
+                       "JSON-LD (the default), RDF/XML or Turtle."),
+        content={media: {"type": "string"} for media in ("application/ld+json", "application/rdf+xml",
+                                                          "text/turtle")},
+        errors=(401, 429),
+    ),
+    "api.catalog_jsonld": Operation(
+        tag="open-data", public=True, who=_l("Anyone"),
+        summary=_l("The DCAT-AP catalogue as JSON-LD"),
+        description=_l("The same graph as `/catalog`, always JSON-LD, with its context inline."),
+        content={"application/ld+json": {"type": "string"}}, errors=(401, 429),
+    ),
+    "api.catalog_rdf": Operation(
+        tag="open-data", public=True, who=_l("Anyone"),
+        summary=_l("The DCAT-AP catalogue as RDF/XML"),
+        description=_l("The same graph as `/catalog`, always RDF/XML: the address to give a DCAT RDF "
+                       "harvester."),
+        content={"application/rdf+xml": {"type": "string"}}, errors=(401, 429),
+    ),
+    "api.grants_json": Operation(
+        tag="open-data", public=True, who=_l("Anyone"),
+        summary=_l("The support awards as 360Giving JSON"),
+        description=_l("Every support decision for a public project or startup as a grant of the "
+                       "360Giving Data Standard 1.4, in its package form: identifier (prefix "
+                       "`360G-hungyendost-` and the public code), title, description, amount "
+                       "applied for and awarded in đồng (`VND`), award date, planned dates, "
+                       "recipient (an organisation as `VN-TIN-` and its tax code, org-id.guide's "
+                       "list of Vietnamese tax identification numbers; an individual or household "
+                       "without it), the funder, the beneficiary location (the commune or ward and "
+                       "its official code) and when the record last changed. Built once per change "
+                       "of the data."),
+        content=_json("ThreeSixtyGivingPackage"), errors=(401, 429),
+    ),
+    "api.grants_xlsx": Operation(
+        tag="open-data", public=True, who=_l("Anyone"),
+        summary=_l("The support awards as a 360Giving spreadsheet (Excel)"),
+        description=_l("The grants of the JSON, one row each, under the column titles of the "
+                       "360Giving spreadsheet template (`Recipient Org:Identifier`, …) in the "
+                       "sheet `grants`, and the package's metadata in the sheet `Meta`."),
+        content={XLSX: None}, errors=(401, 429), headers=("Content-Disposition",),
+    ),
+    "api.grants_csv": Operation(
+        tag="open-data", public=True, who=_l("Anyone"),
+        summary=_l("The support awards as a 360Giving spreadsheet (CSV)"),
+        description=_l("The rows and columns of the workbook's `grants` sheet, in UTF-8 without a "
+                       "byte-order mark, as the 360Giving tools read it."),
+        content={"text/csv": {"type": "string"}}, errors=(401, 429), headers=("Content-Disposition",),
     ),
     "api.openapi": Operation(
         tag="documentation", public=True, who=_l("Anyone"),
@@ -1263,6 +1324,87 @@ def _schemas() -> dict:
         "ApplicationPage": page_of("Application"),
         **council_schemas,
         **followup_schemas,
+        **_open_data_schemas(),
+    }
+
+
+def _open_data_schemas() -> dict:
+    """What /360giving.json holds: a package of the 360Giving Data Standard, of the fields the
+    registry fills (the standard's own schema, shipped in registry/schemas/, allows more; the
+    tests validate the answer against it too)."""
+    url = {"type": "string", "format": "uri"}
+
+    def named(*required: str, **properties) -> dict:
+        schema = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = list(required)
+        return _closed(schema)
+
+    text = {"type": "string"}
+    organization = named("id", "name", id=text, name=text)
+    return {
+        "ThreeSixtyGivingPackage": _closed({
+            "type": "object",
+            "description": str(_l("The 360Giving package: its metadata and the grants, oldest award first.")),
+            "required": ["version", "title", "description", "identifier", "publisher", "downloadURL",
+                         "accessURL", "license", "grants"],
+            "properties": {
+                "version": {"type": "string", "const": open_data.STANDARD_VERSION, "description": str(
+                    _l("The version of the 360Giving Data Standard."))},
+                "title": text,
+                "description": text,
+                "identifier": text,
+                "publisher": named("identifier", "name", "website", identifier=text, name=text, website=url),
+                "downloadURL": url,
+                "accessURL": url,
+                "license": {**url, "description": str(_l("The open licence of the data (CC BY 4.0)."))},
+                "issued": {**_date(), "description": str(_l("The first award's date; absent without awards."))},
+                "modified": {**_date_time(), "description": str(
+                    _l("When a record of the package last changed; absent without awards."))},
+                "grants": {"type": "array", "items": _ref("schemas", "ThreeSixtyGivingGrant")},
+            },
+        }),
+        "ThreeSixtyGivingGrant": _closed({
+            "type": "object",
+            "description": str(_l("One support decision as a 360Giving grant. An organisation is the "
+                                  "`recipientOrganization`, an individual or household the "
+                                  "`recipientIndividual`: each grant has one of the two.")),
+            "required": ["id", "title", "description", "currency", "amountAwarded", "awardDate", "url",
+                         "fundingOrganization", "beneficiaryLocation", "grantProgramme", "dateModified",
+                         "dataSource"],
+            "properties": {
+                "id": {"type": "string", "pattern": f"^{open_data.GRANT_PREFIX}-", "description": str(
+                    _l("The publisher's prefix and the record's public code."))},
+                "title": text,
+                "description": {"type": "string", "description": str(_l("The summary (the title when there is none)."))},
+                "currency": {"type": "string", "const": "VND"},
+                "amountAppliedFor": {"type": "integer", "minimum": 0, "description": str(
+                    _l("The support requested (a project) or the funding sought (a startup), in đồng."))},
+                "amountAwarded": {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_VND, "description": str(
+                    _l("The support granted by the decision, in đồng."))},
+                "awardDate": {**_date(), "description": str(_l("The date of the support decision."))},
+                "url": {**url, "description": str(_l("The record's public page."))},
+                "plannedDates": {"type": "array", "items": named(startDate=_date(), endDate=_date()),
+                                 "description": str(_l("The decision's support period, or else the "
+                                                       "record's own start and end dates."))},
+                "recipientOrganization": {"type": "array", "minItems": 1, "maxItems": 1, "items": organization,
+                                          "description": str(_l("`id`: `VN-TIN-` and the tax code, or "
+                                                                "`360G-hungyendost-ORG-` and the registry's "
+                                                                "number of an organisation without one."))},
+                "recipientIndividual": {**organization, "description": str(
+                    _l("`id`: `360G-hungyendost-IND-` and the registry's number; never a tax code."))},
+                "fundingOrganization": {"type": "array", "minItems": 1, "maxItems": 1, "items": organization},
+                "beneficiaryLocation": {"type": "array", "minItems": 1, "maxItems": 1, "items": named(
+                    "name", "countryCode", name=text, countryCode={"type": "string", "const": "VN"},
+                    geoCode={"type": "string", "pattern": "^[0-9]{5}$", "description": str(
+                        _l("The commune or ward's official code."))},
+                    geoCodeType={"type": "string", "const": open_data.GEO_CODE_TYPE})},
+                "grantProgramme": {"type": "array", "minItems": 1, "maxItems": 1, "items": named(
+                    "code", "title", code={"type": "string", "enum": list(DECIDED_KINDS)}, title=text)},
+                "dateModified": {**_date_time(), "description": str(_l("When the record last changed."))},
+                "dataSource": {**url, "description": str(_l("The record in this API."))},
+            },
+        }),
     }
 
 
