@@ -1,18 +1,20 @@
-"""The council's minutes (biên bản) as a PDF, read back as a reader would: the members and their
-positions, who is off an application for a conflict of interest, the score table and the result
-by the rubric's rule in the reader's language, and a plain "not complete" while members are
-still to score."""
+"""The council's minutes (biên bản) in the form of Decree 30/2020/NĐ-CP, as PDF and DOCX, read
+back as a reader would: the national header, "BIÊN BẢN" and the council's meeting, the members
+and their positions, who is off an application for a conflict of interest, the score table and
+the result by the rubric's rule, a plain "not complete" while members are still to score, and the
+secretary and the chair to sign side by side. Always in Vietnamese: the minutes are the state's."""
 import io
 import unicodedata
 from datetime import date
 from decimal import Decimal
 
+import docx
 import pytest
 from flask_babel import force_locale
 from pypdf import PdfReader
 
 from registry.services import councils
-from registry.services.council_minutes import minutes_pdf
+from registry.services.council_minutes import minutes_docx, minutes_pdf
 from registry.services.unit_of_work import commit
 from tests.factories import (
     COUNCIL_POSITIONS,
@@ -30,16 +32,83 @@ NAMES = ("Nguyễn Thị Hường", "Trần Đức Lượng", "Phạm Quốc Vi�
 # Project rubric maxima 15, 25, 20, 15, 15, 10: a low sheet of 47 beside the factory's shares.
 LOW_POINTS = (9, 15, 10, 6, 4, 3)
 LOW_COMMENT = "Phương pháp nhân giống chưa rõ; dự toán kinh phí cần giải trình thêm."
+HEADER = ("UBND TỈNH HƯNG YÊN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+          "Độc lập - Tự do - Hạnh phúc")
 
 
-def render(app, council, lang: str) -> str:
-    with app.test_request_context(), force_locale(lang):
-        data = minutes_pdf(council)
+# Reading the files back -----------------------------------------------------------------------
+
+def collapse(text: str) -> str:
+    """NFC, one space between words: lines wrapped (and justified) on the page are one phrase."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    # Lines wrapped on the page are one phrase to a reader.
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return collapse("\n".join(page.extract_text() for page in reader.pages))
+
+
+def pdf_fonts(data: bytes) -> dict[str, bool]:
+    """Each font the PDF uses -> whether its TrueType program is embedded (FontFile2)."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = "/FontFile2" in descriptor
+    return fonts
+
+
+def _docx_items(container):
+    """Paragraphs and tables in document order, tables as rows of cells (each cell's items)."""
+    for item in container.iter_inner_content():
+        if isinstance(item, docx.table.Table):
+            yield [[list(_docx_items(cell)) for cell in row.cells] for row in item.rows]
+        else:
+            yield item.text
+
+
+def _flatten(items) -> list[str]:
+    texts = []
+    for item in items:
+        if isinstance(item, str):
+            texts.append(item)
+        else:
+            for row in item:
+                for cell in row:
+                    texts += _flatten(cell)
+    return texts
+
+
+def docx_document(data: bytes):
+    assert data.startswith(b"PK")
+    return docx.Document(io.BytesIO(data))
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph of the body, inside table cells too, in order."""
+    return collapse("\n".join(_flatten(_docx_items(docx_document(data)))))
+
+
+def docx_tables(data: bytes) -> list[list[list[str]]]:
+    """The tables of the body (not nested ones) as rows of cell texts."""
+    return [[[collapse(cell.text) for cell in row.cells] for row in table.rows]
+            for table in docx_document(data).tables]
+
+
+def part(text: str, start: str, end: str | None = None) -> str:
+    """The text from `start` up to `end` (or the end)."""
+    begin = text.index(start)
+    return text[begin:text.index(end, begin) if end else None]
+
+
+def render(app, council, lang: str = "vi") -> tuple[str, str, bytes, bytes]:
+    """The minutes' text as a PDF and as a DOCX, built for a reader of `lang`."""
+    with app.test_request_context(), force_locale(lang):
+        pdf, document = minutes_pdf(council), minutes_docx(council)
+    return pdf_text(pdf), docx_text(document), pdf, document
 
 
 @pytest.fixture
@@ -80,63 +149,106 @@ def council(app):
     return council
 
 
-def _part(text: str, start: str, end: str | None = None) -> str:
-    """The text from `start` up to `end` (or the end)."""
-    begin = text.index(start)
-    return text[begin:text.index(end, begin) if end else None]
+def test_minutes_take_the_decree_form_in_both_files(app, council):
+    pdf, document, pdf_data, _docx_data = render(app, council)
+    for text in (pdf, document):
+        for line in HEADER:
+            assert line in text
+        assert "Số: /BB-HĐ" in text  # the number left blank for the clerk
+        assert "Hưng Yên, ngày 12 tháng 3 năm 2025" in text  # the meeting's day
+        assert "BIÊN BẢN Họp Hội đồng tư vấn xét chọn đợt 1/2025" in text
+        assert text.index("BIÊN BẢN") < text.index("Hồ sơ số 1:") < text.index("Hồ sơ số 2:")
+    assert any(name.endswith("LiberationSerif") or "LiberationSerif" in name for name in pdf_fonts(pdf_data))
+    assert all(pdf_fonts(pdf_data).values())  # every font embedded
 
 
-def test_vietnamese_minutes_keep_names_and_write_numbers_and_dates_as_vietnamese_does(app, council):
-    text = render(app, council, "vi")
-    for name in NAMES:
-        assert name in text
-    assert "Hội đồng tư vấn xét chọn đợt 1/2025" in text and "125/QĐ-SKHCN" in text
-    assert "05/03/2025" in text and "12/03/2025" in text
-    assert "Nhân giống nhãn lồng Hưng Yên bằng nuôi cấy mô" in text
-    assert "Hợp tác xã Nhãn lồng Phố Hiến" in text
-    assert "Sở Khoa học và Công nghệ".upper() in text
-    assert "72,40" in text and "72.40" not in text
-    assert "Tính cấp thiết và sự phù hợp với Kế hoạch" in text  # the criteria, in Vietnamese
-    assert LOW_COMMENT in text
-    assert "Đồng tác giả bài báo năm 2024" in text
+def test_minutes_keep_names_and_write_numbers_and_dates_as_vietnamese_does(app, council):
+    for text in render(app, council)[:2]:
+        for name in NAMES:
+            assert name in text
+        assert "125/QĐ-SKHCN" in text and "05/03/2025" in text
+        assert "Nhân giống nhãn lồng Hưng Yên bằng nuôi cấy mô" in text
+        assert "Hợp tác xã Nhãn lồng Phố Hiến" in text
+        assert "72,40" in text and "72.40" not in text
+        assert "Tính cấp thiết và sự phù hợp với Kế hoạch" in text  # the criteria, in Vietnamese
+        assert LOW_COMMENT in text
+        assert "Đồng tác giả bài báo năm 2024" in text
+        assert "Loại hồ sơ đánh giá: Dự án" in text and "Bộ tiêu chí: phiên bản 1, tổng cộng 100 điểm" in text
 
 
-def test_english_minutes_give_the_table_the_result_and_who_is_off(app, council):
-    text = render(app, council, "en")
-    assert "MINUTES OF THE COUNCIL MEETING" in text
-    assert "Formed on: 5 Mar 2025" in text and "Meets on: 12 Mar 2025" in text
-    assert "Necessity and fit with the plan" in text
+def test_an_english_reader_gets_the_same_vietnamese_minutes(app, council):
+    english = render(app, council, "en")
+    assert "Mean total" not in english[0] and "Điểm trung bình tổng: 72,40/100" in english[0]
+    assert "Điểm trung bình tổng: 72,40/100" in english[1]
 
-    first = _part(text, "Application 1:", "Application 2:")
-    assert ("Off this application (conflict of interest): • Vũ Hải Đăng (Member) — I collaborated "
-            "with the applicant in the last three years (Đồng tác giả bài báo năm 2024)") in first
-    assert "Mean total: 72.40 of 100" in first
-    assert "Lowest total 47, highest total 91 (spread 44)" in first
-    assert "4 of 5 members recommend" in first
-    assert "Conclusion: Recommended for support" in first
-    assert "Rule of rubric version 1: recommended when the mean total is at least 70" in first
+
+def test_the_score_table_the_result_and_who_is_off(app, council):
+    pdf, document, _pdf_data, docx_data = render(app, council)
+    for text in (pdf, document):
+        first = part(text, "Hồ sơ số 1:", "Hồ sơ số 2:")
+        assert ("Không tham gia đánh giá hồ sơ này (do xung đột lợi ích): - Vũ Hải Đăng (Ủy viên): Tôi đã "
+                "hợp tác với tổ chức, cá nhân đăng ký trong ba năm gần đây (Đồng tác giả bài báo năm 2024)."
+                ) in first
+        assert "Điểm trung bình tổng: 72,40/100" in first
+        assert "Tổng điểm thấp nhất 47, cao nhất 91 (chênh lệch 44)" in first
+        assert "4/5 thành viên tán thành" in first
+        assert "Kết luận: Đề nghị hỗ trợ" in first
+        assert ("Quy tắc của bộ tiêu chí phiên bản 1: đề nghị hỗ trợ khi điểm trung bình tổng từ 70 trở "
+                "lên và trên 50 % số thành viên tán thành.") in first
+        assert f"Ý kiến nhận xét của Đỗ Văn Khiêm (Ủy viên): {LOW_COMMENT}" in first
+        assert "Ý kiến nhận xét của Vũ Hải Đăng" not in first
     # The totals in the order of the list of members (the secretary last), then the mean.
-    assert "Total 100 80 69 75 47 91 72.40" in first
-    assert f"Assessment by Đỗ Văn Khiêm (Member) {LOW_COMMENT}" in first
-    assert "Assessment by Vũ Hải Đăng" not in first
+    assert "Tổng cộng 100 80 69 75 47 91 72,40" in part(pdf, "Hồ sơ số 1:", "Hồ sơ số 2:")
+
+    score_tables = [table for table in docx_tables(docx_data) if table[0][0] == "Tiêu chí"]
+    first = score_tables[0]
+    assert first[0] == ["Tiêu chí", "Điểm tối đa", "Nguyễn Thị Hường", "Trần Đức Lượng", "Phạm Quốc Việt",
+                        "Đỗ Văn Khiêm", "Lê Thị Ngọc Ánh", "Trung bình"]
+    assert first[1] == ["1. Tính cấp thiết và sự phù hợp với Kế hoạch", "15", "12", "10", "11", "9", "14",
+                        "11,20"]
+    assert first[-2] == ["Tổng cộng", "100", "80", "69", "75", "47", "91", "72,40"]
+    assert first[-1] == ["Tán thành", "", "Có", "Có", "Có", "Không", "Có", "4/5"]
 
 
 def test_an_incomplete_application_says_who_is_still_to_score_instead_of_a_result(app, council):
-    text = render(app, council, "en")
-    second = _part(text, "Application 2:", "SECRETARY OF THE COUNCIL")
-    assert "Scoring not complete: 4 members still to score." in second
-    assert "Still to score: Phạm Quốc Việt, Đỗ Văn Khiêm, Vũ Hải Đăng, Lê Thị Ngọc Ánh" in second
-    assert "Mean total" not in second and "Conclusion" not in second
-    assert "No member declared a conflict of interest on this application." in second
-    vietnamese = render(app, council, "vi")
-    assert "Phạm Quốc Việt, Đỗ Văn Khiêm, Vũ Hải Đăng, Lê Thị Ngọc Ánh" in vietnamese
+    pdf, document, _pdf_data, docx_data = render(app, council)
+    for text in (pdf, document):
+        second = part(text, "Hồ sơ số 2:", "THƯ KÝ")
+        assert "Chưa hoàn thành chấm điểm: còn 4 thành viên chưa chấm điểm." in second
+        assert ("Thành viên chưa chấm điểm: Phạm Quốc Việt, Đỗ Văn Khiêm, Vũ Hải Đăng, Lê Thị Ngọc Ánh"
+                in second)
+        assert "Điểm trung bình tổng" not in second and "Kết luận" not in second
+        assert "Không có thành viên nào khai báo xung đột lợi ích đối với hồ sơ này." in second
+    # Six members on it: two tables of three, no mean until every one has scored.
+    second_tables = [table for table in docx_tables(docx_data) if table[0][0] == "Tiêu chí"][1:]
+    assert [table[0][2:] for table in second_tables] == [
+        ["Nguyễn Thị Hường", "Trần Đức Lượng", "Phạm Quốc Việt"],
+        ["Đỗ Văn Khiêm", "Vũ Hải Đăng", "Lê Thị Ngọc Ánh"]]
+    assert second_tables[0][-2] == ["Tổng cộng", "100", "80", "80", "—"]
 
 
-def test_minutes_end_with_the_chair_and_the_secretary_to_sign(app, council):
-    text = render(app, council, "en")
-    signatures = _part(text, "SECRETARY OF THE COUNCIL")
-    assert "CHAIR OF THE COUNCIL" in signatures
+def test_minutes_end_with_the_secretary_left_and_the_chair_right_to_sign(app, council):
+    pdf, document, _pdf_data, docx_data = render(app, council)
+    signatures = part(pdf, "THƯ KÝ")
+    assert "CHỦ TỊCH HỘI ĐỒNG" in signatures
     assert "Nguyễn Thị Hường" in signatures and "Lê Thị Ngọc Ánh" in signatures  # chair, secretary
+    left, right = docx_tables(docx_data)[-1][0]
+    assert left == "THƯ KÝ Lê Thị Ngọc Ánh"
+    assert right == "CHỦ TỊCH HỘI ĐỒNG Nguyễn Thị Hường"
+
+
+def test_members_who_took_no_part_are_not_listed_as_present(app):
+    reviewer = make_user("reviewer")
+    application = make_application(make_user("applicant"), "project", "in_review", reviewer=reviewer)
+    council = form_council([application], reviewer)
+    members = council_members()
+    for member in members[:4]:
+        score(council.assignments[0], member)
+    *_texts, docx_data = render(app, council)
+    present = next(table for table in docx_tables(docx_data) if table[0][:2] == ["STT", "Họ và tên"])
+    assert [row[1] for row in present[1:]] == [member.full_name for member in members[:4]]
+    absent = part(docx_text(docx_data), present[-1][1] + " " + present[-1][2])
+    assert members[4].full_name in absent.split("Hồ sơ số 1:")[0]  # named among the absent
 
 
 def test_acceptance_minutes_give_the_rating(app):
@@ -146,10 +258,13 @@ def test_acceptance_minutes_give_the_rating(app):
     council = form_council([application], reviewer, purpose="acceptance")
     for member in council_members():
         score(council.assignments[0], member, share=0.95)
-    text = render(app, council, "en")
-    assert "Acceptance council" in text
-    assert "Mean total: 95.00 of 100" in text
-    assert "Rating: Excellent" in text
-    assert "5 of 5 members recommend" in text
-    assert "Public code: " + application.public_code in text
-    assert "Chuyên gia 1" in text
+    pdf, document, *_files = render(app, council)
+    for text in (pdf, document):
+        assert "Hội đồng nghiệm thu" in text
+        assert "Điểm trung bình tổng: 95,00/100" in text
+        assert "Xếp loại: Xuất sắc" in text
+        assert "5/5 thành viên tán thành" in text
+        assert "Mã số hồ sơ: " + application.public_code in text
+        assert "Chuyên gia 1" in text
+        assert "Số: /BB-HĐ" in text
+        assert f"Hưng Yên, ngày tháng năm {council.formed_on.year}" in text  # no meeting day: blanks

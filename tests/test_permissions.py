@@ -71,6 +71,9 @@ ACCESS = {
     "review.annual_report_draft_file": STAFF,
     "review.issue_annual_report": ADMIN,
     "review.issued_report_file": STAFF,
+    "review.support_decision_draft": STAFF,
+    "review.eligibility_notice": STAFF,
+    "review.application_dossier": STAFF,
     "auth.login": EVERYONE,
     "auth.signup": EVERYONE,
     "auth.signup_sent": EVERYONE,
@@ -290,8 +293,14 @@ def build_world(with_annual_report: bool = False):
         args["issue_id"] = annual_documents.issue_report(
             users["admin"], year, number=1, issued_on=province_today(), version=report_draft.version).id
         commit()
-    return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved}
+    approved_project = make_application(owner, "project", "approved", reviewer=users["reviewer"])
+    commit()
+    return users, args, by_area, {"draft": draft, "submitted": submitted, "approved": approved,
+                                  "approved_project": approved_project}
 
+
+# The department's documents on a decided application: an approved project has them all.
+DECIDED_RECORD_ROUTES = {"review.support_decision_draft", "review.eligibility_notice"}
 
 SUPPORTED_RECORD_ROUTES = {
     "applicant.add_census", "applicant.progress_report", "applicant.save_progress_report",
@@ -308,6 +317,8 @@ def url_for_endpoint(app, endpoint, args, by_area, records):
     for name in rule.arguments:
         if name == "application_id" and endpoint in SUPPORTED_RECORD_ROUTES:
             values[name] = records["approved"].id  # an approved conservation record, confirmed
+        elif name == "application_id" and endpoint in DECIDED_RECORD_ROUTES:
+            values[name] = records["approved_project"].id
         elif name == "number":  # the owner's draft report; the department's filed one
             values[name] = 2 if endpoint.startswith("applicant.") else 1
         elif name == "application_id":

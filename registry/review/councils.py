@@ -1,8 +1,8 @@
 """The department's councils: the list, forming one for applications found eligible (or, for
 acceptance, supported records under way), and a council's page with who has scored, the results
-and the minutes (biên bản) as a PDF. The rules are in `registry.services.councils`."""
+and the minutes (biên bản: `registry.review.documents`). The rules are in `registry.services.councils`."""
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -109,14 +109,3 @@ def council(council_id: int):
                            rubric=council.rubric, can_see_progress=council.can_see_progress(actor))
 
 
-@bp.get("/councils/<int:council_id>/minutes.pdf")
-def council_minutes(council_id: int):
-    from registry.services.council_minutes import minutes_pdf
-
-    council = load_council(council_id)
-    if not council.can_read_minutes(current_user):
-        abort(403)
-    return Response(minutes_pdf(council), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="bien-ban-hoi-dong-{council.id}.pdf"',
-        "Cache-Control": "private, no-store",
-    })

@@ -98,6 +98,7 @@ class Paragraph:
     bold: bool = False
     indent: bool = True
     align: str = "J"  # J justified, C centred, L left
+    lead: str = ""  # a bold start, such as "Điều 1."
     type: str = "paragraph"
 
 
@@ -313,12 +314,15 @@ def _pdf_title(pdf: FPDF, document: OfficialDocument) -> None:
 
 
 def _pdf_text(pdf: FPDF, text: str, *, style: str = "", size: float = BODY_SIZE, indent: bool = True,
-              align: str = "J") -> None:
-    pdf.set_font(PDF_FONT, style, size)
+              align: str = "J", lead: str = "") -> None:
     gap = PARAGRAPH_GAP_PT * POINT_MM
     with pdf.text_columns(text_align=align, line_height=LINE_SPACING) as columns:
         with columns.paragraph(first_line_indent=FIRST_LINE_INDENT_MM if indent else 0,
                                bottom_margin=gap) as paragraph:
+            if lead:
+                pdf.set_font(PDF_FONT, "B", size)
+                paragraph.write(clean(lead) + " ")
+            pdf.set_font(PDF_FONT, style, size)
             paragraph.write(clean(text))
     pdf.set_x(pdf.l_margin)
 
@@ -366,7 +370,8 @@ def _pdf_blocks(pdf: FPDF, blocks: list) -> None:
             _pdf_text(pdf, block.text, style=style)
         elif isinstance(block, Paragraph):
             style = ("B" if block.bold else "") + ("I" if block.italic else "")
-            _pdf_text(pdf, block.text, style=style, indent=block.indent, align=block.align)
+            _pdf_text(pdf, block.text, style=style, indent=block.indent, align=block.align,
+                      lead=block.lead)
         elif isinstance(block, DocTable):
             _pdf_table(pdf, block)
 
@@ -458,7 +463,8 @@ def _docx_run(paragraph, text: str, *, size: float, bold: bool = False, italic: 
 
 
 def _docx_paragraph(container, text: str = "", *, size: float = BODY_SIZE, bold: bool = False,
-                    italic: bool = False, align: str = "C", indent: bool = False, after: float = 0):
+                    italic: bool = False, align: str = "C", indent: bool = False, after: float = 0,
+                    lead: str = ""):
     paragraph = container.add_paragraph()
     paragraph.alignment = ALIGN[align]
     paragraph_format = paragraph.paragraph_format
@@ -467,6 +473,8 @@ def _docx_paragraph(container, text: str = "", *, size: float = BODY_SIZE, bold:
     paragraph_format.line_spacing = LINE_SPACING if align == "J" else 1.0
     if indent:
         paragraph_format.first_line_indent = Mm(FIRST_LINE_INDENT_MM)
+    if lead:
+        _docx_run(paragraph, lead + " ", size=size, bold=True, italic=italic)
     if text:
         _docx_run(paragraph, text, size=size, bold=bold, italic=italic)
     return paragraph
@@ -595,7 +603,7 @@ def _docx_blocks(document_file, blocks: list) -> None:
         elif isinstance(block, Paragraph):
             _docx_paragraph(document_file, block.text, size=BODY_SIZE, bold=block.bold,
                             italic=block.italic, align=block.align, indent=block.indent,
-                            after=PARAGRAPH_GAP_PT)
+                            after=PARAGRAPH_GAP_PT, lead=block.lead)
         elif isinstance(block, DocTable):
             _docx_table(document_file, block)
 
