@@ -384,6 +384,7 @@ def test_grants_are_the_support_decisions(client, scene):
         assert grant["currency"] == "VND"
         assert grant["amountAwarded"] == decision.amount_vnd
         assert grant["awardDate"] == decision.decided_on.isoformat()
+        assert grant["dateModified"][:10] >= grant["awardDate"]  # recording the decision changed it
         assert grant["title"] == application.title
         assert grant["url"] == f"http://localhost/records/{application.public_code}"
         assert grant["dataSource"] == f"http://localhost/api/v1/records/{application.id}"

@@ -568,7 +568,9 @@ def _grant(row) -> dict:
         location = {"name": PROVINCE_NAME["vi"], "countryCode": "VN"}
     grant["beneficiaryLocation"] = [location]
     grant["grantProgramme"] = [{"code": kind, "title": str(KINDS[kind])}]
-    grant["dateModified"] = _timestamp(updated_at)
+    # The record changes when its decision is recorded too (a trigger, not the row's timestamp).
+    decided_at = datetime.combine(_as_date(decided_on), datetime.min.time())
+    grant["dateModified"] = _timestamp(max(_as_datetime(updated_at), decided_at))
     grant["dataSource"] = _url("api.get_record", record_id=application_id)
     return grant
 
