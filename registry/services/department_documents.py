@@ -90,6 +90,9 @@ def amount(value: int | None) -> str:
     return f"{figure(int(value))} đồng (Bằng chữ: {amount_in_words(int(value))})"
 
 
+# Written out as financial documents do: every group after the first in full, "một triệu không
+# trăm linh năm nghìn" (num2words' Vietnamese says "một triệu năm nghìn", which leaves room to
+# slip a digit in).
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 BILLION = 10**9
 
