@@ -4,13 +4,10 @@ the PDF and DOCX stored then download as the same bytes; corrections replace an 
 30/11 deadline is counted down, reminded and marked late. The files are read back: PDF text by
 pypdf, the DOCX by python-docx."""
 import hashlib
-import io
 import unicodedata
 from datetime import date, timedelta
 
-import docx
 import pytest
-from pypdf import PdfReader
 
 from registry.extensions import db
 from registry.models import AnnualReportDraft, AnnualReportReminder, IssuedReport, OutboxMessage
@@ -19,6 +16,7 @@ from registry.models.base import province_today
 from registry.services import annual_documents
 from registry.services.errors import Conflict, ValidationFailed
 from registry.services.unit_of_work import commit
+from tests.documents import HEADER, docx_document, docx_text, pdf_fonts, pdf_text
 from tests.factories import make_application, make_user, record_decision
 
 TODAY = province_today()
@@ -28,8 +26,6 @@ PAST_YEAR = YEAR - 1  # its 30/11 is behind us whatever the day the suite runs
 ASSESSMENT_TYPED = unicodedata.normalize(
     "NFD", "Năm nay, Sở đã bảo tồn giống gà Đông Tảo, Vải trứng và Nhãn lồng.")
 ASSESSMENT = unicodedata.normalize("NFC", ASSESSMENT_TYPED)
-HEADER_LINES = ("UBND TỈNH HƯNG YÊN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
-                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
 def section_form(version, **texts) -> dict:
@@ -38,34 +34,6 @@ def section_form(version, **texts) -> dict:
     form.update(version=str(version), recipients="UBND tỉnh (để báo cáo)\nLưu: VT, QLKH",
                 signing_authority="deputy", signer_name="Trần Thị Bình")
     return form
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of every page, whitespace collapsed: justified lines space words apart."""
-    reader = PdfReader(io.BytesIO(data))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def docx_text(data: bytes) -> str:
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                parts += [p.text for p in cell.paragraphs]
-    return " ".join(" ".join(parts).split())
-
-
-def embedded_fonts(data: bytes) -> set[str]:
-    names = set()
-    for page in PdfReader(io.BytesIO(data)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", []):
-                if "/FontFile2" in descendant.get_object()["/FontDescriptor"].get_object():
-                    names.add(str(font["/BaseFont"]))
-    return names
 
 
 @pytest.fixture
@@ -144,7 +112,7 @@ def test_issuing_freezes_the_report_and_every_download_is_the_same_bytes(client,
                       headers={"If-None-Match": f'"{issued.pdf_sha256}"'}).status_code == 304
 
     text = pdf_text(first.data)
-    for line in HEADER_LINES:
+    for line in HEADER:
         assert line in text
     assert "Số: 07/BC-SKHCN" in text
     assert f"Hưng Yên, ngày {TODAY.day:02d} tháng" in text
@@ -155,17 +123,18 @@ def test_issuing_freezes_the_report_and_every_download_is_the_same_bytes(client,
         assert title in text
     assert ASSESSMENT in text
     assert "DỰ THẢO" not in text
-    assert any("LiberationSerif" in name for name in embedded_fonts(first.data))
+    fonts = pdf_fonts(first.data)
+    assert fonts and all(fonts.values()) and all("LiberationSerif" in name for name in fonts)
 
     word = client.get(f"/review/annual-report/issued/{issued.id}.docx")
     assert word.mimetype.endswith("wordprocessingml.document")
     assert word.data == client.get(f"/review/annual-report/issued/{issued.id}.docx").data
     assert hashlib.sha256(word.data).hexdigest() == issued.docx_sha256
     written = docx_text(word.data)
-    for line in (*HEADER_LINES, "Số: 07/BC-SKHCN", "Kính gửi: Ủy ban nhân dân tỉnh Hưng Yên.",
+    for line in (*HEADER, "Số: 07/BC-SKHCN", "Kính gửi: Ủy ban nhân dân tỉnh Hưng Yên.",
                  "I. ĐÁNH GIÁ CHUNG", ASSESSMENT, "- Lưu: VT, QLKH."):
         assert line in written
-    document = docx.Document(io.BytesIO(word.data))
+    document = docx_document(word.data)
     assert document.styles["Normal"].font.name == "Times New Roman"
     section = document.sections[0]
     assert (round(section.left_margin.mm), round(section.right_margin.mm),

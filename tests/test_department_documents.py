@@ -34,7 +34,7 @@ from tests.factories import (
     make_user,
     pass_eligibility,
 )
-from tests.test_council_minutes import HEADER, docx_tables, docx_text, part, pdf_fonts, pdf_text
+from tests.documents import HEADER, docx_tables, docx_text, part, pdf_fonts, pdf_text
 
 ORGANISATION = "Công ty Cổ phần Công nghệ Sinh học Phố Hiến"
 TAX_CODE = "0901234568"
