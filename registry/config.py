@@ -111,6 +111,10 @@ class Config:
 
     PER_PAGE = 20
 
+    # The department's identifier as a funder in the 360Giving files, once it has an official one
+    # (an org-id.guide code such as VN-TIN-…); until then the registry's own, 360G-hungyendost-DOST.
+    OPEN_DATA_FUNDER_ID = os.environ.get("OPEN_DATA_FUNDER_ID", "")
+
     # Cached figures and public pages are keyed on the data version, so a cache never serves
     # what changed; each worker keeps its own unless CACHE_REDIS_URL names a shared Redis.
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
