@@ -1176,7 +1176,9 @@ def check_answer(contract: Contract, operation_id: str, case: Case, response) ->
             undocumented_fields_fail(validator, body, where)
         return body
     data = response.get_data()
-    if "schema" in content[response.mimetype]:
+    if response.mimetype.endswith("+json"):  # JSON-LD: a JSON document of its own vocabulary
+        contract.validator(schema_pointer).validate(response.get_json(force=True))
+    elif "schema" in content[response.mimetype]:
         contract.validator(schema_pointer).validate(data.decode("utf-8-sig"))
     else:  # a file: its content is what its type says
         assert data.startswith(MAGIC[response.mimetype]), f"{where}: not {response.mimetype}"

@@ -112,6 +112,11 @@ def _content(media_types: dict) -> dict:
     return {media: ({"schema": schema} if schema is not None else {}) for media, schema in media_types.items()}
 
 
+# A JSON-LD document: its context inline, then the graph's nodes (DCAT-AP classes and properties).
+JSON_LD = {"type": "object", "required": ["@context", "@graph"],
+           "properties": {"@context": {"type": "object"},
+                          "@graph": {"type": "array", "items": {"type": "object"}}}}
+
 FILTERS = ("kind", "field", "district", "commune", "former_province", "year", "q")
 BARCODE_INPUT = ("sample_id", "marker", "sequence", "genbank_accession", "collected_on", "locality",
                  "latitude", "longitude", "lab")
@@ -512,15 +517,15 @@ OPERATIONS = {
                        "dates taken from the data — what CKAN's DCAT harvester (ckanext-dcat) of an "
                        "open-data portal reads. In the serialization the Accept header asks for: "
                        "JSON-LD (the default), RDF/XML or Turtle."),
-        content={media: {"type": "string"} for media in ("application/ld+json", "application/rdf+xml",
-                                                          "text/turtle")},
+        content={"application/ld+json": JSON_LD, "application/rdf+xml": {"type": "string"},
+                 "text/turtle": {"type": "string"}},
         errors=(401, 429),
     ),
     "api.catalog_jsonld": Operation(
         tag="open-data", public=True, who=_l("Anyone"),
         summary=_l("The DCAT-AP catalogue as JSON-LD"),
         description=_l("The same graph as `/catalog`, always JSON-LD, with its context inline."),
-        content={"application/ld+json": {"type": "string"}}, errors=(401, 429),
+        content={"application/ld+json": JSON_LD}, errors=(401, 429),
     ),
     "api.catalog_rdf": Operation(
         tag="open-data", public=True, who=_l("Anyone"),
