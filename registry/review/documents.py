@@ -7,7 +7,7 @@ Staff only (the blueprint's `require_staff`). The dossier is for whoever may see
 screen it (`can_review`: never staff of the applicant organisation). The minutes as
 `Council.can_read_minutes`. The documents are built per request: each shows one record, and the
 dossier's history depends on the viewer."""
-from flask import Response, abort, url_for
+from flask import Response, abort, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -27,13 +27,22 @@ CONTENT_TYPES = {
 FILE_TYPES = "<any(pdf, docx):file_type>"
 
 
-def send_document(document: OfficialDocument, file_type: str, stem: str) -> Response:
-    """The document as an attachment named `stem`.`file_type` (ASCII), kept by no shared cache."""
-    render = pdf_bytes if file_type == "pdf" else docx_bytes
-    return Response(render(document), mimetype=CONTENT_TYPES[file_type], headers={
+def file_response(data: bytes, file_type: str, stem: str, etag: str | None = None) -> Response:
+    """A document's file as an attachment named `stem`.`file_type` (ASCII), kept by no shared
+    cache; with an `etag` (a stored file's checksum), asked again it may answer 304."""
+    response = Response(data, mimetype=CONTENT_TYPES[file_type], headers={
         "Content-Disposition": f'attachment; filename="{stem}.{file_type}"',
         "Cache-Control": "private, no-cache",
     })
+    if etag is None:
+        return response
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def send_document(document: OfficialDocument, file_type: str, stem: str) -> Response:
+    render = pdf_bytes if file_type == "pdf" else docx_bytes
+    return file_response(render(document), file_type, stem)
 
 
 def _load(application_id: int, *, to_review: bool) -> Application:

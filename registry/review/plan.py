@@ -2,7 +2,7 @@
 plan tasks (overdue ones flagged), one report with its history, returning a report for
 correction, and the consolidated annual report as a page, XLSX and PDF. Staff only, through
 the review blueprint's `require_staff`; the rules are in `registry.services.plan_reports`."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,6 +15,7 @@ from registry.models.annual_reports import DEFAULT_RECIPIENTS, SECTIONS, TASK_GR
 from registry.models.base import current_language, province_today
 from registry.models.reference import PROVINCE_MERGED_ON
 from registry.review import bp
+from registry.review.documents import file_response, send_document
 from registry.review.forms import AnnualReportDraftForm, InviteCommitteesForm, IssueReportForm, ReopenForm
 from registry.services import (annual_documents, annual_report, data_version, generated_files, plan_reports,
                                report_files)
@@ -158,23 +159,14 @@ def annual_report_file(year: int, file_type: str):
 
 # The annual report as the department's document: draft, issue, issued files ----------------------
 
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-def _draft_form(year: int, draft, formdata=None) -> AnnualReportDraftForm:
-    data = {"version": draft.version if draft else 0}
+def _draft_form(draft) -> AnnualReportDraftForm:
+    """The draft as saved (or the defaults before the first save), to show."""
+    data = {"version": draft.version if draft else 0, "recipients": DEFAULT_RECIPIENTS}
     if draft is not None:
         data.update(recipients=draft.recipients, signing_authority=draft.signing_authority,
                     signer_name=draft.signer_name,
                     **{f"section_{code}": draft.text(code) for code in SECTIONS})
-    else:
-        data["recipients"] = DEFAULT_RECIPIENTS
-    if formdata is None:
-        return AnnualReportDraftForm(formdata=None, data=data)
-    return AnnualReportDraftForm()
+    return AnnualReportDraftForm(formdata=None, data=data)
 
 
 def _render_draft(year: int, form: AnnualReportDraftForm, draft, status: int = 200):
@@ -192,8 +184,8 @@ def annual_report_draft(year: int):
         abort(403)
     draft = annual_documents.draft_of(year)
     if request.method == "GET":
-        return _render_draft(year, _draft_form(year, draft), draft)
-    form = _draft_form(year, draft, request.form)
+        return _render_draft(year, _draft_form(draft), draft)
+    form = AnnualReportDraftForm()
     if not form.validate_on_submit():
         return _render_draft(year, form, draft, 422)
     outcome = run_service(form, lambda: annual_documents.save_draft(
@@ -210,16 +202,6 @@ def annual_report_draft(year: int):
     return redirect(url_for(".annual_report_draft", year=year))
 
 
-def _document_response(data: bytes, file_type: str, filename: str, etag: str | None = None):
-    response = current_app.response_class(data, mimetype=DOCUMENT_TYPES[file_type])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{file_type}"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    if etag:
-        response.set_etag(etag)
-        return response.make_conditional(request)
-    return response
-
-
 @bp.get("/annual-report/<int:year>/draft.<any(pdf, docx):file_type>")
 def annual_report_draft_file(year: int, file_type: str):
     """The draft as it would be issued now, marked DỰ THẢO, with blanks for number and date."""
@@ -227,9 +209,7 @@ def annual_report_draft_file(year: int, file_type: str):
     draft = annual_documents.draft_of(year)
     if draft is None:
         abort(404)
-    pdf, docx = annual_documents.draft_files(year, draft)
-    return _document_response(pdf if file_type == "pdf" else docx, file_type,
-                              f"du-thao-bao-cao-cnsh-{year}")
+    return send_document(annual_documents.build_document(year, draft), file_type, f"du-thao-bao-cao-cnsh-{year}")
 
 
 @bp.route("/annual-report/<int:year>/issue", methods=["GET", "POST"])
@@ -271,5 +251,5 @@ def issued_report_file(issue_id: int, file_type: str):
     if issued is None or not issued.can_download(current_user):
         abort(404)
     data, digest = (issued.pdf, issued.pdf_sha256) if file_type == "pdf" else (issued.docx, issued.docx_sha256)
-    return _document_response(data, file_type, f"bao-cao-{issued.number:02d}-bc-skhcn-{issued.issued_year}",
-                              etag=digest)
+    return file_response(data, file_type, f"bao-cao-{issued.number:02d}-bc-skhcn-{issued.issued_year}",
+                         etag=digest)

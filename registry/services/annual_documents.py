@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
 from registry.formatting import short_date
-from registry.models import Agency, AnnualReportDraft, AnnualReportReminder, IssuedReport, User
+from registry.models import AnnualReportDraft, AnnualReportReminder, IssuedReport, User
 from registry.models.annual_reports import (
     REPORT_SYMBOL,
     SECTION_MAX_CHARS,
@@ -28,7 +28,7 @@ from registry.models.annual_reports import (
     report_due,
 )
 from registry.models.base import now_utc, province_today
-from registry.services import annual_report, plan_reports, plans, report_files
+from registry.services import annual_report, department_documents, plan_reports, plans, report_files
 from registry.services.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.services.mail import queue_email, site_url
 from registry.services.official_documents import (
@@ -47,8 +47,6 @@ from registry.services.unit_of_work import flush
 from registry.services.versions import given_version
 
 PROVINCE_COMMITTEE = "Ủy ban nhân dân tỉnh Hưng Yên"
-PROVINCE_COMMITTEE_SHORT = "UBND tỉnh Hưng Yên"
-DEPARTMENT_NAME = "Sở Khoa học và Công nghệ"
 REMINDER_DAYS = (14, 3)
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
@@ -204,8 +202,7 @@ def build_document(year: int, draft: AnnualReportDraft, *, number: int | None = 
     """The report with the draft's text and the figures as they are now, in Vietnamese."""
     with force_locale("vi"):
         figures = annual_report.build(year)
-        department = db.session.scalar(sa.select(Agency).filter_by(code=annual_report.DEPARTMENT_CODE))
-        department_name = department.name if department else DEPARTMENT_NAME
+        department_name = department_documents.department_name()
         number_text = f"{number:02d}/{REPORT_SYMBOL}" if number is not None else f"…/{REPORT_SYMBOL}"
         blocks = []
         if replaces is not None:
@@ -241,17 +238,12 @@ def build_document(year: int, draft: AnnualReportDraft, *, number: int | None = 
                      blocks=_section_blocks(section), landscape=report_files.wants_landscape(section))
             for index, section in enumerate(s for s in figures.sections if s.key != "overview")]
         return OfficialDocument(
-            parent_body=PROVINCE_COMMITTEE_SHORT, issuing_body=department_name, kind_name="Báo cáo",
+            parent_body=department_documents.PARENT_BODY, issuing_body=department_name, kind_name="Báo cáo",
             subject=_subject(year), number=number, symbol=REPORT_SYMBOL, issued_on=issued_on,
             year=(issued_on or province_today()).year, addressees=[PROVINCE_COMMITTEE], blocks=blocks,
             recipients=[line for line in draft.recipients.split("\n") if line.strip()],
             signatures=[_signature(draft)], appendices=appendices, draft=number is None,
             title=_subject(year), author=department_name, created_at=now_utc())
-
-
-def draft_files(year: int, draft: AnnualReportDraft) -> tuple[bytes, bytes]:
-    document = build_document(year, draft)
-    return pdf_bytes(document), docx_bytes(document)
 
 
 # Issuing -----------------------------------------------------------------------------------------

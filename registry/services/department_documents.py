@@ -38,6 +38,7 @@ from registry.services.official_documents import (
     Paragraph,
     Signature,
     clean,
+    long_date,
     paragraphs,
 )
 from registry.services.plans import counted_plan
@@ -74,13 +75,6 @@ def department_name() -> str:
     """The department as the registry names it (Vietnamese inside `force_locale("vi")`)."""
     department = db.session.scalar(sa.select(Agency).filter_by(code=DEPARTMENT_CODE))
     return department.name if department else DEPARTMENT
-
-
-def long_date(day: date) -> str:
-    """"ngày 05 tháng 3 năm 2025": the decree's way, days below 10 and months 1 and 2 with a
-    leading zero."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def amount(value: int | None) -> str:

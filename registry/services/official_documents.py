@@ -73,13 +73,17 @@ def document_number(number: int | None) -> str:
     return f"{number:02d}"
 
 
+def long_date(day: date) -> str:
+    """"ngày 05 tháng 02 năm 2026": days below 10 and months 1 and 2 take a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
 def place_and_date(place: str, day: date | None, *, year: int | None = None) -> str:
-    """"Hưng Yên, ngày 05 tháng 02 năm 2026": days below 10 and months 1 and 2 take a leading
-    zero. Without a day (a draft), the blanks are left for the hand."""
+    """"Hưng Yên, ngày 05 tháng 02 năm 2026"; without a day (a draft), blanks for the hand."""
     if day is None:
         return f"{place}, ngày      tháng      năm {year or ''}".rstrip()
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {long_date(day)}"
 
 
 # The document as data ------------------------------------------------------------------------

@@ -89,10 +89,10 @@ def awaiting_decision() -> tuple[int, list[Application]]:
     waiting = [Application.status == "approved", Application.kind.in_(DECIDED_KINDS),
                ~sa.exists().where(SupportDecision.application_id == Application.id)]
     # Counted from the tallies: approved and not in the catalogue is approved without a decision.
-    count = db.session.scalar(
+    count = int(db.session.scalar(  # PostgreSQL sums integers as numeric: a Decimal
         sa.select(sa.func.coalesce(sa.func.sum(ApplicationTally.records), 0))
         .where(ApplicationTally.status == "approved", ApplicationTally.kind.in_(DECIDED_KINDS),
-               ApplicationTally.in_catalogue == sa.false()))
+               ApplicationTally.in_catalogue == sa.false())))
     oldest = db.session.scalars(
         sa.select(Application).where(*waiting)
         .order_by(Application.approved_on, Application.id).limit(AWAITING_SHOWN)).all()
