@@ -4,6 +4,7 @@ the PDF and DOCX stored then download as the same bytes; corrections replace an 
 30/11 deadline is counted down, reminded and marked late. The files are read back: PDF text by
 pypdf, the DOCX by python-docx."""
 import hashlib
+import io
 import unicodedata
 from datetime import date, timedelta
 
@@ -34,6 +35,15 @@ def section_form(version, **texts) -> dict:
     form.update(version=str(version), recipients="UBND tỉnh (để báo cáo)\nLưu: VT, QLKH",
                 signing_authority="deputy", signer_name="Trần Thị Bình")
     return form
+
+
+def write_draft(user, year: int):
+    """A complete draft, saved through the service: every section, the recipients, the signer."""
+    draft = annual_documents.save_draft(user, year, sections=dict.fromkeys(SECTIONS, "Nội dung."),
+                                        recipients="Lưu: VT", signing_authority="director",
+                                        signer_name="Nguyễn Văn An", version=0)
+    commit()
+    return draft
 
 
 @pytest.fixture
@@ -119,7 +129,7 @@ def test_issuing_freezes_the_report_and_every_download_is_the_same_bytes(client,
     assert "BÁO CÁO" in text
     assert "Kính gửi: Ủy ban nhân dân tỉnh Hưng Yên." in text
     for title in ("I. ĐÁNH GIÁ CHUNG", "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "V. KIẾN NGHỊ, ĐỀ XUẤT",
-                  "Nơi nhận:", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị Bình", "PHỤ LỤC I"):
+                  "Nơi nhận:", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị Bình", "Phụ lục I HỒ SƠ"):
         assert title in text
     assert ASSESSMENT in text
     assert "DỰ THẢO" not in text
@@ -222,10 +232,7 @@ def test_an_issued_report_is_never_changed(client, admin):
 
 
 def test_lateness_counts_from_the_first_issue(app, admin):
-    draft = annual_documents.save_draft(admin, PAST_YEAR, sections={c: "Nội dung." for c in SECTIONS},
-                                        recipients="Lưu: VT", signing_authority="director",
-                                        signer_name="Nguyễn Văn An", version=0)
-    commit()
+    draft = write_draft(admin, PAST_YEAR)
     on_time = annual_documents.issue_report(admin, PAST_YEAR, number=3, issued_on=date(PAST_YEAR, 11, 28),
                                             version=draft.version)
     commit()
@@ -239,10 +246,7 @@ def test_lateness_counts_from_the_first_issue(app, admin):
 
 
 def test_a_report_first_issued_after_30_november_is_late(app, admin):
-    draft = annual_documents.save_draft(admin, PAST_YEAR, sections={c: "Nội dung." for c in SECTIONS},
-                                        recipients="", signing_authority="director", signer_name="",
-                                        version=0)
-    commit()
+    draft = write_draft(admin, PAST_YEAR)
     late = annual_documents.issue_report(admin, PAST_YEAR, number=3, issued_on=date(PAST_YEAR, 12, 1),
                                          version=draft.version)
     commit()
@@ -280,10 +284,7 @@ def test_staff_are_reminded_14_and_3_days_before_until_the_report_is_issued(app)
 
 def test_no_reminder_once_the_report_is_issued(app):
     admin = make_user("admin")
-    draft = annual_documents.save_draft(admin, PAST_YEAR, sections={c: "Nội dung." for c in SECTIONS},
-                                        recipients="", signing_authority="director", signer_name="",
-                                        version=0)
-    commit()
+    draft = write_draft(admin, PAST_YEAR)
     annual_documents.issue_report(admin, PAST_YEAR, number=1, issued_on=date(PAST_YEAR, 11, 10),
                                   version=draft.version)
     commit()
@@ -319,10 +320,7 @@ def test_four_administrators_issuing_at_once_make_one_report(app):
     from tests.test_races import ServedConfig
 
     admins = [make_user("admin") for _ in range(4)]
-    draft = annual_documents.save_draft(admins[0], YEAR, sections=dict.fromkeys(SECTIONS, "Nội dung."),
-                                        recipients="Lưu: VT", signing_authority="director",
-                                        signer_name="", version=0)
-    commit()
+    draft = write_draft(admins[0], YEAR)
     version = draft.version
     with serving(ServedConfig) as url:
         openers = []
@@ -353,3 +351,56 @@ def test_four_administrators_issuing_at_once_make_one_report(app):
     assert sorted(statuses) == [200, 409, 409, 409], statuses
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(IssuedReport.id))) == 1
+
+
+def test_the_frozen_content_renders_the_issued_text_again(client, admin):
+    from registry.services.official_documents import OfficialDocument, docx_bytes, pdf_bytes
+
+    save_draft(client, assessment=ASSESSMENT_TYPED)
+    issue(client, number=7)
+    issued = db.session.scalar(db.select(IssuedReport))
+    document = OfficialDocument.from_json(issued.content)
+    assert document.to_json() == issued.content
+    assert pdf_text(pdf_bytes(document)) == pdf_text(issued.pdf)
+    assert docx_text(docx_bytes(document)) == docx_text(issued.docx)
+
+
+def test_nothing_is_issued_without_a_draft_a_signer_or_recipients(client, admin):
+    client.set_cookie("lang", "en")
+    no_draft = issue(client, version=0)
+    assert no_draft.status_code == 422 and "save a draft first" in no_draft.text
+    form = section_form(0)
+    form.update(signer_name="", recipients="")
+    client.post(f"/review/annual-report/{YEAR}/draft", data=form)
+    unsigned = issue(client)
+    assert unsigned.status_code == 422
+    assert "Name of the signer" in unsigned.text and "Recipients (Nơi nhận)" in unsigned.text
+    assert db.session.scalar(db.select(db.func.count(IssuedReport.id))) == 0
+    too_many = section_form(annual_documents.draft_of(YEAR).version)
+    too_many["recipients"] = "\n".join(f"Sở số {n}" for n in range(20))
+    assert client.post(f"/review/annual-report/{YEAR}/draft", data=too_many).status_code == 422
+
+
+def test_an_appendix_numbers_its_pages_on_its_own(app):
+    from registry.services.official_documents import (Appendix, DocTable, OfficialDocument, Paragraph,
+                                                      docx_bytes, pdf_bytes)
+    from tests.documents import docx_document
+
+    long_table = DocTable(["STT", "Nội dung"], [[str(n), f"Dòng thứ {n}"] for n in range(1, 90)])
+    document = OfficialDocument(
+        issuing_body="Sở Khoa học và Công nghệ", kind_name="Báo cáo", subject="Thử đánh số trang",
+        blocks=[Paragraph("Nội dung chính. " * 400)],
+        appendices=[Appendix("Phụ lục I", "Bảng thứ nhất", blocks=[long_table]),
+                    Appendix("Phụ lục II", "Bảng thứ hai", blocks=[long_table])])
+    from pypdf import PdfReader
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes(document))).pages]
+    starts = [number for number, text in enumerate(pages) if text.lstrip().startswith("Phụ lục")]
+    assert len(starts) == 2 and starts[1] - starts[0] >= 2  # each appendix has two pages or more
+    assert pages[1].lstrip().startswith("2")  # the document's own second page
+    for start in starts:
+        assert pages[start + 1].lstrip().startswith("2")  # the appendix counts from its own first page
+    sections = docx_document(docx_bytes(document)).sections
+    from docx.oxml.ns import qn
+    assert [s._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) for s in sections[1:]] == ["1", "1"]
+    assert "PHỤ LỤC" not in " ".join(pages)  # "Phụ lục I" as written, its name in capitals
+    assert "BẢNG THỨ NHẤT" in " ".join(pages)

@@ -289,7 +289,7 @@ def test_downloads_by_role(app, people, approved, name, file_type):
         assert response.mimetype == ("application/pdf" if file_type == "pdf" else DOCX_TYPE)
         disposition = response.headers["Content-Disposition"]
         assert re.fullmatch(rf'attachment; filename="[a-z0-9-]+-{approved.id}\.{file_type}"', disposition)
-        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert response.headers["Cache-Control"] == "private, no-store"
         text = pdf_text(response.data) if file_type == "pdf" else docx_text(response.data)
         assert TITLE in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text  # Vietnamese for an English reader
 
@@ -314,7 +314,7 @@ def test_the_minutes_download_as_docx_for_the_department(app, people):
     response = logged_in(app, people["reviewer"]).get(url)
     assert response.status_code == 200 and response.mimetype == DOCX_TYPE
     assert response.headers["Content-Disposition"] == f'attachment; filename="bien-ban-hoi-dong-{council.id}.docx"'
-    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Cache-Control"] == "private, no-store"
     text = docx_text(response.data)
     assert "BIÊN BẢN" in text and f"Họp {council.name}" in text and "Số: /BB-HĐ" in text
 

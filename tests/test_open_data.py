@@ -110,11 +110,13 @@ class Scene:
 
         self.project = supported(self.owner, self.reviewer, "project", date(2025, 1, 15), 450_000_000,
                                  period=(date(2025, 2, 1), date(2027, 1, 31)))
-        self.startup = supported(self.institute, self.reviewer, "startup", date(2025, 3, 10), 300_000_000)
+        # A startup's recipient is its enterprise, as its support decision names it (a branch here).
+        self.startup = supported(self.institute, self.reviewer, "startup", date(2025, 3, 10), 300_000_000,
+                                 company_name="Chi nhánh Công ty TNHH Vi Sinh Xanh", tax_code="0101234567-002")
         self.old_place = supported(self.cooperative, self.reviewer, "project", date(2025, 2, 20), 200_000_000,
                                    district="khoai_chau", title="Phục tráng giống nhãn lồng cổ")
-        self.individual = supported(self.person, self.reviewer, "startup", date(2025, 4, 2), 150_000_000,
-                                    title="=HYPERLINK(\"http://x\") khởi nghiệp nấm")
+        self.individual = supported(self.person, self.reviewer, "project", date(2025, 4, 2), 150_000_000,
+                                    title="=HYPERLINK(\"http://x\") trồng nấm")
         # Not awards: these stay out.
         self.left_out = [
             make_application(self.owner, "project", "draft", title="Bản nháp chưa nộp"),
@@ -402,7 +404,8 @@ def test_grants_are_the_support_decisions(client, scene):
     assert project["beneficiaryLocation"] == [{"name": f"{commune.name_vi}, tỉnh Hưng Yên", "countryCode": "VN",
                                                "geoCode": commune.code, "geoCodeType": "VN-GSO-COMMUNE"}]
     startup = grants[f"360G-hungyendost-{scene.startup.public_code}"]
-    assert startup["recipientOrganization"][0]["id"] == "VN-TIN-0101234567002"  # a branch: 13 digits
+    assert startup["recipientOrganization"] == [{"id": "VN-TIN-0101234567002",  # a branch: 13 digits
+                                                 "name": "Chi nhánh Công ty TNHH Vi Sinh Xanh"}]
     assert "plannedDates" not in startup  # neither a support period nor dates of its own
     assert startup["amountAppliedFor"] == scene.startup.funding_sought_vnd
     old_place = grants[f"360G-hungyendost-{scene.old_place.public_code}"]

@@ -288,7 +288,7 @@ def build_world(with_annual_report: bool = False):
 
         report_draft = annual_documents.save_draft(
             users["admin"], year, sections=dict.fromkeys(SECTIONS, "Nội dung."), recipients="Lưu: VT",
-            signing_authority="director", signer_name="", version=0)
+            signing_authority="director", signer_name="Nguyễn Văn An", version=0)
         commit()
         args["issue_id"] = annual_documents.issue_report(
             users["admin"], year, number=1, issued_on=province_today(), version=report_draft.version).id

@@ -110,8 +110,9 @@ class IssuedReport(db.Model):
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("issued_reports.id"), unique=True)
     correction_note: Mapped[str] = mapped_column(sa.Text, default="")
-    # The document as issued (official_documents.OfficialDocument.to_json()).
-    content: Mapped[dict] = mapped_column(sa.JSON)
+    # The document as issued (official_documents.OfficialDocument.to_json()): its text and
+    # figures as data, read only when asked for.
+    content: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
     # The files are read only when downloaded.
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     docx: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)

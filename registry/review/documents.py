@@ -30,9 +30,11 @@ FILE_TYPES = "<any(pdf, docx):file_type>"
 def file_response(data: bytes, file_type: str, stem: str, etag: str | None = None) -> Response:
     """A document's file as an attachment named `stem`.`file_type` (ASCII), kept by no shared
     cache; with an `etag` (a stored file's checksum), asked again it may answer 304."""
+    # Built from what may change (and holds private data): never kept. A stored file, named by
+    # its checksum, is asked for again instead.
     response = Response(data, mimetype=CONTENT_TYPES[file_type], headers={
         "Content-Disposition": f'attachment; filename="{stem}.{file_type}"',
-        "Cache-Control": "private, no-cache",
+        "Cache-Control": "private, no-store" if etag is None else "private, no-cache",
     })
     if etag is None:
         return response

@@ -17,7 +17,7 @@ from registry.models.reference import PROVINCE_MERGED_ON
 from registry.review import bp
 from registry.review.documents import file_response, send_document
 from registry.review.forms import AnnualReportDraftForm, InviteCommitteesForm, IssueReportForm, ReopenForm
-from registry.services import (annual_documents, annual_report, data_version, generated_files, plan_reports,
+from registry.services import (annual_documents, annual_report, generated_files, plan_reports,
                                report_files)
 from registry.web import run_service, year_arg
 
@@ -126,9 +126,7 @@ def _report_year(year: int | None = None) -> int:
 
 
 def _annual_report(year: int):
-    """The report's figures, computed once per data version (and language and day)."""
-    key = (year, current_language(), province_today())
-    return data_version.cached("annual-report", key, lambda: annual_report.build(year))
+    return annual_report.figures(year)
 
 
 @bp.get("/annual-report")
@@ -154,7 +152,6 @@ def annual_report_file(year: int, file_type: str):
         build=lambda out: out.write(render(_annual_report(year))),
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "private, no-cache"})
-
 
 
 # The annual report as the department's document: draft, issue, issued files ----------------------

@@ -39,6 +39,7 @@ from registry.services.official_documents import (
     Paragraph,
     Signature,
     clean,
+    document_number,
     docx_bytes,
     paragraphs,
     pdf_bytes,
@@ -48,6 +49,7 @@ from registry.services.versions import given_version
 
 PROVINCE_COMMITTEE = "Ủy ban nhân dân tỉnh Hưng Yên"
 REMINDER_DAYS = (14, 3)
+MAX_RECIPIENTS = 15  # lines of "Nơi nhận": they stand beside the signature
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
@@ -140,6 +142,8 @@ def save_draft(actor: User, year: int, *, sections: dict[str, str], recipients: 
         if len(text) > SECTION_MAX_CHARS:
             errors[f"section_{code}"] = [_("At most %(n)s characters.", n=SECTION_MAX_CHARS)]
         texts[code] = text
+    if len([line for line in clean(recipients).split("\n") if line.strip()]) > MAX_RECIPIENTS:
+        errors["recipients"] = [_("At most %(n)s recipients.", n=MAX_RECIPIENTS)]
     if signing_authority not in SIGNING_AUTHORITIES:
         errors["signing_authority"] = [_("Choose who signs.")]
     if errors:
@@ -201,9 +205,9 @@ def build_document(year: int, draft: AnnualReportDraft, *, number: int | None = 
                    correction_note: str = "") -> OfficialDocument:
     """The report with the draft's text and the figures as they are now, in Vietnamese."""
     with force_locale("vi"):
-        figures = annual_report.build(year)
+        figures = annual_report.figures(year)  # as of now: the cache follows the data's version
         department_name = department_documents.department_name()
-        number_text = f"{number:02d}/{REPORT_SYMBOL}" if number is not None else f"…/{REPORT_SYMBOL}"
+        number_text = f"{document_number(number).strip() or '…'}/{REPORT_SYMBOL}"
         blocks = []
         if replaces is not None:
             blocks.append(Paragraph(
@@ -255,7 +259,10 @@ def issue_report(actor: User, year: int, *, number: int | None, issued_on: date 
     if not AnnualReportDraft.can_issue(actor):
         raise PermissionDenied(_("Only administrators issue the annual report."))
     draft = draft_of(year)
-    if draft is None or draft.version != given_version(version):
+    if draft is None:
+        raise ValidationFailed(_("Nothing has been written yet: save a draft first."),
+                               {"sections": [_("Nothing has been written yet: save a draft first.")]})
+    if draft.version != given_version(version):
         raise Conflict(_("The draft changed since you opened this page. Read it again, then issue it."))
     replaces = current_issue(year)
     today = province_today()
@@ -274,6 +281,10 @@ def issue_report(actor: User, year: int, *, number: int | None, issued_on: date 
     note = clean(correction_note).strip()
     if replaces is not None and not note:
         errors["correction_note"] = [_("Say what this issue corrects.")]
+    if not draft.signer_name:
+        errors["signer_name"] = [_("Name who signs the report (in the draft).")]
+    if not draft.recipients.strip():
+        errors["recipients"] = [_("List the recipients (Nơi nhận) in the draft.")]
     missing = draft.missing_sections
     if missing:
         errors["sections"] = [_("Write every section before issuing: %(sections)s.",

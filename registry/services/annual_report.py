@@ -25,9 +25,9 @@ from registry.models import (
     Target,
 )
 from registry.models.applications import FIELDS, KINDS, STATUSES
-from registry.models.base import end_of_day_utc, now_utc, province_date, province_today
+from registry.models.base import current_language, end_of_day_utc, now_utc, province_date, province_today
 from registry.models.reference import FORMER_PROVINCES
-from registry.services import enterprises, plan_reports
+from registry.services import data_version, enterprises, plan_reports
 from registry.services import targets as counting
 
 DEPARTMENT_CODE = "DOST"
@@ -485,3 +485,9 @@ def build(year: int, today: date | None = None) -> AnnualReport:
                 year=year),
         sections=sections,
     )
+
+
+def figures(year: int) -> AnnualReport:
+    """The report of `year` in the current language, built once per data version and day."""
+    key = (year, current_language(), province_today())
+    return data_version.cached("annual-report", key, lambda: build(year))

@@ -22,7 +22,9 @@ NAME = "data"
 # Rows about visits rather than data: they change on every request and no page counts them.
 UNVERSIONED_TABLES = frozenset({"user_sessions", "outbox_messages", "signup_requests",
                                 "data_versions", "generated_files", "report_reminders",
-                                "progress_reminders"})
+                                "progress_reminders",
+                                # The department's own report: no public page or file reads it.
+                                "annual_report_drafts", "issued_reports", "annual_report_reminders"})
 # Columns that are bookkeeping of a visit on rows that are data otherwise.
 BOOKKEEPING_COLUMNS = {"users": frozenset({"last_login_at"}),
                        "api_tokens": frozenset({"last_used_at"})}

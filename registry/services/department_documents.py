@@ -39,6 +39,7 @@ from registry.services.official_documents import (
     Signature,
     clean,
     long_date,
+    month_and_year,
     paragraphs,
 )
 from registry.services.plans import counted_plan
@@ -191,8 +192,7 @@ def _plan_basis() -> str | None:
     plan = counted_plan()
     if plan is None:
         return None
-    when = long_date(plan.issued_on) if plan.issued_on_exact else (
-        f"tháng {plan.issued_on.month:02d} năm {plan.issued_on.year}")
+    when = long_date(plan.issued_on) if plan.issued_on_exact else month_and_year(plan.issued_on)
     title = clean(plan.title_vi).strip()
     about = title[len("Kế hoạch "):] if title.lower().startswith("kế hoạch ") else quoted(title)
     return _("Pursuant to plan No. %(number)s of %(date)s of the %(issuer)s %(about)s;",

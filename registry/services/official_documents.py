@@ -11,6 +11,7 @@ every Vietnamese glyph) and to a DOCX, which officials edit before signing (it n
 Roman, as the decree does). A document is plain data, so an issued one is frozen as JSON and
 renders again to the same text. Text is stored and written in NFC.
 """
+import functools
 import io
 import re
 import unicodedata
@@ -73,10 +74,15 @@ def document_number(number: int | None) -> str:
     return f"{number:02d}"
 
 
-def long_date(day: date) -> str:
-    """"ngày 05 tháng 02 năm 2026": days below 10 and months 1 and 2 take a leading zero."""
+def month_and_year(day: date) -> str:
+    """"tháng 02 năm 2026", "tháng 12 năm 2023": months 1 and 2 take a leading zero."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"tháng {month} năm {day.year}"
+
+
+def long_date(day: date) -> str:
+    """"ngày 05 tháng 02 năm 2026": days below 10 take a leading zero too."""
+    return f"ngày {day.day:02d} {month_and_year(day)}"
 
 
 def place_and_date(place: str, day: date | None, *, year: int | None = None) -> str:
@@ -119,6 +125,13 @@ class DocTable:
     ends_with_total: bool = False
     type: str = "table"
 
+    def __post_init__(self) -> None:
+        # Every row as wide as the headings: a short row ends in blanks, a long one is cut.
+        width = len(self.columns)
+        self.rows = [[*row[:width], *[""] * (width - len(row))] for row in self.rows]
+        self.numeric = [*self.numeric[:width], *[False] * (width - len(self.numeric))]
+        self.wide = [column for column in self.wide if column < width]
+
 
 @dataclass
 class Signature:
@@ -128,7 +141,7 @@ class Signature:
 
 @dataclass
 class Appendix:
-    title: str  # "Phụ lục I"
+    title: str  # "Phụ lục I", printed as written; its heading in capitals
     heading: str = ""  # what it holds
     subtitle: str = ""  # "(Kèm theo Báo cáo số …)"
     blocks: list = field(default_factory=list)
@@ -206,13 +219,18 @@ def _line_mm(size: float) -> float:
 
 
 class OfficialPDF(FPDF):
+    # The page the numbering counts from: the document's first, then each appendix's (the
+    # decree numbers an appendix's pages on their own).
+    numbering_from = 1
+
     def header(self) -> None:
-        if self.page_no() == 1:
+        number = self.page_no() - self.numbering_from + 1
+        if number == 1:
             return  # the decree numbers pages from the second
         top = self.t_margin
         self.set_y(max(top - 12, 5))
         self.set_font(PDF_FONT, "", PAGE_NUMBER_SIZE)
-        self.cell(0, 6, str(self.page_no()), align="C")
+        self.cell(0, 6, str(number), align="C")
         self.set_y(top)
 
 
@@ -432,10 +450,11 @@ def pdf_bytes(document: OfficialDocument) -> bytes:
     _pdf_blocks(pdf, document.blocks)
     _pdf_signatures(pdf, document)
     for appendix in document.appendices:
+        pdf.numbering_from = pdf.page_no() + 1
         _pdf_add_page(pdf, appendix.landscape)
-        _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.title.upper(), "B", TITLE_SIZE)])
+        _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.title, "B", TITLE_SIZE)])
         if appendix.heading:
-            _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.heading, "B", TITLE_SIZE)])
+            _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.heading.upper(), "B", TITLE_SIZE)])
         if appendix.subtitle:
             _pdf_lines(pdf, pdf.l_margin, pdf.epw, [(appendix.subtitle, "I", MOTTO_SIZE)])
         pdf.ln(4)
@@ -500,11 +519,17 @@ def _docx_rule(container, length_mm: float, width_mm: float) -> None:
     run.font.size = Pt(2)
 
 
-def _text_width_mm(text: str, size: float, bold: bool = True) -> float:
-    """The width the PDF's font gives a line: the DOCX's rules match the PDF's."""
+@functools.cache
+def _measuring_pdf() -> FPDF:
     pdf = FPDF(unit="mm")
-    pdf.add_font(PDF_FONT, "B" if bold else "", FONT_DIR / f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf")
-    pdf.set_font(PDF_FONT, "B" if bold else "", size)
+    pdf.add_font(PDF_FONT, "B", FONT_DIR / "LiberationSerif-Bold.ttf")
+    return pdf
+
+
+def _text_width_mm(text: str, size: float) -> float:
+    """The width the PDF's bold font gives a line: the DOCX's rules match the PDF's."""
+    pdf = _measuring_pdf()
+    pdf.set_font(PDF_FONT, "B", size)
     return pdf.get_string_width(clean(text))
 
 
@@ -699,9 +724,12 @@ def docx_bytes(document: OfficialDocument) -> bytes:
     for appendix in document.appendices:
         section = document_file.add_section()
         _docx_section_layout(section, appendix.landscape)
-        _docx_paragraph(document_file, appendix.title.upper(), size=TITLE_SIZE, bold=True)
+        numbering = OxmlElement("w:pgNumType")  # an appendix's pages are numbered on their own
+        numbering.set(qn("w:start"), "1")
+        section._sectPr.append(numbering)
+        _docx_paragraph(document_file, appendix.title, size=TITLE_SIZE, bold=True)
         if appendix.heading:
-            _docx_paragraph(document_file, appendix.heading, size=TITLE_SIZE, bold=True)
+            _docx_paragraph(document_file, appendix.heading.upper(), size=TITLE_SIZE, bold=True)
         if appendix.subtitle:
             _docx_paragraph(document_file, appendix.subtitle, size=MOTTO_SIZE, italic=True)
         _docx_paragraph(document_file, size=6)

@@ -487,13 +487,14 @@ def catalog_document(name: str) -> str:
 
 # 360Giving -------------------------------------------------------------------------------------
 
-def recipient_identifier(organization_id: int, tax_code: str | None) -> str:
+def recipient_identifier(organization_id: int | None, tax_code: str | None, internal: str = "") -> str:
     """VN-TIN-<digits> for a tax code (a branch's 13 digits without the hyphen); otherwise the
-    publisher's prefix and the registry's own number of the organisation."""
+    publisher's prefix and the registry's own number of the organisation (or `internal`: a
+    startup's enterprise without a tax code, by its application, "A42")."""
     match = TAX_CODE.fullmatch((tax_code or "").strip())
     if match:
         return f"{TAX_ID_LIST}-{match[1]}{match[2] or ''}"
-    return f"{GRANT_PREFIX}-ORG-{organization_id}"
+    return f"{GRANT_PREFIX}-ORG-{internal or organization_id}"
 
 
 def grant_identifier(public_code: str) -> str:
@@ -509,7 +510,7 @@ def _grant_rows():
                   Application.updated_at, SupportDecision.decided_on, SupportDecision.amount_vnd,
                   SupportDecision.period_start, SupportDecision.period_end, Organization.id,
                   Organization.name, Organization.org_type, Organization.tax_code, Commune.code,
-                  Commune.name_vi, District.name_vi)
+                  Commune.name_vi, District.name_vi, Application.company_name, Application.tax_code)
         .join(SupportDecision, SupportDecision.application_id == Application.id)
         .join(Organization, Application.organization_id == Organization.id)
         .outerjoin(Commune, Application.commune_id == Commune.id)
@@ -535,7 +536,7 @@ def _timestamp(value) -> str:
 def _grant(row) -> dict:
     (application_id, public_code, kind, title, summary, start_date, end_date, requested, sought,
      updated_at, decided_on, amount, period_start, period_end, organization_id, organization_name,
-     org_type, tax_code, commune_code, commune_name, district_name) = row
+     org_type, tax_code, commune_code, commune_name, district_name, company_name, company_tax_code) = row
     grant = {
         "id": grant_identifier(public_code),
         "title": title,
@@ -552,7 +553,12 @@ def _grant(row) -> dict:
     if start or end:
         grant["plannedDates"] = [{key: _iso(value) for key, value in (("startDate", start), ("endDate", end))
                                   if value is not None}]
-    if org_type == "individual":
+    if kind == "startup" and company_name:
+        # The startup's enterprise is supported, as its support decision names it.
+        grant["recipientOrganization"] = [{
+            "id": recipient_identifier(None, company_tax_code, f"A{application_id}"),
+            "name": company_name}]
+    elif org_type == "individual":
         # A person or household: the name the public record shows, never their tax code.
         grant["recipientIndividual"] = {"id": f"{GRANT_PREFIX}-IND-{organization_id}", "name": organization_name}
     else:
