@@ -64,7 +64,7 @@ def _refuse_to_serve(app: Flask, problem: ConfigurationError) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from registry import security
+    from registry import request_log, security
     from registry.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from registry.i18n import select_locale
     from registry.services import data_version  # noqa: F401 - its listeners version every commit
@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     login_manager.init_app(app)
+    request_log.init_app(app)  # first: every later hook's log lines carry the request's id
     security.init_app(app)
 
 

@@ -286,17 +286,6 @@ def send_reminders(today):
         click.echo(f"Annual report: {_plural(annual, 'reminder')} sent to department staff.")
 
 
-def _at_latest_migration(directory) -> bool:
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-    from flask import current_app
-
-    config = current_app.extensions["migrate"].migrate.get_config(directory)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    with db.engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == heads
-
-
 @click.command("check")
 @click.option("-d", "--directory", default=None,
               help='Migration script directory (default is "migrations")')
@@ -315,7 +304,9 @@ def check_migrations(directory):
     from registry.config import DevelopmentConfig
 
     directory = directory or g.get("directory")
-    if _at_latest_migration(directory):
+    from registry.request_log import schema_is_current
+
+    if schema_is_current(directory):
         flask_migrate.check(directory)
         return
     click.echo("The database is not at the latest migration: checking on a scratch database "

@@ -111,6 +111,9 @@ class Config:
 
     PER_PAGE = 20
 
+    # One JSON line per request (and per error) on standard error: registry/request_log.py.
+    JSON_LOGS = os.environ.get("JSON_LOGS", "1") != "0"
+
     # The department's identifier as a funder in the 360Giving files, once it has an official one
     # (an org-id.guide code such as VN-TIN-…); until then the registry's own, 360G-hungyendost-DOST.
     OPEN_DATA_FUNDER_ID = os.environ.get("OPEN_DATA_FUNDER_ID", "")
@@ -180,6 +183,8 @@ class TestConfig(Config):
     SITE_URL = "http://localhost"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    # The suite reads the request log through pytest's capture of the logging records.
+    JSON_LOGS = False
     # Hashing at production strength for every factory user would make the suite slow; one test
     # checks the production setting.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -43,6 +43,8 @@ COUNCIL_MEMBER = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "expert": 
 
 ACCESS = {
     "static": EVERYONE,
+    "health.healthz": EVERYONE,
+    "health.readyz": EVERYONE,
     "public.home": EVERYONE,
     "public.catalogue": EVERYONE,
     "public.progress": EVERYONE,

@@ -36,7 +36,10 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
     message = message or _messages().get(status, _("Error"))
     if wants_json():
         return jsonify({"error": message, "errors": errors or {}}), status
-    return render_template("errors/error.html", status=status, message=message), status
+    from registry.request_log import request_id
+
+    return render_template("errors/error.html", status=status, message=message,
+                           request_id=request_id()), status
 
 
 def register(app: Flask) -> None:
@@ -71,6 +74,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(exc):
+        from registry.request_log import log_error
+
         db.session.rollback()
-        app.logger.exception("Unhandled error")
+        log_error("Unhandled error")
         return error_response(500)
