@@ -37,9 +37,9 @@ def request_id() -> str:
 
 def _json_handler() -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                                       rename_fields={"asctime": "time", "levelname": "level"},
-                                       timestamp=False))
+    # "time": when, in UTC and ISO 8601 ("2026-12-06T22:42:48.926000+00:00").
+    handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s",
+                                       rename_fields={"levelname": "level"}, timestamp="time"))
     handler.name = "registry-json"
     return handler
 
@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
             if not any(handler.name == "registry-json" for handler in target.handlers):
                 target.addHandler(_json_handler())
         logger.setLevel(logging.INFO)
+        logger.propagate = False  # its own line, not a second one through the app's logger
         # Flask's own logger prints tracebacks as plain text too: one JSON line instead.
         app.logger.removeHandler(default_handler)
         app.logger.propagate = False
