@@ -71,6 +71,12 @@ class AnnualReportDraft(db.Model):
     def missing_sections(self) -> list[str]:
         return [code for code in SECTIONS if not self.text(code).strip()]
 
+    @property
+    def unsigned_parts(self) -> list[str]:
+        """What the signature block still lacks: "recipients" (Nơi nhận), "signer_name"."""
+        return [name for name, value in (("recipients", self.recipients.strip()),
+                                         ("signer_name", self.signer_name)) if not value]
+
     @staticmethod
     def can_edit(user) -> bool:
         """Department staff write the report."""

@@ -236,8 +236,10 @@ def issue_annual_report(year: int):
             status = outcome.status
             draft = annual_documents.draft_of(year)
             replaces = annual_documents.current_issue(year)
+    draft_form = AnnualReportDraftForm(formdata=None)
     return render_template("review/annual_report_issue.html", year=year, form=form, draft=draft,
                            replaces=replaces, sections=SECTIONS,
+                           form_labels={name: draft_form[name].label.text for name in ("recipients", "signer_name")},
                            deadline=annual_documents.deadline(year)), status
 
 

@@ -48,7 +48,6 @@ from registry.services.unit_of_work import flush
 from registry.services.versions import given_version
 
 PROVINCE_COMMITTEE = "Ủy ban nhân dân tỉnh Hưng Yên"
-REMINDER_DAYS = (14, 3)
 MAX_RECIPIENTS = 15  # lines of "Nơi nhận": they stand beside the signature
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
@@ -281,9 +280,10 @@ def issue_report(actor: User, year: int, *, number: int | None, issued_on: date 
     note = clean(correction_note).strip()
     if replaces is not None and not note:
         errors["correction_note"] = [_("Say what this issue corrects.")]
-    if not draft.signer_name:
+    unsigned = draft.unsigned_parts
+    if "signer_name" in unsigned:
         errors["signer_name"] = [_("Name who signs the report (in the draft).")]
-    if not draft.recipients.strip():
+    if "recipients" in unsigned:
         errors["recipients"] = [_("List the recipients (Nơi nhận) in the draft.")]
     missing = draft.missing_sections
     if missing:
@@ -315,13 +315,6 @@ def issue_report(actor: User, year: int, *, number: int | None, issued_on: date 
 
 # Reminders -----------------------------------------------------------------------------------------
 
-def reminder_milestone(today: date) -> int | None:
-    days_left = (report_due(today.year) - today).days
-    if days_left < 0:
-        return None
-    return next((days for days in sorted(REMINDER_DAYS) if days_left <= days), None)
-
-
 def staff_emails() -> list[str]:
     return list(db.session.scalars(
         sa.select(User.email).where(User.role.in_(("reviewer", "admin")),
@@ -332,7 +325,7 @@ def send_reminders(today: date | None = None) -> int:
     """Remind department staff of the 30/11 deadline 14 and 3 days before it, while the year's
     report is not issued. Returns the number of messages queued; safe to run daily."""
     today = today or province_today()
-    days = reminder_milestone(today)
+    days = plan_reports.reminder_milestone(today, report_due(today.year))
     year = today.year
     if days is None or deadline(year, today).issued or db.session.scalar(
             sa.select(AnnualReportReminder.id).filter_by(year=year, days_before=days)):

@@ -583,10 +583,11 @@ def invite_committees(actor: User, year: int, communes: list[Commune]) -> list[R
     return invited
 
 
-def reminder_milestone(today: date) -> int | None:
-    """Which reminder is due today: 14 from two weeks before the deadline, 3 from three days
-    before, none after it. A day the command did not run is caught up the next day."""
-    days_left = (due_date(today.year) - today).days
+def reminder_milestone(today: date, due: date | None = None) -> int | None:
+    """Which reminder is due today before `due` (the agencies' 10/11 unless given): 14 from two
+    weeks before the deadline, 3 from three days before, none after it. A day the command did
+    not run is caught up the next day."""
+    days_left = ((due or due_date(today.year)) - today).days
     if days_left < 0:
         return None
     for days in sorted(REMINDER_DAYS):
